@@ -1,0 +1,56 @@
+#pragma once
+/// Shared pieces of the CLI: exit codes, the error a user can fix, output helpers, project opening.
+
+#include <functional>
+#include <iosfwd>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "tokenbench/project.h"
+#include "tokenbench/storage/experiment_store.h"
+
+namespace tokenbench::cli {
+
+/// Process exit codes: the contract scripts rely on.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitUserError = 1;  ///< bad input or arguments: the message says what to fix
+inline constexpr int kExitInternal = 2;   ///< a bug or an unexpected failure
+
+/// An error the user can fix (bad path, unknown name...). Printed on stderr, exit code 1.
+class UserError final : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// Options every command shares, and the action the chosen subcommand registered.
+struct CliContext final {
+    std::string logLevel = "info";
+    int threads = 0;
+    std::function<int()> action;  ///< set by the parsed subcommand's callback
+};
+
+/// Prints `value` as one JSON object on stdout (the only thing --json prints there).
+void printJson(const nlohmann::json& value);
+
+/// Opens the project at `dir`, creating it on first use, and attaches its log file.
+std::unique_ptr<core::ExperimentStore> openProject(const std::string& dir, core::ProjectPaths* paths = nullptr);
+
+/// Opens an existing project; UserError when `dir` holds no tokenbench.db.
+std::unique_ptr<core::ExperimentStore> openExistingProject(const std::string& dir,
+                                                           core::ProjectPaths* paths = nullptr);
+
+/// Parses a JSON text stored in the database, or an empty object for "".
+nlohmann::json parseStoredJson(const std::string& text);
+
+// Command groups; each adds its subcommands to `app` and sets ctx.action when chosen.
+void addRunsCommands(CLI::App& app, CliContext& ctx);
+void addDbCommands(CLI::App& app, CliContext& ctx);
+void addDatasetCommands(CLI::App& app, CliContext& ctx);
+void addImportCommand(CLI::App& dataset, CliContext& ctx);
+void addFeaturesCommands(CLI::App& app, CliContext& ctx);
+
+}  // namespace tokenbench::cli

@@ -1,0 +1,132 @@
+// `dataset generate|list|stats`: data sets stored in a project.
+
+#include <chrono>
+#include <iostream>
+
+#include "cli_context.h"
+#include "tokenbench/data/dataset_json.h"
+#include "tokenbench/data/synthetic.h"
+
+namespace tokenbench::cli {
+
+namespace {
+
+struct DatasetArgs {
+    std::string project;
+    std::string name;
+    bool json = false;
+    core::SyntheticConfig synthetic;
+};
+
+void printStats(const std::string& name, const core::DatasetStats& s) {
+    std::cout << "data set:      " << name << "\n"
+              << "users:         " << s.users << "\n"
+              << "items:         " << s.items << "\n"
+              << "interactions:  " << s.interactions << "\n"
+              << "density:       " << s.density << "\n"
+              << "sequence len.: min " << s.minSequenceLength << ", median " << s.medianSequenceLength << ", mean "
+              << s.meanSequenceLength << ", max " << s.maxSequenceLength << "\n"
+              << "attributes:    " << s.attributes << "\n";
+}
+
+nlohmann::json statsJson(const core::DatasetRecord& record) {
+    nlohmann::json j = nlohmann::json::parse(core::statsToJson(core::statsFromJson(record.statsJson), true));
+    j["name"] = record.name;
+    j["id"] = record.id;
+    j["format"] = record.format;
+    j["source"] = record.source;
+    j["data_hash"] = record.dataHash;
+    j["created_at"] = record.createdAt;
+    j["config"] = parseStoredJson(record.configJson);
+    return j;
+}
+
+core::DatasetRecord requireDataset(core::ExperimentStore& store, const std::string& name) {
+    if (auto record = store.findDataset(name)) return *record;
+    std::string known;
+    for (const auto& d : store.listDatasets()) known += (known.empty() ? "" : ", ") + d.name;
+    throw UserError("no data set named '" + name + "' (known: " + (known.empty() ? "none" : known) + ")");
+}
+
+}  // namespace
+
+void addDatasetCommands(CLI::App& app, CliContext& ctx) {
+    static DatasetArgs args;
+    auto* dataset = app.add_subcommand("dataset", "Create and inspect data sets");
+    dataset->require_subcommand(1);
+
+    auto* generate = dataset->add_subcommand("generate", "Store a synthetic data set (deterministic by seed)");
+    generate->add_option("--project", args.project, "Project folder")->required();
+    generate->add_option("--name", args.name, "Data set name")->required();
+    generate->add_option("--users", args.synthetic.users, "Number of users")->check(CLI::Range(1, 10'000'000));
+    generate->add_option("--items", args.synthetic.items, "Number of items")->check(CLI::Range(1, 10'000'000));
+    generate->add_option("--seed", args.synthetic.seed, "Random seed");
+    generate->add_option("--branching", args.synthetic.branching, "Children per node at each category level")
+        ->expected(1, 6)
+        ->check(CLI::Range(1, 1000));
+    generate->add_flag("--json", args.json, "Print one JSON object on stdout");
+    generate->callback([&ctx] {
+        ctx.action = [] {
+            auto store = openProject(args.project);
+            if (store->findDataset(args.name)) throw UserError("a data set named '" + args.name + "' already exists");
+            const auto start = std::chrono::steady_clock::now();
+            const core::SyntheticData data = core::generateSynthetic(args.synthetic);
+            const nlohmann::json config = {{"generator", "synthetic"},
+                                           {"seed", args.synthetic.seed},
+                                           {"users", args.synthetic.users},
+                                           {"items", args.synthetic.items},
+                                           {"branching", args.synthetic.branching}};
+            store->saveDataset(args.name, data.dataset, "built-in synthetic generator", "synthetic", config.dump());
+            const auto record = requireDataset(*store, args.name);
+            const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            if (args.json) {
+                auto out = statsJson(record);
+                out["seconds"] = seconds;
+                printJson(out);
+            } else {
+                printStats(record.name, core::statsFromJson(record.statsJson));
+            }
+            return kExitOk;
+        };
+    });
+
+    auto* list = dataset->add_subcommand("list", "List the project's data sets");
+    list->add_option("--project", args.project, "Project folder")->required();
+    list->add_flag("--json", args.json, "Print one JSON object on stdout");
+    list->callback([&ctx] {
+        ctx.action = [] {
+            auto store = openExistingProject(args.project);
+            const auto records = store->listDatasets();
+            if (args.json) {
+                nlohmann::json out = {{"datasets", nlohmann::json::array()}};
+                for (const auto& r : records) out["datasets"].push_back(statsJson(r));
+                printJson(out);
+            } else if (records.empty()) {
+                std::cout << "No data sets yet.\n";
+            } else {
+                for (const auto& r : records) {
+                    const auto s = core::statsFromJson(r.statsJson);
+                    std::cout << r.name << "\t" << r.format << "\t" << s.users << " users\t" << s.items << " items\t"
+                              << s.interactions << " interactions\n";
+                }
+            }
+            return kExitOk;
+        };
+    });
+
+    auto* stats = dataset->add_subcommand("stats", "Print a data set's statistics");
+    stats->add_option("--project", args.project, "Project folder")->required();
+    stats->add_option("--name", args.name, "Data set name")->required();
+    stats->add_flag("--json", args.json, "Print one JSON object on stdout");
+    stats->callback([&ctx] {
+        ctx.action = [] {
+            auto store = openExistingProject(args.project);
+            const auto record = requireDataset(*store, args.name);
+            if (args.json) printJson(statsJson(record));
+            else printStats(record.name, core::statsFromJson(record.statsJson));
+            return kExitOk;
+        };
+    });
+}
+
+}  // namespace tokenbench::cli

@@ -1,0 +1,74 @@
+// tokenbench-cli: the headless entry point. Parses the command line, sets up logging and the
+// compute runtime, runs one command and maps failures to exit codes (0 ok, 1 user error, 2 internal).
+
+#include <iostream>
+
+#include <spdlog/spdlog.h>
+
+#include "cli_context.h"
+#include "tokenbench/data/data_error.h"
+#include "tokenbench/logging.h"
+#include "tokenbench/runtime.h"
+#include "tokenbench/storage/database.h"
+#include "tokenbench/version.h"
+
+using namespace tokenbench;
+
+int main(int argc, char** argv) {
+    cli::CliContext ctx;
+    CLI::App app{"Tokenbench: semantic tokenization and generative recommendation, headless.", "tokenbench-cli"};
+    app.set_version_flag("--version", std::string("tokenbench-cli ") + versionString() + " (" + gitCommit() + ")");
+    app.option_defaults()->always_capture_default();
+    app.add_option("--log-level", ctx.logLevel, "trace, debug, info, warn, error, critical or off")
+        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+    app.add_option("--threads", ctx.threads, "LibTorch intra-op threads (0: all CPUs or $TOKENBENCH_THREADS)")
+        ->check(CLI::NonNegativeNumber);
+    app.require_subcommand(1);
+    cli::addRunsCommands(app, ctx);
+    cli::addDbCommands(app, ctx);
+    cli::addDatasetCommands(app, ctx);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);  // prints help on stdout, exit 0
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::cerr << "error: " << e.what() << "\nRun with --help for usage.\n";
+        return cli::kExitUserError;
+    }
+
+    try {
+        core::initLogging(ctx.logLevel);
+        const core::RuntimeInfo runtime = core::configureRuntime(ctx.threads);
+        spdlog::info("Tokenbench {} ({}), {}", versionString(), gitCommit(), core::describe(runtime));
+        if (!ctx.action) {
+            std::cerr << "error: no command given\n";
+            return cli::kExitUserError;
+        }
+        return ctx.action();
+    } catch (const core::DataError& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return cli::kExitUserError;
+    } catch (const std::invalid_argument& e) {
+        // Bad requests (unknown names, impossible options) surface as invalid_argument from core.
+        std::cerr << "error: " << e.what() << "\n";
+        return cli::kExitUserError;
+    } catch (const cli::UserError& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return cli::kExitUserError;
+    } catch (const core::StorageError& e) {
+        // Unreadable, foreign or newer databases are the user's to fix; the message names the file.
+        std::cerr << "error: " << e.what() << "\n";
+        return cli::kExitUserError;
+    } catch (const std::exception& e) {
+        std::cerr << "internal error: " << e.what() << "\n";
+        return cli::kExitInternal;
+    } catch (...) {
+        std::cerr << "internal error: unknown exception\n";
+        return cli::kExitInternal;
+    }
+}

@@ -1,0 +1,31 @@
+#pragma once
+/// A project is a folder: `tokenbench.db` (the experiment store), `artifacts/`, `logs/`.
+
+#include <string>
+
+namespace tokenbench::core {
+
+/// Paths of a project folder. Plain value; any thread.
+struct ProjectPaths final {
+    std::string root;
+    std::string database;   ///< root/tokenbench.db
+    std::string artifacts;  ///< root/artifacts
+    std::string logs;       ///< root/logs
+};
+
+/// Paths for a project rooted at `dir` (absolute, normalised). Touches nothing on disk.
+[[nodiscard]] ProjectPaths projectPaths(const std::string& dir);
+
+/// Creates the folder layout when missing (first use) and returns its paths. The database itself is
+/// created and migrated by ExperimentStore. Throws std::runtime_error naming the folder on failure.
+ProjectPaths ensureProject(const std::string& dir);
+
+/// Name the demo data set is stored under in the demo project.
+inline constexpr const char* kDemoDatasetName = "demo-synthetic";
+
+/// Makes sure `dir` is a project holding the synthetic demo data set (generated with the default
+/// SyntheticConfig on first use). Returns its paths. Called at GUI start-up on a worker or at once
+/// (it takes well under a second).
+ProjectPaths ensureDemoProject(const std::string& dir);
+
+}  // namespace tokenbench::core

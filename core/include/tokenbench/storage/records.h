@@ -1,0 +1,149 @@
+#pragma once
+/// Plain records read from and written to the experiment store. JSON columns travel as strings.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tokenbench::core {
+
+/// What kind of component a run trained.
+enum class RunKind { Tokenizer, Model };
+
+/// Life cycle of a run. Stored as lower-case text.
+enum class RunStatus { Created, Running, Completed, Failed, Cancelled };
+
+[[nodiscard]] std::string toString(RunKind kind);
+[[nodiscard]] std::string toString(RunStatus status);
+/// Parses the stored text; throws std::invalid_argument on an unknown value.
+[[nodiscard]] RunKind runKindFromString(const std::string& text);
+[[nodiscard]] RunStatus runStatusFromString(const std::string& text);
+
+/// Summary row of a stored data set.
+struct DatasetRecord final {
+    int64_t id = 0;
+    std::string name;
+    std::string source;      ///< file(s) or generator it came from
+    std::string format;      ///< loader id ("seqtxt", "synthetic", ...)
+    std::string configJson;  ///< preprocessing and loader options
+    std::string statsJson;   ///< DatasetStats as JSON
+    std::string dataHash;    ///< sha256 of the stored sequences, recorded with every run
+    std::string createdAt;   ///< ISO 8601 UTC
+};
+
+/// A stored item feature matrix's description (the matrix itself is loaded separately).
+struct FeatureSetRecord final {
+    int64_t id = 0;
+    int64_t datasetId = 0;
+    std::string name;
+    std::string kind;        ///< "text", "attributes+cooccurrence"...
+    int64_t rows = 0;
+    int64_t dim = 0;
+    std::string configJson;  ///< the FeatureSpec used
+    std::string createdAt;
+};
+
+/// A stored split: its config and the counts that describe it (the cut itself is recomputed).
+struct SplitRecord final {
+    int64_t id = 0;
+    int64_t datasetId = 0;
+    std::string name;
+    std::string method;
+    std::string configJson;
+    std::string statsJson;
+    std::string createdAt;
+};
+
+/// What a new run needs. Config is validated against the component's schema before this is written.
+struct RunSpec final {
+    RunKind kind = RunKind::Model;
+    std::string componentId;       ///< registry id ("rq-vae", "sasrec")
+    int componentVersion = 1;
+    std::string name;              ///< user-facing label, may be empty
+    int64_t datasetId = 0;
+    std::optional<int64_t> featureSetId;      ///< tokenizer runs
+    std::optional<int64_t> tokenizerRunId;    ///< generative model runs
+    std::string configJson = "{}";
+    uint64_t seed = 0;
+    std::string dataHash;
+    std::string codeVersion;       ///< filled by the store when empty
+    std::string device = "cpu";
+};
+
+/// A stored run with its config and latest state.
+struct RunRecord final {
+    int64_t id = 0;
+    RunKind kind = RunKind::Model;
+    std::string componentId;
+    int componentVersion = 1;
+    std::string name;
+    int64_t datasetId = 0;
+    std::string datasetName;
+    std::optional<int64_t> featureSetId;
+    std::optional<int64_t> tokenizerRunId;
+    RunStatus status = RunStatus::Created;
+    std::string configJson;
+    uint64_t seed = 0;
+    std::string dataHash;
+    std::string codeVersion;
+    std::string device;
+    std::string createdAt;
+    std::optional<std::string> startedAt;
+    std::optional<std::string> finishedAt;
+    std::string summaryJson;       ///< final metrics and figures, "{}" until finished
+    std::string message;           ///< failure reason or note
+};
+
+/// One point of a metric series.
+struct MetricPoint final {
+    int64_t runId = 0;
+    int64_t step = 0;
+    int64_t epoch = 0;
+    std::string split;   ///< "train", "valid", "test"
+    std::string name;    ///< "loss", "ndcg@10", "perplexity/l0"...
+    double value = 0.0;
+    double time = 0.0;   ///< seconds since the Unix epoch
+};
+
+/// Usage counts of one codebook level at one training step.
+struct CodebookSnapshot final {
+    int64_t runId = 0;
+    int64_t step = 0;
+    int32_t level = 0;
+    std::vector<int64_t> usage;  ///< [code] = items assigned
+};
+
+/// A notable thing that happened in a run (e.g. a codebook collapse warning).
+struct RunEvent final {
+    int64_t runId = 0;
+    double time = 0.0;
+    std::string level;   ///< "info", "warning", "error"
+    std::string kind;    ///< "collapse", "early_stop"...
+    std::string message;
+};
+
+/// Attention weights of one layer and head for one user history; row-major rows x cols.
+struct AttentionMap final {
+    int64_t runId = 0;
+    int64_t userIdx = 0;
+    int32_t layer = 0;
+    int32_t head = 0;
+    int32_t rows = 0;
+    int32_t cols = 0;
+    std::vector<float> weights;
+    std::vector<std::string> labels;  ///< axis labels (items or tokens), cols entries
+};
+
+/// A file a run produced (checkpoint, export), stored under the project's artifacts/ folder.
+struct ArtifactRecord final {
+    int64_t id = 0;
+    int64_t runId = 0;
+    std::string kind;     ///< "checkpoint", "model-export", "semantic-ids"...
+    std::string path;     ///< relative to the project folder
+    std::string sha256;
+    int64_t bytes = 0;
+    std::string createdAt;
+};
+
+}  // namespace tokenbench::core

@@ -1,0 +1,59 @@
+#include "tokenbench/project.h"
+
+#include <filesystem>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "tokenbench/data/synthetic.h"
+#include "tokenbench/storage/experiment_store.h"
+
+namespace fs = std::filesystem;
+
+namespace tokenbench::core {
+
+ProjectPaths projectPaths(const std::string& dir) {
+    const fs::path root = fs::absolute(fs::path(dir)).lexically_normal();
+    // "a/b/" normalises to "a/b/" with an empty filename; drop it so names stay clean.
+    const fs::path clean = root.has_filename() ? root : root.parent_path();
+    return {clean.string(), (clean / "tokenbench.db").string(), (clean / "artifacts").string(),
+            (clean / "logs").string()};
+}
+
+ProjectPaths ensureProject(const std::string& dir) {
+    if (dir.empty()) throw std::runtime_error("no project folder given");
+    const ProjectPaths paths = projectPaths(dir);
+    std::error_code ec;
+    if (fs::exists(paths.root, ec) && !fs::is_directory(paths.root, ec))
+        throw std::runtime_error("project path " + paths.root + " exists and is not a folder");
+    for (const std::string& folder : {paths.root, paths.artifacts, paths.logs}) {
+        fs::create_directories(folder, ec);
+        if (ec) throw std::runtime_error("cannot create folder " + folder + ": " + ec.message());
+    }
+    return paths;
+}
+
+ProjectPaths ensureDemoProject(const std::string& dir) {
+    const ProjectPaths paths = ensureProject(dir);
+    ExperimentStore store(paths.database);
+    if (store.findDataset(kDemoDatasetName)) return paths;
+
+    const SyntheticConfig config;
+    spdlog::info("Generating the demo data set ({} users, {} items) in {}", config.users, config.items, paths.root);
+    const SyntheticData data = generateSynthetic(config);
+    const nlohmann::json configJson = {{"generator", "synthetic"},
+                                       {"seed", config.seed},
+                                       {"users", config.users},
+                                       {"items", config.items},
+                                       {"branching", config.branching}};
+    try {
+        store.saveDataset(kDemoDatasetName, data.dataset, "built-in synthetic generator", "synthetic", configJson.dump());
+    } catch (const std::exception&) {
+        // Another process may have created it between our check and insert; that is success too.
+        if (!store.findDataset(kDemoDatasetName)) throw;
+    }
+    return paths;
+}
+
+}  // namespace tokenbench::core

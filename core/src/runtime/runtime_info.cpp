@@ -1,0 +1,95 @@
+#include "tokenbench/runtime.h"
+
+#include <dlfcn.h>
+#include <link.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstdlib>
+#include <string>
+#include <thread>
+
+#include <torch/torch.h>
+
+namespace tokenbench::core {
+
+namespace {
+
+// The shared object LibTorch's BLAS calls land in: Debian's LibTorch links libblas.so.3, which the
+// alternatives system points at OpenBLAS, BLIS, ATLAS or the slow reference BLAS.
+std::string loadedBlasLibrary() {
+    std::string found;
+    dl_iterate_phdr(
+        [](dl_phdr_info* info, size_t, void* data) -> int {
+            const std::string name = info->dlpi_name ? info->dlpi_name : "";
+            const std::string base = name.substr(name.find_last_of('/') + 1);
+            if (base.find("blas") != std::string::npos || base.find("mkl_rt") != std::string::npos ||
+                base.find("blis") != std::string::npos) {
+                char resolved[PATH_MAX];
+                *static_cast<std::string*>(data) = realpath(name.c_str(), resolved) ? resolved : name;
+                return 1;
+            }
+            return 0;
+        },
+        &found);
+    return found;
+}
+
+std::string describeBlas() {
+    std::string library = loadedBlasLibrary();
+    using ConfigFn = char* (*)();
+    if (auto config = reinterpret_cast<ConfigFn>(dlsym(RTLD_DEFAULT, "openblas_get_config"))) {
+        std::string text = config();
+        const bool pthread = library.find("pthread") != std::string::npos;
+        return text + (pthread ? " (pthread)" : "") + (library.empty() ? "" : " at " + library);
+    }
+    if (library.find("/blas/") != std::string::npos)
+        return "reference BLAS at " + library + " (slow: install libopenblas0-pthread)";
+    if (library.empty()) return "built into LibTorch (MKL or none)";
+    return library;
+}
+
+// OpenBLAS runs its own thread pool; keep it the size of LibTorch's so the two do not oversubscribe.
+void setBlasThreads(int threads) {
+    using SetFn = void (*)(int);
+    if (auto set = reinterpret_cast<SetFn>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) set(threads);
+}
+
+}  // namespace
+
+int defaultThreadCount(int reserve) {
+    if (const char* env = std::getenv("TOKENBENCH_THREADS")) {
+        const int value = std::atoi(env);
+        if (value > 0) return value;
+    }
+    const int hardware = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    return std::max(1, hardware - reserve);
+}
+
+RuntimeInfo configureRuntime(int threads) {
+    const int count = threads > 0 ? threads : defaultThreadCount();
+    torch::set_num_threads(count);
+    setBlasThreads(count);
+    return runtimeInfo();
+}
+
+RuntimeInfo runtimeInfo() {
+    RuntimeInfo info;
+    info.torchVersion = TORCH_VERSION;
+    info.blas = describeBlas();
+    info.intraOpThreads = torch::get_num_threads();
+    info.hardwareThreads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    info.cudaAvailable = torch::cuda::is_available();
+    info.cudaDevices = info.cudaAvailable ? static_cast<int>(torch::cuda::device_count()) : 0;
+    return info;
+}
+
+std::string describe(const RuntimeInfo& info) {
+    std::string text = "LibTorch " + info.torchVersion + ", BLAS: " + info.blas + ", " +
+                       std::to_string(info.intraOpThreads) + " intra-op thread(s) of " +
+                       std::to_string(info.hardwareThreads) + " CPUs, CUDA: ";
+    text += info.cudaAvailable ? std::to_string(info.cudaDevices) + " device(s)" : "none";
+    return text;
+}
+
+}  // namespace tokenbench::core

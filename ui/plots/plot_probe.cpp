@@ -1,0 +1,37 @@
+#include "plots/plot_probe.h"
+
+#include <qcustomplot.h>
+
+namespace tokenbench::ui {
+
+PlotProbe probePlot(const QWidget* widget) {
+    PlotProbe probe;
+    // QCustomPlot's accessors are not const; nothing below modifies the plot.
+    auto* plot = qobject_cast<QCustomPlot*>(const_cast<QWidget*>(widget));
+    if (!plot) return probe;
+    probe.isPlot = true;
+    for (QCPLayoutElement* element : plot->plotLayout()->elements(false)) {
+        if (auto* title = qobject_cast<QCPTextElement*>(element)) {
+            probe.title = title->text();
+            break;
+        }
+    }
+    probe.xLabel = plot->xAxis->label();
+    probe.yLabel = plot->yAxis->label();
+    probe.xLogarithmic = plot->xAxis->scaleType() == QCPAxis::stLogarithmic;
+    probe.yLogarithmic = plot->yAxis->scaleType() == QCPAxis::stLogarithmic;
+    probe.plottables = plot->plottableCount();
+    for (int i = 0; i < plot->plottableCount(); ++i) {
+        QCPAbstractPlottable* plottable = plot->plottable(i);
+        if (auto* graph = qobject_cast<QCPGraph*>(plottable)) {
+            probe.dataPoints += graph->dataCount();
+        } else if (auto* bars = qobject_cast<QCPBars*>(plottable)) {
+            probe.dataPoints += bars->dataCount();
+        } else if (auto* curve = qobject_cast<QCPCurve*>(plottable)) {
+            probe.dataPoints += curve->dataCount();
+        }
+    }
+    return probe;
+}
+
+}  // namespace tokenbench::ui

@@ -1,0 +1,26 @@
+#pragma once
+/// Read-only facts about a plot widget, for tests and diagnostics that must not include
+/// qcustomplot.h (it needs Qt's `signals` keyword, which test targets switch off).
+
+#include <QString>
+
+class QWidget;
+
+namespace tokenbench::ui {
+
+/// What a QCustomPlot currently shows.
+struct PlotProbe final {
+    bool isPlot = false;  ///< false when the widget is not a QCustomPlot
+    QString title;
+    QString xLabel;
+    QString yLabel;
+    bool xLogarithmic = false;
+    bool yLogarithmic = false;
+    int plottables = 0;
+    int dataPoints = 0;  ///< sum over all plottables
+};
+
+/// Inspects `widget` (a QCustomPlot). UI thread.
+[[nodiscard]] PlotProbe probePlot(const QWidget* widget);
+
+}  // namespace tokenbench::ui

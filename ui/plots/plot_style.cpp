@@ -1,0 +1,111 @@
+#include "plots/plot_style.h"
+
+#include <qcustomplot.h>
+
+#include "plots/palette.h"
+
+namespace tokenbench::ui {
+namespace {
+
+const QString kPlaceholderName = QStringLiteral("tokenbenchPlaceholder");
+
+QCPTextElement* findTitle(QCustomPlot& plot) {
+    for (QCPLayoutElement* element : plot.plotLayout()->elements(false)) {
+        if (auto* title = qobject_cast<QCPTextElement*>(element)) return title;
+    }
+    return nullptr;
+}
+
+QCPItemText* findPlaceholder(QCustomPlot& plot) {
+    for (int i = 0; i < plot.itemCount(); ++i) {
+        if (auto* text = qobject_cast<QCPItemText*>(plot.item(i)); text && text->objectName() == kPlaceholderName) {
+            return text;
+        }
+    }
+    return nullptr;
+}
+
+QFont scaledFont(const QFont& base, double factor, bool bold = false) {
+    QFont font = base;
+    if (base.pointSizeF() > 0) font.setPointSizeF(base.pointSizeF() * factor);
+    font.setBold(bold);
+    return font;
+}
+
+}  // namespace
+
+void stylePlot(QCustomPlot& plot, const QPalette& palette) {
+    const QColor text = palette.color(QPalette::Active, QPalette::WindowText);
+    const QColor background = palette.color(QPalette::Active, QPalette::Base);
+    const QColor axisColor = blend(background, text, 0.55);
+    const QColor gridColor = blend(background, text, 0.12);
+    const QFont base = plot.font();
+
+    plot.setBackground(background);
+    plot.setAntialiasedElements(QCP::aeAll);
+    plot.setNotAntialiasedElements(QCP::aeAxes | QCP::aeGrid);
+
+    for (QCPAxisRect* rect : plot.axisRects()) {
+        rect->setBackground(background);
+        for (QCPAxis* axis : rect->axes()) {
+            axis->setBasePen(QPen(axisColor, 1));
+            axis->setTickPen(QPen(axisColor, 1));
+            axis->setSubTickPen(QPen(axisColor, 1));
+            axis->setTickLengthIn(0);
+            axis->setTickLengthOut(5);
+            axis->setSubTickLengthIn(0);
+            axis->setSubTickLengthOut(3);
+            axis->setTickLabelColor(text);
+            axis->setLabelColor(text);
+            axis->setTickLabelFont(scaledFont(base, 0.9));
+            axis->setLabelFont(scaledFont(base, 1.0));
+            axis->grid()->setPen(QPen(gridColor, 1, Qt::SolidLine));
+            axis->grid()->setSubGridPen(QPen(blend(background, text, 0.06), 1, Qt::DotLine));
+            axis->grid()->setZeroLinePen(Qt::NoPen);
+        }
+    }
+    if (QCPLegend* legend = plot.legend) {
+        legend->setBrush(QBrush(background));
+        legend->setBorderPen(QPen(gridColor));
+        legend->setTextColor(text);
+        legend->setFont(scaledFont(base, 0.9));
+    }
+    if (QCPTextElement* title = findTitle(plot)) {
+        title->setTextColor(text);
+        title->setFont(scaledFont(base, 1.1, true));
+    }
+    if (QCPItemText* placeholder = findPlaceholder(plot)) {
+        placeholder->setColor(blend(background, text, 0.6));
+        placeholder->setFont(scaledFont(base, 1.0));
+    }
+}
+
+QCPTextElement* setPlotTitle(QCustomPlot& plot, const QString& title) {
+    QCPTextElement* element = findTitle(plot);
+    if (!element) {
+        plot.plotLayout()->insertRow(0);
+        element = new QCPTextElement(&plot, title, scaledFont(plot.font(), 1.1, true));
+        element->setMargins(QMargins(0, 6, 0, 0));
+        plot.plotLayout()->addElement(0, 0, element);
+    }
+    element->setText(title);
+    return element;
+}
+
+void setPlotPlaceholder(QCustomPlot& plot, const QString& text) {
+    QCPItemText* placeholder = findPlaceholder(plot);
+    if (!placeholder) {
+        placeholder = new QCPItemText(&plot);
+        placeholder->setObjectName(kPlaceholderName);
+        placeholder->setClipToAxisRect(false);
+        placeholder->position->setType(QCPItemPosition::ptAxisRectRatio);
+        placeholder->position->setCoords(0.5, 0.5);
+        placeholder->setPositionAlignment(Qt::AlignCenter);
+        placeholder->setSelectable(false);
+        stylePlot(plot, plot.palette());
+    }
+    placeholder->setText(text);
+    placeholder->setVisible(!text.isEmpty());
+}
+
+}  // namespace tokenbench::ui

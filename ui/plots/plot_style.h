@@ -1,0 +1,23 @@
+#pragma once
+/// Shared look of every QCustomPlot: theme colours, fonts, grid, title and empty-state text.
+
+#include <QPalette>
+#include <QString>
+
+class QCustomPlot;
+class QCPTextElement;
+
+namespace tokenbench::ui {
+
+/// Restyles `plot` for `palette` (text and background taken from it, so light and dark themes both
+/// read well) and the plot widget's font. Call again on QEvent::PaletteChange; does not replot.
+void stylePlot(QCustomPlot& plot, const QPalette& palette);
+
+/// Sets the plot's title, adding a title row above the axis rect on first use.
+QCPTextElement* setPlotTitle(QCustomPlot& plot, const QString& title);
+
+/// Shows `text` centred in the axis rect (empty or error state); an empty string hides it.
+/// Does not replot.
+void setPlotPlaceholder(QCustomPlot& plot, const QString& text);
+
+}  // namespace tokenbench::ui
