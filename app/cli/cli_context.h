@@ -52,5 +52,7 @@ void addDbCommands(CLI::App& app, CliContext& ctx);
 void addDatasetCommands(CLI::App& app, CliContext& ctx);
 void addImportCommand(CLI::App& dataset, CliContext& ctx);
 void addFeaturesCommands(CLI::App& app, CliContext& ctx);
+void addTokenizeCommands(CLI::App& app, CliContext& ctx);
+void addExportCommands(CLI::App& app, CliContext& ctx);
 
 }  // namespace tokenbench::cli

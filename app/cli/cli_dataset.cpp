@@ -29,7 +29,7 @@ void printStats(const std::string& name, const core::DatasetStats& s) {
               << "attributes:    " << s.attributes << "\n";
 }
 
-nlohmann::json statsJson(const core::DatasetRecord& record) {
+nlohmann::json statsJson(core::ExperimentStore& store, const core::DatasetRecord& record) {
     nlohmann::json j = nlohmann::json::parse(core::statsToJson(core::statsFromJson(record.statsJson), true));
     j["name"] = record.name;
     j["id"] = record.id;
@@ -38,6 +38,10 @@ nlohmann::json statsJson(const core::DatasetRecord& record) {
     j["data_hash"] = record.dataHash;
     j["created_at"] = record.createdAt;
     j["config"] = parseStoredJson(record.configJson);
+    j["splits"] = nlohmann::json::array();
+    for (const auto& split : store.listSplits(record.id))
+        j["splits"].push_back({{"name", split.name}, {"config", parseStoredJson(split.configJson)},
+                               {"stats", parseStoredJson(split.statsJson)}});
     return j;
 }
 
@@ -80,7 +84,7 @@ void addDatasetCommands(CLI::App& app, CliContext& ctx) {
             const auto record = requireDataset(*store, args.name);
             const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
             if (args.json) {
-                auto out = statsJson(record);
+                auto out = statsJson(*store, record);
                 out["seconds"] = seconds;
                 printJson(out);
             } else {
@@ -89,6 +93,8 @@ void addDatasetCommands(CLI::App& app, CliContext& ctx) {
             return kExitOk;
         };
     });
+
+    addImportCommand(*dataset, ctx);
 
     auto* list = dataset->add_subcommand("list", "List the project's data sets");
     list->add_option("--project", args.project, "Project folder")->required();
@@ -99,7 +105,7 @@ void addDatasetCommands(CLI::App& app, CliContext& ctx) {
             const auto records = store->listDatasets();
             if (args.json) {
                 nlohmann::json out = {{"datasets", nlohmann::json::array()}};
-                for (const auto& r : records) out["datasets"].push_back(statsJson(r));
+                for (const auto& r : records) out["datasets"].push_back(statsJson(*store, r));
                 printJson(out);
             } else if (records.empty()) {
                 std::cout << "No data sets yet.\n";
@@ -122,8 +128,11 @@ void addDatasetCommands(CLI::App& app, CliContext& ctx) {
         ctx.action = [] {
             auto store = openExistingProject(args.project);
             const auto record = requireDataset(*store, args.name);
-            if (args.json) printJson(statsJson(record));
+            if (args.json) printJson(statsJson(*store, record));
             else printStats(record.name, core::statsFromJson(record.statsJson));
+            if (!args.json) {
+                for (const auto& split : store->listSplits(record.id)) std::cout << "split " << split.name << ": " << split.statsJson << "\n";
+            }
             return kExitOk;
         };
     });

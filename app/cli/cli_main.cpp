@@ -27,6 +27,9 @@ int main(int argc, char** argv) {
     cli::addRunsCommands(app, ctx);
     cli::addDbCommands(app, ctx);
     cli::addDatasetCommands(app, ctx);
+    cli::addFeaturesCommands(app, ctx);
+    cli::addTokenizeCommands(app, ctx);
+    cli::addExportCommands(app, ctx);
 
     try {
         app.parse(argc, argv);

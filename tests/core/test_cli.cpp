@@ -4,24 +4,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli_runner.h"
 #include "temp_project.h"
 #include "tokenbench/storage/database.h"
 
+using tokenbench::test::runCli;
+
 namespace {
-
-struct CliResult {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-CliResult runCli(const QStringList& args) {
-    QProcess process;
-    process.start(QStringLiteral(TOKENBENCH_CLI_PATH), args);
-    if (!process.waitForFinished(120000)) return {};
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2, process.readAllStandardOutput(),
-            process.readAllStandardError()};
-}
 
 nlohmann::json parseJson(const QByteArray& out) { return nlohmann::json::parse(out.toStdString()); }
 

@@ -1,0 +1,74 @@
+#pragma once
+/// The tokenizer interface: learns codebooks from item features and maps items to semantic IDs.
+/// Implementations are registered in tokenizer_registry.cpp; the UI and CLI find them through the
+/// Registry's ComponentInfo (id, version, parameter schema) and never name one.
+///
+/// Threads: fit() runs on a job's worker thread; its callbacks are called on that thread and must not
+/// block. encode()/save() may be called from any one thread after fit() or load().
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "tokenbench/features/feature_matrix.h"
+#include "tokenbench/tokenizers/semantic_ids.h"
+
+namespace tokenbench::core {
+
+class Registry;
+
+/// Where fit() reports and what it honours.
+struct FitContext final {
+    uint64_t seed = 0;
+    std::string device = "cpu";             ///< "cpu", "cuda", "cuda:1"
+    const std::atomic<bool>* cancel = nullptr;  ///< checked between batches / iterations (throw CancelledError)
+    /// Progress: fraction of the whole fit in [0, 1], a phase label ("level 2/3", "epoch 14/100").
+    std::function<void(double fraction, const std::string& phase)> progress;
+    /// Scalar training metrics at a step ("loss", "loss/reconstruction", "loss/commitment"...).
+    std::function<void(int64_t step, int64_t epoch, const std::map<std::string, double>& values)> metrics;
+    /// Current assignment of every item (levels fitted so far) and the mean squared reconstruction
+    /// error (NaN when not defined), every `healthInterval` steps and at the end; the job turns it into
+    /// utilization, perplexity, dead codes, collision rate and codebook snapshots.
+    std::function<void(int64_t step, const SemanticIds& codes, double reconstructionError)> health;
+    int64_t healthInterval = 0;  ///< steps between health reports; 0 = the tokenizer's own default
+};
+
+/// See file comment.
+class Tokenizer {
+public:
+    virtual ~Tokenizer() = default;
+    /// Registry id ("rq-kmeans").
+    [[nodiscard]] virtual std::string id() const = 0;
+    [[nodiscard]] virtual int32_t levels() const = 0;
+    [[nodiscard]] virtual int32_t codebookSize() const = 0;
+    /// Learns from `features` (items x d). Deterministic for a seed (and thread count) on CPU. Throws
+    /// CancelledError when cancelled, std::invalid_argument for unusable input (too few items, NaN).
+    virtual void fit(const FeatureMatrix& features, const FitContext& context) = 0;
+    /// Semantic IDs for `features` rows (training items or new, cold items with the same columns).
+    [[nodiscard]] virtual SemanticIds encode(const FeatureMatrix& features) const = 0;
+    /// items x codebookSize squared distances between each item's last-level residual and the
+    /// last-level codewords, for re-assigning colliding items to their nearest free code. Empty when
+    /// the method has no geometry (random, import).
+    [[nodiscard]] virtual FeatureMatrix lastLevelDistances(const FeatureMatrix& features) const = 0;
+    /// Writes `weights.safetensors` and `config.json` into `directory` (created when missing).
+    /// config.json: {"id", "version", "config": {validated params}, "levels", "codebook_size", "input_dim"}.
+    virtual void save(const std::string& directory) const = 0;
+    /// Restores the learned state written by save() into a tokenizer created with the same config.
+    /// Throws DataError naming the file when weights are missing or do not fit the config.
+    virtual void loadState(const std::string& directory) = 0;
+};
+
+/// Adds every built-in tokenizer's ComponentInfo (kind Tokenizer) to `registry`.
+void registerTokenizers(Registry& registry);
+
+/// Creates an untrained tokenizer from a config validated against its schema (validateConfig).
+/// Throws ConfigError for an unknown id.
+[[nodiscard]] std::unique_ptr<Tokenizer> createTokenizer(const std::string& id, const std::string& configJson);
+
+/// Re-creates a saved tokenizer from `directory` (its config.json names the id).
+[[nodiscard]] std::unique_ptr<Tokenizer> loadTokenizer(const std::string& directory);
+
+}  // namespace tokenbench::core

@@ -1,0 +1,70 @@
+#include "tokenbench/data/import.h"
+
+#include <chrono>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "tokenbench/data/dataset_json.h"
+#include "tokenbench/storage/database.h"
+#include "tokenbench/storage/experiment_store.h"
+
+namespace tokenbench::core {
+
+ImportResult importDataset(ExperimentStore& store, const ImportRequest& request) {
+    const auto start = std::chrono::steady_clock::now();
+    if (request.name.empty()) throw std::invalid_argument("a data set needs a name");
+    if (store.findDataset(request.name)) throw std::invalid_argument("a data set named '" + request.name + "' already exists");
+
+    ImportResult result;
+    DatasetBuilder builder;
+    result.load = load(request.load, builder);
+    const Dataset dataset = builder.build(request.preprocess, &result.preprocess);
+    if (dataset.users.empty())
+        throw std::invalid_argument("no interaction is left after preprocessing (" + std::to_string(result.preprocess.rawInteractions) +
+                                    " read): relax the rating threshold or the k-core");
+    result.stats = computeStats(dataset);
+    const DataSplit split = makeSplit(dataset, request.split);
+    result.split = computeSplitStats(dataset, split);
+
+    std::string sources;
+    for (const auto& f : result.load.files) sources += (sources.empty() ? "" : ", ") + f;
+    nlohmann::json config = {{"format", result.load.format},
+                             {"files", result.load.files},
+                             {"preprocess", nlohmann::json::parse(toJson(request.preprocess))},
+                             {"split", nlohmann::json::parse(toJson(request.split))}};
+    if (!request.load.attributesPath.empty()) config["attributes"] = request.load.attributesPath;
+    if (!request.load.itemsPath.empty()) config["items"] = request.load.itemsPath;
+
+    Transaction tx(store.database());
+    result.datasetId = store.saveDataset(request.name, dataset, sources, result.load.format, config.dump());
+    store.saveSplit(result.datasetId, toString(request.split.method), toString(request.split.method),
+                    toJson(request.split), toJson(result.split));
+    tx.commit();
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    spdlog::info("Imported '{}': {} users, {} items, {} interactions in {:.2f} s", request.name, result.stats.users,
+                 result.stats.items, result.stats.interactions, result.seconds);
+    return result;
+}
+
+std::string toJson(const ImportResult& r, const std::string& name) {
+    nlohmann::json j = nlohmann::json::parse(statsToJson(r.stats, true));
+    j["name"] = name;
+    j["dataset_id"] = r.datasetId;
+    j["format"] = r.load.format;
+    if (!r.load.detectionReason.empty()) j["detection"] = r.load.detectionReason;
+    j["files"] = r.load.files;
+    j["lines"] = r.load.lines;
+    j["preprocess"] = {{"raw_interactions", r.preprocess.rawInteractions},
+                       {"dropped_by_rating", r.preprocess.droppedByRating},
+                       {"dropped_repeats", r.preprocess.droppedRepeats},
+                       {"dropped_by_core", r.preprocess.droppedByCore},
+                       {"dropped_by_max_length", r.preprocess.droppedByMaxLength},
+                       {"core_iterations", r.preprocess.coreIterations}};
+    j["split"] = nlohmann::json::parse(toJson(r.split));
+    j["seconds"] = r.seconds;
+    return j.dump();
+}
+
+}  // namespace tokenbench::core

@@ -1,0 +1,33 @@
+#pragma once
+// Private: the built-in tokenizers' schemas and factories, gathered by tokenizer_registry.cpp (the
+// one place that lists them). Each pair lives in its method's .cpp file.
+
+#include <memory>
+#include <string>
+
+#include "tokenbench/registry.h"
+#include "tokenbench/tokenizers/tokenizer.h"
+
+namespace tokenbench::core {
+
+// Residual k-means (GRID's RQ-KMeans): k-means++ init, L levels x K codes.
+ComponentInfo rqKmeansInfo();
+std::unique_ptr<Tokenizer> makeRqKmeans(const std::string& configJson);
+
+// Residual levels of equal-size clusters (OneRec's balanced k-means).
+ComponentInfo balancedKmeansInfo();
+std::unique_ptr<Tokenizer> makeBalancedKmeans(const std::string& configJson);
+
+// Uniformly random codes: the control every study needs.
+ComponentInfo randomTokenizerInfo();
+std::unique_ptr<Tokenizer> makeRandomTokenizer(const std::string& configJson);
+
+// TIGER's RQ-VAE: MLP encoder/decoder, residual codebooks, straight-through estimator.
+ComponentInfo rqVaeInfo();
+std::unique_ptr<Tokenizer> makeRqVae(const std::string& configJson);
+
+// Single-level VQ-VAE (the RQ-VAE with one codebook).
+ComponentInfo vqVaeInfo();
+std::unique_ptr<Tokenizer> makeVqVae(const std::string& configJson);
+
+}  // namespace tokenbench::core

@@ -1,0 +1,10 @@
+# TIGER's RQ-VAE and the one-level VQ-VAE tokenizers, included from core/CMakeLists.txt.
+# Both files include LibTorch headers; none of it reaches a public header.
+target_sources(tokenbench_core PRIVATE
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/tokenizers/rq_vae_model.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/tokenizers/rq_vae.cpp
+)
+# The tokenizer table lists rq-vae/vq-vae only when these sources are built; the definition is set
+# on that one file so no other translation unit recompiles.
+set_property(SOURCE ${CMAKE_CURRENT_SOURCE_DIR}/src/tokenizers/tokenizer_registry.cpp
+  APPEND PROPERTY COMPILE_DEFINITIONS TOKENBENCH_HAVE_RQVAE)

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Data-set and tokenizer benchmarks on the public data in ../shared/data (skipped when absent):
+# import speed and counts, features, RQ-KMeans and RQ-VAE semantic IDs on Amazon Beauty.
+# Usage: tests/bench/run_benchmarks.sh [BUILD_DIR]   (default build/default)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+build="${1:-$root/build/default}"
+cli="$build/app/tokenbench-cli"
+data="${TOKENBENCH_DATA:-$root/../shared/data}"
+[ -x "$cli" ] || { echo "build first: $cli missing" >&2; exit 1; }
+if [ ! -f "$data/amazon-beauty/Beauty.txt" ]; then
+  echo "benchmark data not found under $data: skipped"
+  exit 0
+fi
+project="$(mktemp -d)/bench-project"
+run() { echo "+ tokenbench-cli $*" >&2; "$cli" --log-level warn "$@"; }
+
+echo "== Import (one thread)"
+run --threads 1 dataset import --project "$project" --name beauty --format seqtxt \
+  --attributes "$data/amazon-beauty/Beauty_item2attributes.json" "$data/amazon-beauty/Beauty.txt" --json
+run --threads 1 dataset import --project "$project" --name ml100k --format recbole "$data/ml-100k/ml-100k.inter" --json
+
+echo "== Features"
+run features build --project "$project" --dataset beauty --kind attributes+cooccurrence --dim 32 --json
+
+echo "== RQ-KMeans 3x256, one thread"
+run --threads 1 tokenize --project "$project" --dataset beauty --features attributes+cooccurrence \
+  --method rq-kmeans --levels 3 --codebook-size 256 --seed 1 --json
+
+echo "== RQ-VAE 3x256"
+run tokenize --project "$project" --dataset beauty --features attributes+cooccurrence \
+  --method rq-vae --levels 3 --codebook-size 256 --seed 1 --json
