@@ -1,0 +1,207 @@
+// A tokenizer run end to end: features built on the fly, live health in the store, unique IDs,
+// export, a forced collapse reported as an event, cancellation recorded as such.
+
+#include <atomic>
+#include <thread>
+
+#include <QtTest>
+
+#include "cli_runner.h"
+#include "temp_project.h"
+#include "tokenbench/data/synthetic.h"
+#include "tokenbench/features/feature_sets.h"
+#include "tokenbench/project.h"
+#include "tokenbench/storage/experiment_store.h"
+#include "tokenbench/tokenizers/tokenize_job.h"
+
+using namespace tokenbench::core;
+using tokenbench::test::runCli;
+
+namespace {
+
+// Records what a job reports, as the GUI's bridge would see it.
+class RecordingSink final : public ProgressSink {
+public:
+    void progress(const ProgressUpdate& u) override { ++progressCalls, lastFraction = u.fraction; }
+    void metrics(const std::vector<MetricPoint>& p) override { metricPoints += static_cast<int>(p.size()); }
+    void codebookSnapshots(const std::vector<CodebookSnapshot>& s) override { snapshots += static_cast<int>(s.size()); }
+    void event(const RunEvent& e) override { events.push_back(e); }
+    void finished(int64_t, RunStatus s, const std::string&, const std::string&) override { status = s, ++finishedCalls; }
+    std::atomic<int> progressCalls{0};
+    double lastFraction = 0;
+    int metricPoints = 0;
+    int snapshots = 0;
+    std::vector<RunEvent> events;
+    RunStatus status = RunStatus::Created;
+    int finishedCalls = 0;
+};
+
+std::string makeProject(const tokenbench::test::TempProject& dir, int users = 400, int items = 150) {
+    const auto paths = ensureProject(dir.path());
+    ExperimentStore store(paths.database);
+    SyntheticConfig c;
+    c.users = users;
+    c.items = items;
+    c.branching = {3, 2, 2};
+    store.saveDataset("syn", generateSynthetic(c).dataset, "", "synthetic", "{}");
+    return dir.path();
+}
+
+}  // namespace
+
+class TestTokenizeJob final : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void runStoresUniqueIdsHealthAndArtifacts() {
+        tokenbench::test::TempProject dir;
+        TokenizeRequest request;
+        request.projectDir = makeProject(dir);
+        request.dataset = "syn";
+        request.features = "attributes+cooccurrence";
+        request.featureDim = 8;
+        request.method = "rq-kmeans";
+        request.configJson = R"({"levels": 2, "codebook_size": 6})";
+        RecordingSink sink;
+        const auto result = runTokenizeJob(request, sink, nullptr);
+        QVERIFY2(result.status == RunStatus::Completed, result.message.c_str());
+        QCOMPARE(result.items, int64_t{150});
+        QCOMPARE(result.uniqueIds, int64_t{150});  // extra level makes every ID unique
+        QVERIFY(result.levels >= 2);
+        QCOMPARE(result.utilization.size(), size_t{2});
+        QVERIFY(result.utilization[0] > 0.99);
+        QVERIFY(result.perplexity[0] > 1.0);
+        QVERIFY(sink.progressCalls > 0);
+        QVERIFY(sink.metricPoints > 0 && sink.snapshots >= 2);
+        QCOMPARE(sink.finishedCalls, 1);
+
+        ExperimentStore store(projectPaths(request.projectDir).database, ExperimentStore::Access::ReadOnly);
+        const auto run = store.findRun(result.runId);
+        QVERIFY(run && run->status == RunStatus::Completed);
+        QVERIFY(run->featureSetId.has_value());
+        QVERIFY(!store.metricSeries(result.runId, "utilization/l0").empty());
+        QVERIFY(!store.codebookSnapshots(result.runId).empty());
+        QCOMPARE(store.semanticIds(result.runId).size(), size_t{150});
+        QCOMPARE(store.artifacts(result.runId).size(), size_t{2});
+        QVERIFY(store.findFeatureSet(run->datasetId, "attributes+cooccurrence"));
+    }
+
+    void identicalInputsCollapseAndAreReported() {
+        tokenbench::test::TempProject dir;
+        const std::string project = makeProject(dir, 200, 60);
+        {  // every item gets the same embedding
+            QFile csv(QString::fromStdString(dir.file("same.csv")));
+            QVERIFY(csv.open(QIODevice::WriteOnly));
+            for (int i = 1; i <= 60; ++i) csv.write(QByteArray("i") + QByteArray::number(i) + ",0.5,0.25,1.0\n");
+        }
+        ExperimentStore store(projectPaths(project).database);
+        FeatureSpec spec;
+        spec.kinds = {"embeddings"};
+        spec.embeddingsPath = dir.file("same.csv");
+        createFeatureSet(store, store.findDataset("syn")->id, "same", spec);
+
+        TokenizeRequest request;
+        request.projectDir = project;
+        request.dataset = "syn";
+        request.features = "same";
+        request.method = "rq-kmeans";
+        request.configJson = R"({"levels": 2, "codebook_size": 16})";
+        RecordingSink sink;
+        const auto result = runTokenizeJob(request, sink, nullptr);
+        QVERIFY2(result.status == RunStatus::Completed, result.message.c_str());
+        QVERIFY(!result.collapsedLevels.empty());
+        QCOMPARE(result.collapsedLevels.front(), 0);
+        QVERIFY(!sink.events.empty());
+        QCOMPARE(sink.events.front().kind, std::string("collapse"));
+        const auto stored = store.events(result.runId);
+        QVERIFY(!stored.empty());
+        QVERIFY(QString::fromStdString(stored.front().message).contains("level 1"));
+        QCOMPARE(result.perplexity[0], 1.0);
+    }
+
+    void cancelledRunIsRecordedAsCancelled() {
+        tokenbench::test::TempProject dir;
+        TokenizeRequest request;
+        request.projectDir = makeProject(dir);
+        request.dataset = "syn";
+        request.features = "attributes";
+        request.featureDim = 8;
+        request.method = "rq-vae";
+        request.configJson = R"({"levels": 2, "codebook_size": 8, "epochs": 100000, "batch_size": 16})";
+        RecordingSink sink;
+        std::atomic<bool> cancel{false};
+        std::thread canceller([&] {
+            while (sink.progressCalls.load() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            cancel = true;
+        });
+        QElapsedTimer timer;
+        timer.start();
+        const auto result = runTokenizeJob(request, sink, &cancel);
+        canceller.join();
+        QVERIFY(result.status == RunStatus::Cancelled);
+        QVERIFY2(timer.elapsed() < 60000, "cancel was not honoured");
+        ExperimentStore store(projectPaths(request.projectDir).database, ExperimentStore::Access::ReadOnly);
+        QVERIFY(store.findRun(result.runId)->status == RunStatus::Cancelled);
+        QVERIFY(store.semanticIds(result.runId).empty());
+    }
+
+    void badRequestsFailWithoutCrashing() {
+        tokenbench::test::TempProject dir;
+        TokenizeRequest request;
+        request.projectDir = makeProject(dir, 100, 40);
+        request.dataset = "missing";
+        request.features = "attributes";
+        request.method = "rq-kmeans";
+        RecordingSink sink;
+        auto result = runTokenizeJob(request, sink, nullptr);
+        QVERIFY(result.status == RunStatus::Failed);
+        QVERIFY(QString::fromStdString(result.message).contains("missing"));
+        request.dataset = "syn";
+        request.configJson = R"({"levels": 99})";
+        result = runTokenizeJob(request, sink, nullptr);
+        QVERIFY(result.status == RunStatus::Failed);
+        QVERIFY(QString::fromStdString(result.message).contains("levels"));
+    }
+
+    void cliTokenizeAndExportCoverEveryItemOnce() {
+        tokenbench::test::TempProject dir;
+        const QString project = QString::fromStdString(makeProject(dir));
+        const auto tok = runCli({"tokenize", "--project", project, "--dataset", "syn", "--features", "attributes",
+                                 "--feature-dim", "8", "--method", "rq-kmeans", "--levels", "2", "--codebook-size", "6",
+                                 "--iterations", "20", "--collisions", "reassign", "--seed", "3", "--json"});
+        QVERIFY2(tok.exitCode == 0, tok.err.constData());
+        const auto json = tok.json();
+        for (const char* key : {"run_id", "items", "unique_ids", "collision_rate", "max_collision_group", "utilization",
+                                "perplexity", "seconds"})
+            QVERIFY2(json.contains(key), key);
+        QCOMPARE(json.at("unique_ids").get<int>(), 150);
+        const QString runId = QString::number(json.at("run_id").get<int>());
+        QCOMPARE(runCli({"tokenize", "--project", project, "--dataset", "syn", "--features", "attributes", "--method",
+                         "rq-kmeans", "--beta", "0.5"}).exitCode, 1);  // rq-vae's option on rq-kmeans
+
+        for (const char* ext : {"csv", "json"}) {
+            const QString out = QString::fromStdString(dir.file(std::string("ids.") + ext));
+            QCOMPARE(runCli({"export", "semantic-ids", "--project", project, "--run", runId, "--out", out}).exitCode, 0);
+            QFile f(out);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            const QByteArray text = f.readAll();
+            if (QByteArray(ext) == "json") {
+                const auto ids = nlohmann::json::parse(text.toStdString());
+                QCOMPARE(ids.size(), size_t{150});
+            } else {
+                QStringList lines = QString(text).split('\n', Qt::SkipEmptyParts);
+                QCOMPARE(lines.size(), 151);  // header + one line per item
+                QSet<QString> items, tuples;
+                for (int i = 1; i < lines.size(); ++i) {
+                    items.insert(lines[i].section(',', 0, 0));
+                    tuples.insert(lines[i].section(',', 1));
+                }
+                QCOMPARE(items.size(), 150);
+                QCOMPARE(tuples.size(), 150);
+            }
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTokenizeJob)
+#include "test_tokenize_job.moc"
