@@ -8,6 +8,7 @@
 #include <string>
 #include <utility>
 #include <vector>
+#include "common/seeded_random.h"
 
 namespace tokenbench::core {
 
@@ -36,14 +37,6 @@ constexpr uint64_t kNameStream = 0x4e414d45ULL;
 constexpr uint64_t kCatalogueStream = 0x43415441ULL;
 constexpr uint64_t kUserStream = 0x55534552ULL;
 constexpr uint64_t kCoverageStream = 0x434f5645ULL;
-
-uint64_t splitmix64(uint64_t& state) {
-    state += 0x9e3779b97f4a7c15ULL;
-    uint64_t z = state;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
 
 uint64_t streamSeed(uint64_t seed, uint64_t stream, uint64_t index) {
     uint64_t state = seed;

@@ -20,6 +20,7 @@
 #include <ATen/ops/linalg_solve_triangular.h>
 #include <ATen/ops/linalg_svd.h>
 #include <ATen/ops/zeros.h>
+#include "common/seeded_random.h"
 
 namespace tokenbench::core {
 
@@ -40,14 +41,6 @@ inline void prefetchRow(const double* row, int64_t length) {
 #else
     (void)row, (void)length;
 #endif
-}
-
-uint64_t splitmix64(uint64_t& state) {
-    state += 0x9e3779b97f4a7c15ULL;
-    uint64_t z = state;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
 }
 
 /// n x l standard normal test matrix Omega. Own generator (Box-Muller over splitmix64) rather than a

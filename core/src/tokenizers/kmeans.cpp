@@ -22,6 +22,7 @@
 #include <c10/util/Exception.h>
 
 #include "tokenbench/cancellation.h"
+#include "common/seeded_random.h"
 
 namespace tokenbench::core {
 
@@ -233,11 +234,6 @@ at::Tensor updateCentroids(const at::Tensor& x, const at::Tensor& assignment, co
 }
 
 }  // namespace
-
-uint64_t splitmix64(uint64_t& state) {
-    state += 0x9e3779b97f4a7c15ULL;
-    return mix64(state);
-}
 
 at::Tensor nearestCentroids(const at::Tensor& x, const at::Tensor& centroids, at::Tensor* distances,
                             const std::atomic<bool>* cancel) {

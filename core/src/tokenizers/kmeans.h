@@ -13,6 +13,7 @@
 
 #include <ATen/core/Tensor.h>
 
+#include "common/seeded_random.h"
 #include "tokenbench/features/feature_matrix.h"
 #include "tokenbench/registry.h"
 #include "tokenbench/tokenizers/tokenizer.h"
@@ -62,8 +63,6 @@ struct KMeansResult final {
 /// A hash of one row's bytes: how fitted rows are recognised and how `random` encodes unseen rows.
 [[nodiscard]] uint64_t hashRow(const float* row, int64_t dim);
 
-/// splitmix64 (Steele, Lea & Flood 2014): the project's portable seeded stream.
-[[nodiscard]] uint64_t splitmix64(uint64_t& state);
 
 /// Remembers the rows a tokenizer was fitted on by their hashes. When a tokenizer's codes are not a
 /// pure function of the row (balanced capacities, random draws), encode() looks rows up here so a

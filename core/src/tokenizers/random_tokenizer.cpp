@@ -14,6 +14,7 @@
 #include "tokenbench/io/safetensors.h"
 #include "tokenizers/builtin_tokenizers.h"
 #include "tokenizers/kmeans.h"
+#include "common/json_file.h"
 
 namespace tokenbench::core {
 
@@ -89,16 +90,7 @@ public:
 
     void loadState(const std::string& directory) override {
         const std::string configPath = (std::filesystem::path(directory) / kConfigFile).string();
-        std::ifstream in(configPath, std::ios::binary);
-        if (!in) throw DataError(configPath, "cannot read the file");
-        std::stringstream text;
-        text << in.rdbuf();
-        json saved;
-        try {
-            saved = json::parse(text.str());
-        } catch (const json::exception& e) {
-            throw DataError(configPath, std::string("not valid JSON: ") + e.what());
-        }
+        const json saved = readJsonFile(configPath);
         if (!saved.contains("seed") || !saved["seed"].is_number_integer())
             throw DataError(configPath, "missing the integer 'seed' the random codes were drawn from");
         if (!saved.contains("input_dim") || !saved["input_dim"].is_number_integer() ||

@@ -2,6 +2,7 @@
 // Semantic IDs: A Practitioner's Handbook"): level 1 clusters the item features, level l clusters the
 // residuals x - sum of the centroids chosen at levels < l; an item's semantic ID is its centroid
 // index per level. The balanced mode (OneRec) makes every level's clusters equal in size.
+#include "common/json_file.h"
 #include "tokenizers/kmeans.h"
 
 #include <cmath>
@@ -36,18 +37,6 @@ constexpr const char* kConfigFile = "config.json";
 
 std::string joinPath(const std::string& directory, const char* name) {
     return (std::filesystem::path(directory) / name).string();
-}
-
-json readJsonFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw DataError(path, "cannot read the file");
-    std::stringstream text;
-    text << in.rdbuf();
-    try {
-        return json::parse(text.str());
-    } catch (const json::exception& e) {
-        throw DataError(path, std::string("not valid JSON: ") + e.what());
-    }
 }
 
 std::string shapeText(const std::vector<int64_t>& shape) {

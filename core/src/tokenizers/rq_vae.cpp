@@ -40,6 +40,8 @@
 #include "tokenbench/data/data_error.h"
 #include "tokenbench/io/safetensors.h"
 #include "tokenizers/rq_vae_model.h"
+#include "common/seeded_random.h"
+#include "common/json_file.h"
 
 namespace tokenbench::core {
 
@@ -201,14 +203,6 @@ ComponentInfo makeInfo(bool single) {
                  "codebooks trained with the straight-through estimator, k-means initialisation and dead-code restart.";
     info.params = single ? schema(1, 1) : schema(3, 8);
     return info;
-}
-
-uint64_t splitmix64(uint64_t& state) {
-    state += 0x9e3779b97f4a7c15ULL;
-    uint64_t z = state;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
 }
 
 /// Fisher-Yates with our own generator: the order depends on the seed only, not on LibTorch.
@@ -523,16 +517,7 @@ void RqVaeTokenizer::loadState(const std::string& directory) {
     const auto dir = std::filesystem::path(directory);
     const std::string configPath = (dir / kConfigFile).string();
     const std::string weightsPath = (dir / kWeightsFile).string();
-    json config;
-    {
-        std::ifstream in(configPath);
-        if (!in) throw DataError(configPath, "cannot open the tokenizer config");
-        try {
-            in >> config;
-        } catch (const json::exception& e) {
-            throw DataError(configPath, std::string("not valid JSON: ") + e.what());
-        }
-    }
+    const json config = readJsonFile(configPath);
     int64_t inputDim = 0;
     try {
         if (config.at("id").get<std::string>() != m_id)

@@ -11,6 +11,7 @@
 #include "tokenbench/registry.h"
 #include "tokenbench/tokenizers/tokenizer.h"
 #include "tokenizers/builtin_tokenizers.h"
+#include "common/json_file.h"
 
 namespace tokenbench::core {
 
@@ -85,16 +86,8 @@ std::unique_ptr<Tokenizer> createTokenizer(const std::string& id, const std::str
 
 std::unique_ptr<Tokenizer> loadTokenizer(const std::string& directory) {
     const std::string path = (std::filesystem::path(directory) / "config.json").string();
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw DataError(path, "cannot read the file (is this a saved tokenizer directory?)");
-    std::stringstream text;
-    text << in.rdbuf();
-    json saved;
-    try {
-        saved = json::parse(text.str());
-    } catch (const json::exception& e) {
-        throw DataError(path, std::string("not valid JSON: ") + e.what());
-    }
+    if (!std::filesystem::exists(path)) throw DataError(path, "no such file (is this a saved tokenizer directory?)");
+    const json saved = readJsonFile(path);
     if (!saved.is_object() || !saved.contains("id") || !saved["id"].is_string())
         throw DataError(path, "expected an object with a string \"id\" naming the tokenizer");
     if (saved.contains("config") && !saved["config"].is_object()) throw DataError(path, "\"config\" must be an object");
