@@ -1,0 +1,69 @@
+#pragma once
+/// The recommender interface the training engine drives: prepare, train an epoch, score users over
+/// the whole catalogue, save/load (model + optimizer), expose attention. Implementations are listed
+/// in one registry table (models/src) and described by a parameter schema, like tokenizers.
+///
+/// Threads: every method is called on the job's worker thread.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tokenbench/data/dataset.h"
+#include "tokenbench/data/split.h"
+#include "tokenbench/storage/records.h"
+#include "tokenbench/tokenizers/semantic_ids.h"
+
+namespace tokenbench::core {
+
+class Registry;
+
+/// What a model trains and is evaluated on. Pointers stay valid for the model's lifetime.
+struct TrainingData final {
+    const Dataset* dataset = nullptr;
+    const DataSplit* split = nullptr;
+    const SemanticIds* semanticIds = nullptr;  ///< generative models only
+};
+
+/// Which history a score uses: validation targets see the training history; test targets see
+/// training + validation items (leave-one-out protocol).
+enum class EvalPhase { Valid, Test };
+
+/// What one epoch did.
+struct EpochReport final {
+    double loss = 0.0;     ///< mean training loss over the epoch's batches
+    int64_t steps = 0;
+    int64_t samples = 0;   ///< training sequences (users) seen
+};
+
+/// See file comment.
+class Recommender {
+public:
+    virtual ~Recommender() = default;
+    [[nodiscard]] virtual std::string id() const = 0;
+    /// Builds modules and optimizer for `data` on `device` ("cpu", "cuda"), seeded.
+    virtual void prepare(const TrainingData& data, uint64_t seed, const std::string& device) = 0;
+    /// One pass over the training samples. `onStep(step, loss)` after every batch; throws
+    /// CancelledError when `cancel` is set (checked between batches).
+    virtual EpochReport trainEpoch(const std::function<void(int64_t step, double loss)>& onStep,
+                                   const std::atomic<bool>* cancel) = 0;
+    /// Scores of every item for each of `users` (users.size() x items, row-major, higher = better)
+    /// from the history the phase allows.
+    virtual void scoreUsers(const std::vector<int32_t>& users, EvalPhase phase, std::vector<float>& out) = 0;
+    /// Model and optimizer state, for checkpoints and exact resume.
+    virtual void save(const std::string& path) const = 0;
+    virtual void load(const std::string& path) = 0;
+    /// Attention weights (one map per layer and head) for a history of dense item ids, most recent last.
+    [[nodiscard]] virtual std::vector<AttentionMap> attention(const std::vector<int32_t>& history) = 0;
+};
+
+/// Adds every built-in model's ComponentInfo (kind Model) to `registry`.
+void registerModels(Registry& registry);
+
+/// Creates a model from a config validated against its schema. Throws ConfigError for an unknown id.
+[[nodiscard]] std::unique_ptr<Recommender> createModel(const std::string& id, const std::string& configJson);
+
+}  // namespace tokenbench::core

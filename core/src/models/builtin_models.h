@@ -1,0 +1,36 @@
+#pragma once
+// Private: the built-in models' schemas and factories, gathered by model_registry.cpp (the one place
+// that lists them). Each pair lives in its model's .cpp file.
+
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "tokenbench/models/recommender.h"
+#include "tokenbench/registry.h"
+
+namespace tokenbench::core {
+
+// Most popular items by training interactions: the baseline every table needs.
+ComponentInfo popularityInfo();
+std::unique_ptr<Recommender> makePopularity(const std::string& configJson);
+
+// SASRec (Kang & McAuley 2018): causal self-attention over the item history.
+ComponentInfo sasRecInfo();
+std::unique_ptr<Recommender> makeSasRec(const std::string& configJson);
+
+/// A numeric schema entry (Int, or Float with `type`).
+inline ParamSpec numberParam(std::string key, std::string label, ParamType type, std::string value, double min,
+                             double max, std::string help) {
+    ParamSpec spec;
+    spec.key = std::move(key);
+    spec.label = std::move(label);
+    spec.type = type;
+    spec.defaultValue = std::move(value);
+    spec.min = min;
+    spec.max = max;
+    spec.help = std::move(help);
+    return spec;
+}
+
+}  // namespace tokenbench::core
