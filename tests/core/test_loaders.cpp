@@ -418,6 +418,19 @@ private Q_SLOTS:
         QCOMPARE(e.column(), int64_t{29});  // the '}' where a value belongs
     }
 
+    void amazonNumberTooLargeForADoubleFailsNamingLine() {
+        // Found by fuzz_amazon: nlohmann reports this overflow as out_of_range, not parse_error.
+        TempProject tp;
+        writeFile(tp.file("r.json"), "{\"reviewerID\": \"A\", \"asin\": \"B\"}\n"
+                                     "{\"reviewerID\": \"A\", \"asin\": \"C\", \"overall\": 5E9669}\n");
+        EXPECT_ERROR(loadError(options("amazon", tp.file("r.json"))), "r.json", 2, "number overflow");
+        writeFile(tp.file("meta.json"), "{\"asin\": \"B\"}\n\n{\"asin\": \"B\", \"price\": 5000E9669}\n");
+        LoadOptions o = options("amazon", tp.file("r.json"));
+        writeFile(tp.file("r.json"), "{\"reviewerID\": \"A\", \"asin\": \"B\"}\n");
+        o.attributesPath = tp.file("meta.json");
+        EXPECT_ERROR(loadError(o), "meta.json", 3, "number overflow");
+    }
+
     void amazonPythonDictMetaFailsWithAHint() {
         TempProject tp;
         writeFile(tp.file("r.json"), "{\"reviewerID\": \"A\", \"asin\": \"B\"}\n");

@@ -37,18 +37,4 @@ std::string describeJsonType(const nlohmann::json& value) {
     }
 }
 
-std::string jsonScalarText(const nlohmann::json& value) {
-    switch (value.type()) {
-        case nlohmann::json::value_t::string:
-            return value.get<std::string>();
-        case nlohmann::json::value_t::boolean:
-        case nlohmann::json::value_t::number_integer:
-        case nlohmann::json::value_t::number_unsigned:
-        case nlohmann::json::value_t::number_float:
-            return value.dump();
-        default:
-            return {};
-    }
-}
-
 }  // namespace tokenbench::core::detail

@@ -57,8 +57,4 @@ private:
 /// Name of a JSON value's kind for messages ("a string", "a list", "null").
 [[nodiscard]] std::string describeJsonType(const nlohmann::json& value);
 
-/// The value as attribute text: strings as they are, integers in decimal, other numbers as dumped,
-/// booleans as true/false; empty for null, lists and objects.
-[[nodiscard]] std::string jsonScalarText(const nlohmann::json& value);
-
 }  // namespace tokenbench::core::detail

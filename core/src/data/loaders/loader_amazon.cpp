@@ -4,13 +4,14 @@
 //                timestamp (milliseconds; values below 10^11 are taken as seconds already)
 // Meta (LoadOptions::attributesPath), one JSON object per line: title, description (string or list),
 // brand (or details.Brand, or store), categories / category (a list of category paths, each a list,
-// or a list of strings), price (number or "$12.99" text). Category paths become attributes
-// "A", "A > B", "A > B > C"; prices become buckets "<$10", "$10-25", "$25-50", "$50+".
-// The 2014 meta files written as Python dict literals ({'asin': ...}) are not read: they fail with a
-// message saying how to convert them.
+// or a list of strings), price (number or "$12.99" text). Lines of items without a review are skipped.
+// Category paths become attributes "A", "A > B", "A > B > C"; prices become buckets "<$10", "$10-25",
+// "$25-50", "$50+". The 2014 meta files written as Python dict literals ({'asin': ...}) are not read:
+// they fail with a message saying how to convert them.
 
 #include <cmath>
 #include <limits>
+#include <unordered_set>
 
 #include "data/loaders/json_util.h"
 #include "data/loaders/line_reader.h"
@@ -75,12 +76,15 @@ public:
         throw DataError(m_path, m_line, static_cast<int64_t>(position), describeJsonError(lastToken, error));
     }
 
-    /// Adds the review's interaction to `builder`; throws when the user or item is missing.
-    void emit(DatasetBuilder& builder) const {
+    /// Adds the review's interaction to `builder` and its item to `reviewed`; throws when the user or
+    /// item is missing.
+    void emit(DatasetBuilder& builder, std::unordered_set<std::string>& reviewed) const {
         if (!m_started) fail(0, "expected a JSON object but found nothing");
         if (!m_hasUser) fail(0, "expected a 'reviewerID' (or 'user_id') field but found none");
         if (!m_hasItem && !m_hasParent) fail(0, "expected an 'asin' (or 'parent_asin') field but found none");
-        builder.addInteraction(m_user, m_hasParent ? m_parent : m_item, m_time, m_rating);
+        const std::string& item = m_hasParent ? m_parent : m_item;
+        builder.addInteraction(m_user, item, m_time, m_rating);
+        reviewed.insert(item);
     }
 
 private:
@@ -166,7 +170,7 @@ private:
     int64_t m_time = DatasetBuilder::kNoTimestamp;
 };
 
-void loadReviews(LoadContext& context, const std::string& path) {
+void loadReviews(LoadContext& context, const std::string& path, std::unordered_set<std::string>& reviewed) {
     context.beginFile(path);
     LineReader reader(path, kMaxInteractionLine);
     std::string_view line;
@@ -177,7 +181,7 @@ void loadReviews(LoadContext& context, const std::string& path) {
         JsonTextCursor cursor(line);
         ReviewHandler handler(path, cursor, reader.lineNumber());
         json::sax_parse(cursor.begin(), cursor.end(), &handler);
-        handler.emit(context.builder());
+        handler.emit(context.builder(), reviewed);
         ++lines;
     }
     if (lines == 0) throw DataError(path, "file is empty (only blank lines)");
@@ -237,7 +241,10 @@ void addCategories(DatasetBuilder& builder, const std::string& id, const json& c
     }
 }
 
-void addMeta(DatasetBuilder& builder, const LineReader& reader, const json& meta) {
+/// Adds one meta object's side information, unless its item has no review (meta files list every
+/// product of a category, most of them absent from a k-core review file: keeping them costs memory).
+void addMeta(DatasetBuilder& builder, const LineReader& reader, const json& meta,
+             const std::unordered_set<std::string>& reviewed) {
     if (!meta.is_object()) reader.fail(1, "expected a JSON object per line but found " + describeJsonType(meta));
     std::string id;
     for (const char* key : {"parent_asin", "asin"}) {
@@ -249,6 +256,7 @@ void addMeta(DatasetBuilder& builder, const LineReader& reader, const json& meta
         break;
     }
     if (id.empty()) reader.fail(0, "expected an 'asin' (or 'parent_asin') field but found none");
+    if (reviewed.count(id) == 0) return;
 
     if (const auto it = meta.find("title"); it != meta.end()) {
         const std::string title = trimmedString(*it);
@@ -282,7 +290,7 @@ void addMeta(DatasetBuilder& builder, const LineReader& reader, const json& meta
     }
 }
 
-void loadMeta(LoadContext& context, const std::string& path) {
+void loadMeta(LoadContext& context, const std::string& path, const std::unordered_set<std::string>& reviewed) {
     context.beginFile(path);
     LineReader reader(path, kMaxMetaLine);
     std::string_view line;
@@ -301,8 +309,11 @@ void loadMeta(LoadContext& context, const std::string& path) {
         } catch (const json::parse_error& error) {
             const auto column = static_cast<int64_t>(std::min<size_t>(error.byte, line.size() + 1));
             reader.fail(column, describeJsonError({}, error));
+        } catch (const json::exception& error) {
+            // Not only parse_error: a number too large for a double ("1E999") is out_of_range.
+            reader.fail(0, describeJsonError({}, error));
         }
-        addMeta(context.builder(), reader, meta);
+        addMeta(context.builder(), reader, meta, reviewed);
     }
     context.endFile(reader.totalBytes());
 }
@@ -314,8 +325,9 @@ void loadAmazon(LoadContext& context) {
     std::vector<std::string> files = options.paths;
     if (!options.attributesPath.empty()) files.push_back(options.attributesPath);
     context.plan(files);
-    for (const std::string& path : options.paths) loadReviews(context, path);
-    if (!options.attributesPath.empty()) loadMeta(context, options.attributesPath);
+    std::unordered_set<std::string> reviewed;
+    for (const std::string& path : options.paths) loadReviews(context, path, reviewed);
+    if (!options.attributesPath.empty()) loadMeta(context, options.attributesPath, reviewed);
 }
 
 }  // namespace tokenbench::core::detail
