@@ -26,14 +26,7 @@ constexpr int kSampleLines = 20;
 
 std::vector<std::string_view> splitWhitespace(std::string_view line) {
     std::vector<std::string_view> out;
-    size_t i = 0;
-    while (i < line.size()) {
-        while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
-        if (i >= line.size()) break;
-        const size_t start = i;
-        while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
-        out.push_back(line.substr(start, i - start));
-    }
+    detail::splitWhitespace(line, out);
     return out;
 }
 

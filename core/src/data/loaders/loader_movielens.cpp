@@ -47,17 +47,6 @@ void splitOn(std::string_view line, std::string_view separator, std::vector<std:
 }
 
 /// Splits on runs of spaces and tabs.
-void splitWhitespace(std::string_view line, std::vector<std::string_view>& out) {
-    out.clear();
-    size_t i = 0;
-    while (i < line.size()) {
-        while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
-        if (i >= line.size()) break;
-        const size_t start = i;
-        while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
-        out.push_back(line.substr(start, i - start));
-    }
-}
 
 /// Checks one record's fields where `line` is the line it started on.
 class FieldChecker final {

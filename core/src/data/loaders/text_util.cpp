@@ -214,4 +214,16 @@ bool endsWithNoCase(std::string_view text, std::string_view suffix) {
     return text.size() >= suffix.size() && asciiLower(text.substr(text.size() - suffix.size())) == asciiLower(suffix);
 }
 
+void splitWhitespace(std::string_view line, std::vector<std::string_view>& out) {
+    out.clear();
+    size_t i = 0;
+    while (i < line.size()) {
+        while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+        if (i >= line.size()) break;
+        const size_t start = i;
+        while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
+        out.push_back(line.substr(start, i - start));
+    }
+}
+
 }  // namespace tokenbench::core::detail

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tokenbench::core::detail {
 
@@ -47,5 +48,8 @@ void appendLatin1AsUtf8(std::string_view text, std::string& out);
 
 /// True when `text` ends with `suffix`, ignoring ASCII case.
 [[nodiscard]] bool endsWithNoCase(std::string_view text, std::string_view suffix);
+
+/// Splits a line on spaces and tabs into `out` (cleared first); views point into `line`.
+void splitWhitespace(std::string_view line, std::vector<std::string_view>& out);
 
 }  // namespace tokenbench::core::detail
