@@ -290,16 +290,18 @@ void MainWindow::failOpening(const QString& folder, const QString& message) {
 void MainWindow::reload() {
     if (!m_store) return;
     std::vector<core::DatasetRecord> datasets;
+    std::vector<core::FeatureSetRecord> featureSets;
     std::vector<core::RunRecord> runs;
     try {
         datasets = m_store->listDatasets();
+        featureSets = m_store->listFeatureSets();
         runs = m_store->listRuns();
     } catch (const std::exception& error) {
         spdlog::error("Could not read the project database: {}", error.what());
         statusBar()->showMessage(QStringLiteral("Could not read the project database: %1").arg(error.what()));
         return;
     }
-    m_explorer->setContents(datasets, runs);
+    m_explorer->setContents(datasets, featureSets, runs);
     m_runsPage->setRuns(runs);
     m_datasetPage->setProject(m_paths.database, std::move(datasets));
 }

@@ -66,6 +66,7 @@ ProjectExplorer::ProjectExplorer(QWidget* parent) : QWidget(parent), m_tree(new 
 }
 
 void ProjectExplorer::setContents(const std::vector<core::DatasetRecord>& datasets,
+                                  const std::vector<core::FeatureSetRecord>& featureSets,
                                   const std::vector<core::RunRecord>& runs) {
     clear();
     const QIcon datasetIcon = style()->standardIcon(QStyle::SP_FileDialogDetailedView);
@@ -78,6 +79,17 @@ void ProjectExplorer::setContents(const std::vector<core::DatasetRecord>& datase
         item->setToolTip(0, QStringLiteral("%1\nformat: %2\ncreated: %3")
                                 .arg(QString::fromStdString(record.source), QString::fromStdString(record.format),
                                      formatTimestamp(record.createdAt)));
+    }
+    const QIcon featureIcon = style()->standardIcon(QStyle::SP_FileDialogContentsView);
+    for (const core::FeatureSetRecord& record : featureSets) {
+        auto* item = new QTreeWidgetItem(groupItem(Group::FeatureSets));
+        item->setText(0, QString::fromStdString(record.name));
+        item->setIcon(0, featureIcon);
+        item->setToolTip(0, QStringLiteral("%1 · %2 × %3\ncreated: %4")
+                                .arg(QString::fromStdString(record.kind))
+                                .arg(record.rows)
+                                .arg(record.dim)
+                                .arg(formatTimestamp(record.createdAt)));
     }
     for (const core::RunRecord& run : runs) {
         const Group group = run.kind == core::RunKind::Tokenizer ? Group::TokenizerRuns : Group::ModelRuns;

@@ -25,7 +25,8 @@ public:
     explicit ProjectExplorer(QWidget* parent = nullptr);
 
     /// Rebuilds the children of every group, keeping groups' expansion state.
-    void setContents(const std::vector<core::DatasetRecord>& datasets, const std::vector<core::RunRecord>& runs);
+    void setContents(const std::vector<core::DatasetRecord>& datasets, const std::vector<core::FeatureSetRecord>& featureSets,
+                     const std::vector<core::RunRecord>& runs);
     /// Empties every group (no project open).
     void clear();
     /// Display texts of a group's children, in order.
