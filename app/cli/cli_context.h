@@ -54,5 +54,9 @@ void addImportCommand(CLI::App& dataset, CliContext& ctx);
 void addFeaturesCommands(CLI::App& app, CliContext& ctx);
 void addTokenizeCommands(CLI::App& app, CliContext& ctx);
 void addExportCommands(CLI::App& app, CliContext& ctx);
+void addModelExportCommand(CLI::App& exportCommand, CliContext& ctx);
+void addTrainCommands(CLI::App& app, CliContext& ctx);
+void addRunFileCommand(CLI::App& app, CliContext& ctx);
+void addBenchCommand(CLI::App& app, CliContext& ctx);
 
 }  // namespace tokenbench::cli

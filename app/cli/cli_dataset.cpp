@@ -74,13 +74,7 @@ void addDatasetCommands(CLI::App& app, CliContext& ctx) {
             auto store = openProject(args.project);
             if (store->findDataset(args.name)) throw UserError("a data set named '" + args.name + "' already exists");
             const auto start = std::chrono::steady_clock::now();
-            const core::SyntheticData data = core::generateSynthetic(args.synthetic);
-            const nlohmann::json config = {{"generator", "synthetic"},
-                                           {"seed", args.synthetic.seed},
-                                           {"users", args.synthetic.users},
-                                           {"items", args.synthetic.items},
-                                           {"branching", args.synthetic.branching}};
-            store->saveDataset(args.name, data.dataset, "built-in synthetic generator", "synthetic", config.dump());
+            (void)core::storeSyntheticDataset(*store, args.name, args.synthetic);
             const auto record = requireDataset(*store, args.name);
             const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
             if (args.json) {

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cli_context.h"
+#include "tokenbench/cancellation.h"
 #include "tokenbench/data/data_error.h"
 #include "tokenbench/logging.h"
 #include "tokenbench/runtime.h"
@@ -30,6 +31,9 @@ int main(int argc, char** argv) {
     cli::addFeaturesCommands(app, ctx);
     cli::addTokenizeCommands(app, ctx);
     cli::addExportCommands(app, ctx);
+    cli::addTrainCommands(app, ctx);
+    cli::addRunFileCommand(app, ctx);
+    cli::addBenchCommand(app, ctx);
 
     try {
         app.parse(argc, argv);
@@ -59,6 +63,9 @@ int main(int argc, char** argv) {
     } catch (const std::invalid_argument& e) {
         // Bad requests (unknown names, impossible options) surface as invalid_argument from core.
         std::cerr << "error: " << e.what() << "\n";
+        return cli::kExitUserError;
+    } catch (const core::CancelledError&) {
+        std::cerr << "cancelled\n";
         return cli::kExitUserError;
     } catch (const cli::UserError& e) {
         std::cerr << "error: " << e.what() << "\n";

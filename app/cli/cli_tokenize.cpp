@@ -1,12 +1,10 @@
 // `tokenize`: train a tokenizer on item features and store the semantic IDs; `export semantic-ids`.
 
-#include <atomic>
-#include <chrono>
-#include <csignal>
 #include <fstream>
 #include <iostream>
 
 #include "cli_context.h"
+#include "console_sink.h"
 #include "schema_options.h"
 #include "tokenbench/storage/experiment_store.h"
 #include "tokenbench/tokenizers/semantic_ids.h"
@@ -16,32 +14,6 @@
 namespace tokenbench::cli {
 
 namespace {
-
-std::atomic<bool> g_cancel{false};
-
-extern "C" void onInterrupt(int) { g_cancel.store(true); }
-
-// Prints progress to stderr at most once a second; the store gets everything else.
-class ConsoleSink final : public core::ProgressSink {
-public:
-    void progress(const core::ProgressUpdate& u) override {
-        const auto now = std::chrono::steady_clock::now();
-        if (now - m_last < std::chrono::seconds(1)) return;
-        m_last = now;
-        std::cerr << "\r" << u.phase << "  " << static_cast<int>(u.fraction * 100) << " %";
-        if (u.etaSeconds >= 0) std::cerr << "  ETA " << static_cast<int>(u.etaSeconds) << " s   ";
-        std::cerr << std::flush;
-        m_printed = true;
-    }
-    void event(const core::RunEvent& e) override { std::cerr << (m_printed ? "\n" : "") << e.level << ": " << e.message << "\n"; }
-    void finished(int64_t, core::RunStatus, const std::string&, const std::string&) override {
-        if (m_printed) std::cerr << "\n";
-    }
-
-private:
-    std::chrono::steady_clock::time_point m_last{};
-    bool m_printed = false;
-};
 
 struct TokenizeArgs {
     std::string project;
@@ -132,9 +104,9 @@ void addTokenizeCommands(CLI::App& app, CliContext& ctx) {
             if (args.levels > 0) fixed["levels"] = std::to_string(args.levels);
             if (args.codebookSize > 0) fixed["codebook_size"] = std::to_string(args.codebookSize);
             req.configJson = args.options.configFor(registry.get(req.method), fixed);
-            std::signal(SIGINT, onInterrupt);
+            cancelOnInterrupt();
             ConsoleSink console;
-            const auto result = core::runTokenizeJob(req, console, &g_cancel);
+            const auto result = core::runTokenizeJob(req, console, &interruptFlag());
             const auto out = nlohmann::json::parse(core::toJson(result));
             if (args.json) printJson(out);
             else std::cout << out.dump(2) << "\n";
@@ -166,6 +138,7 @@ void addExportCommands(CLI::App& app, CliContext& ctx) {
             return kExitOk;
         };
     });
+    addModelExportCommand(*exp, ctx);
 }
 
 }  // namespace tokenbench::cli

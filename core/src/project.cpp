@@ -34,6 +34,16 @@ ProjectPaths ensureProject(const std::string& dir) {
     return paths;
 }
 
+int64_t storeSyntheticDataset(ExperimentStore& store, const std::string& name, const SyntheticConfig& config) {
+    const SyntheticData data = generateSynthetic(config);
+    const nlohmann::json configJson = {{"generator", "synthetic"},
+                                       {"seed", config.seed},
+                                       {"users", config.users},
+                                       {"items", config.items},
+                                       {"branching", config.branching}};
+    return store.saveDataset(name, data.dataset, "built-in synthetic generator", "synthetic", configJson.dump());
+}
+
 ProjectPaths ensureDemoProject(const std::string& dir) {
     const ProjectPaths paths = ensureProject(dir);
     ExperimentStore store(paths.database);
@@ -41,14 +51,8 @@ ProjectPaths ensureDemoProject(const std::string& dir) {
 
     const SyntheticConfig config;
     spdlog::info("Generating the demo data set ({} users, {} items) in {}", config.users, config.items, paths.root);
-    const SyntheticData data = generateSynthetic(config);
-    const nlohmann::json configJson = {{"generator", "synthetic"},
-                                       {"seed", config.seed},
-                                       {"users", config.users},
-                                       {"items", config.items},
-                                       {"branching", config.branching}};
     try {
-        store.saveDataset(kDemoDatasetName, data.dataset, "built-in synthetic generator", "synthetic", configJson.dump());
+        (void)storeSyntheticDataset(store, kDemoDatasetName, config);
     } catch (const std::exception&) {
         // Another process may have created it between our check and insert; that is success too.
         if (!store.findDataset(kDemoDatasetName)) throw;

@@ -1,9 +1,14 @@
 #pragma once
 /// A project is a folder: `tokenbench.db` (the experiment store), `artifacts/`, `logs/`.
 
+#include <cstdint>
 #include <string>
 
+#include "tokenbench/data/synthetic.h"
+
 namespace tokenbench::core {
+
+class ExperimentStore;
 
 /// Paths of a project folder. Plain value; any thread.
 struct ProjectPaths final {
@@ -22,6 +27,9 @@ ProjectPaths ensureProject(const std::string& dir);
 
 /// Name the demo data set is stored under in the demo project.
 inline constexpr const char* kDemoDatasetName = "demo-synthetic";
+
+/// Generates a synthetic data set and stores it under `name` with its generator config; returns its id.
+int64_t storeSyntheticDataset(ExperimentStore& store, const std::string& name, const SyntheticConfig& config);
 
 /// Makes sure `dir` is a project holding the synthetic demo data set (generated with the default
 /// SyntheticConfig on first use). Returns its paths. Called at GUI start-up on a worker or at once

@@ -39,6 +39,7 @@ struct ComponentInfo final {
     ComponentKind kind = ComponentKind::Model;
     std::string description;
     std::vector<ParamSpec> params;
+    bool needsSemanticIds = false;  ///< models: trains on a tokenizer run's semantic IDs (generative)
 };
 
 /// A config that does not fit its schema; the message names the key and what was expected.

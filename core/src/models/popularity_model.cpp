@@ -1,5 +1,6 @@
 // The popularity baseline: every user gets the same scores, the items' training interaction counts.
 // No parameters and nothing to learn; trainEpoch counts once and reports loss 0.
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -78,6 +79,24 @@ public:
         if (m_data.dataset && m_counts.size() != m_data.dataset->items.size())
             throw DataError(path, "checkpoint has " + std::to_string(m_counts.size()) + " items, the data set " +
                                       std::to_string(m_data.dataset->items.size()));
+    }
+
+    void exportModel(const std::string& dir) const override {
+        if (!m_data.dataset) throw std::logic_error("popularity: used before prepare()");
+        const std::vector<int64_t> counts =
+            m_counts.empty() ? trainingItemCounts(*m_data.dataset, *m_data.split) : m_counts;
+        std::vector<float> scores(counts.begin(), counts.end());
+        std::filesystem::create_directories(dir);
+        const std::filesystem::path root(dir);
+        writeSafetensors((root / "weights.safetensors").string(),
+                         {TensorData::fromFloats("scores", {static_cast<int64_t>(scores.size())}, scores)});
+        const json config = {{"model", kPopularityId},
+                             {"format", "tokenbench-model-export/1"},
+                             {"weights", "weights.safetensors"},
+                             {"items", scores.size()},
+                             {"tensors", {{"scores", {scores.size()}}}},
+                             {"usage", "score of dense item i = scores[i] (training interactions)"}};
+        writeTextFileAtomically((root / "config.json").string(), config.dump(2) + "\n");
     }
 
     [[nodiscard]] std::vector<AttentionMap> attention(const std::vector<int32_t>& /*history*/) override { return {}; }

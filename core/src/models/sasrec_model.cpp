@@ -32,6 +32,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/builtin_models.h"
+#include "models/module_export.h"
 #include "models/sasrec_module.h"
 #include "tokenbench/cancellation.h"
 #include "tokenbench/data/data_error.h"
@@ -119,6 +120,7 @@ public:
     void scoreUsers(const std::vector<int32_t>& users, EvalPhase phase, std::vector<float>& out) override;
     void save(const std::string& path) const override;
     void load(const std::string& path) override;
+    void exportModel(const std::string& dir) const override;
     [[nodiscard]] std::vector<AttentionMap> attention(const std::vector<int32_t>& history) override;
 
 private:
@@ -428,6 +430,19 @@ void SasRecModel::load(const std::string& path) {
     } catch (const c10::Error& e) {
         throw DataError(path, std::string("not a matching sasrec checkpoint: ") + e.what_without_backtrace());
     }
+}
+
+void SasRecModel::exportModel(const std::string& dir) const {
+    requirePrepared("exportModel()");
+    exportModule(*m_net, dir,
+                 {{"model", kSasRecId},
+                  {"config", json::parse(m_config.json)},
+                  {"items", m_items},
+                  {"epochs_trained", m_epoch},
+                  {"layout",
+                   "item_embedding row 0 is padding, row i+1 is dense item i; positions are right-aligned "
+                   "(the most recent item at max_length-1); pre-LN blocks; score = final_norm(h_T) . "
+                   "item_embedding[1:]^T"}});
 }
 
 }  // namespace

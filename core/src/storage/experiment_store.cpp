@@ -402,6 +402,11 @@ void ExperimentStore::appendMetrics(const std::vector<MetricPoint>& points) {
     tx.commit();
 }
 
+void ExperimentStore::discardMetricsAfter(int64_t runId, int64_t epoch) {
+    auto st = m_db->prepare("DELETE FROM metrics WHERE run_id = ? AND epoch > ?");
+    st.bind(1, runId).bind(2, epoch).run();
+}
+
 std::vector<MetricPoint> ExperimentStore::metricSeries(int64_t runId, const std::string& name, const std::string& split) {
     auto st = m_db->prepare(
         "SELECT run_id, step, epoch, split, name, value, time FROM metrics "

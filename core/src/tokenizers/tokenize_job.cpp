@@ -76,11 +76,6 @@ private:
     double m_lastError = std::numeric_limits<double>::quiet_NaN();
 };
 
-int32_t configInt(const std::string& configJson, const char* key, int32_t fallback) {
-    const auto j = nlohmann::json::parse(configJson);
-    return j.contains(key) ? j.at(key).get<int32_t>() : fallback;
-}
-
 // Records a file the run produced, with its checksum, relative to the project folder.
 void addArtifact(ProgressSink& sink, const ProjectPaths& paths, int64_t runId, const std::string& kind,
                  const std::filesystem::path& file) {

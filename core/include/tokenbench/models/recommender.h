@@ -8,7 +8,9 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -53,9 +55,25 @@ public:
     /// Scores of every item for each of `users` (users.size() x items, row-major, higher = better)
     /// from the history the phase allows.
     virtual void scoreUsers(const std::vector<int32_t>& users, EvalPhase phase, std::vector<float>& out) = 0;
+    /// Generative models rank by a list (e.g. a constrained beam) rather than a score per item; they
+    /// return true and implement rankUsers. The engine then evaluates with addRankedLists.
+    [[nodiscard]] virtual bool ranksByList() const { return false; }
+    /// The best `count` items per user, best first, from the history the phase allows. Only models
+    /// whose ranksByList() is true implement it.
+    virtual void rankUsers(const std::vector<int32_t>& users, EvalPhase phase, int32_t count,
+                           std::vector<std::vector<int32_t>>& out) {
+        (void)users, (void)phase, (void)count, (void)out;
+        throw std::logic_error(id() + " scores items; it does not rank by list");
+    }
+    /// Figures of the evaluation calls since the last call of this method, reset on reading (e.g.
+    /// "invalid_id_rate" of a beam search). Reported next to the ranking metrics.
+    [[nodiscard]] virtual std::map<std::string, double> takeEvalStats() { return {}; }
     /// Model and optimizer state, for checkpoints and exact resume.
     virtual void save(const std::string& path) const = 0;
     virtual void load(const std::string& path) = 0;
+    /// Writes `dir`/weights.safetensors (every parameter and buffer by its module path, float32) and
+    /// `dir`/config.json (model id, config, sizes, layout notes) that Python can load without Tokenbench.
+    virtual void exportModel(const std::string& dir) const = 0;
     /// Attention weights (one map per layer and head) for a history of dense item ids, most recent last.
     [[nodiscard]] virtual std::vector<AttentionMap> attention(const std::vector<int32_t>& history) = 0;
 };

@@ -72,6 +72,8 @@ public:
 
     // Series and snapshots (the metrics writer thread uses the batch forms) ----------------------
     void appendMetrics(const std::vector<MetricPoint>& points);
+    /// Removes a run's points of epochs after `epoch` (a resumed run redoes them from its checkpoint).
+    void discardMetricsAfter(int64_t runId, int64_t epoch);
     [[nodiscard]] std::vector<MetricPoint> metricSeries(int64_t runId, const std::string& name,
                                                         const std::string& split = {});
     void appendCodebookSnapshots(const std::vector<CodebookSnapshot>& snapshots);

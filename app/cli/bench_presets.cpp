@@ -1,0 +1,53 @@
+#include "bench_presets.h"
+
+namespace tokenbench::cli {
+
+// Beauty presets. "sasrec-reference" is the like-for-like speed comparison with SASRec.pytorch
+// (hidden 50, 2 blocks, 1 head, max length 50, batch 128, dropout 0.5, BCE with one sampled
+// negative, 20 epochs, no early stop); "sasrec" is the quality configuration (full softmax
+// cross-entropy, 15-minute budget); "tiger" uses semantic IDs from attributes + co-occurrence
+// features only (no text), as the TIGER target asks.
+const std::vector<BenchPreset>& benchPresets() {
+    static const std::vector<BenchPreset> presets = {
+        {"synthetic", R"({
+  "format": "tokenbench-experiment/1",
+  "name": "bench-synthetic",
+  "dataset": {"name": "bench-synthetic", "synthetic": {"users": 5000, "items": 2000, "seed": 42}},
+  "features": [{"name": "attr-cooc", "kinds": "attributes+cooccurrence", "dim": 32}],
+  "tokenizers": [{"name": "rqk", "method": "rq-kmeans", "features": "attr-cooc",
+                  "config": {"levels": 3, "codebook_size": 32}}],
+  "models": [
+    {"name": "popularity", "model": "popularity", "epochs": 1},
+    {"name": "sasrec", "model": "sasrec", "epochs": 30, "patience": 3,
+     "config": {"hidden": 64, "dropout": 0.3, "loss": "ce"}},
+    {"name": "bert4rec", "model": "bert4rec", "epochs": 30, "patience": 3},
+    {"name": "tiger", "model": "tiger", "tokenizer": "rqk", "epochs": 30, "patience": 3}
+  ]
+})", ""},
+        {"beauty", R"({
+  "format": "tokenbench-experiment/1",
+  "name": "bench-beauty",
+  "dataset": {"name": "beauty", "import": {"format": "seqtxt", "paths": ["amazon-beauty/Beauty.txt"],
+              "attributes": "amazon-beauty/Beauty_item2attributes.json"},
+              "download": "Amazon Beauty 5-core in the S3-Rec format: github.com/RUCAIBox/CIKM2020-S3Rec, data/"},
+  "features": [{"name": "attr-cooc", "kinds": "attributes+cooccurrence", "dim": 64}],
+  "tokenizers": [{"name": "rqk-3x256", "method": "rq-kmeans", "features": "attr-cooc",
+                  "config": {"levels": 3, "codebook_size": 256}}],
+  "models": [
+    {"name": "popularity", "model": "popularity", "epochs": 1},
+    {"name": "sasrec-reference", "model": "sasrec", "epochs": 20, "patience": 0,
+     "config": {"hidden": 50, "blocks": 2, "heads": 1, "max_length": 50, "batch_size": 128,
+                "dropout": 0.5, "learning_rate": 0.001, "loss": "bce"}},
+    {"name": "sasrec", "model": "sasrec", "epochs": 200, "max_minutes": 15, "patience": 5,
+     "config": {"hidden": 64, "blocks": 2, "heads": 1, "max_length": 50, "batch_size": 128,
+                "dropout": 0.5, "learning_rate": 0.001, "loss": "ce"}},
+    {"name": "bert4rec", "model": "bert4rec", "epochs": 200, "max_minutes": 15, "patience": 5,
+     "config": {"mask_prob": 0.6}},
+    {"name": "tiger", "model": "tiger", "tokenizer": "rqk-3x256", "epochs": 200, "max_minutes": 30, "patience": 5}
+  ]
+})", "amazon-beauty/Beauty.txt"},
+    };
+    return presets;
+}
+
+}  // namespace tokenbench::cli

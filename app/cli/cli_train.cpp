@@ -1,0 +1,186 @@
+// `train` a recommender, `eval` a finished model run again, show its `attention` for a user, and
+// `export model` for Python.
+
+#include <iostream>
+
+#include "cli_context.h"
+#include "console_sink.h"
+#include "schema_options.h"
+#include "tokenbench/models/recommender.h"
+#include "tokenbench/training/train_job.h"
+
+namespace tokenbench::cli {
+
+namespace {
+
+struct TrainArgs {
+    std::string project;
+    core::TrainRequest request;
+    std::vector<int32_t> ks = {5, 10, 20};
+    bool json = false;
+    SchemaOptions options;
+};
+
+struct EvalArgs {
+    std::string project;
+    int64_t run = 0;
+    std::string split = "test";
+    bool excludeHistory = false;
+    int32_t coldThreshold = 5;
+    std::vector<int32_t> ks = {5, 10, 20};
+    bool json = false;
+};
+
+struct AttentionArgs {
+    std::string project;
+    int64_t run = 0;
+    std::string user;
+    bool json = false;
+};
+
+struct ExportModelArgs {
+    std::string project;
+    int64_t run = 0;
+    std::string out;
+};
+
+void addEvalOptions(CLI::App& cmd, std::vector<int32_t>& ks, bool& excludeHistory, int32_t& coldThreshold) {
+    cmd.add_option("--ks", ks, "Cut-offs K of Recall@K and NDCG@K")->delimiter(',')->check(CLI::Range(1, 100000));
+    cmd.add_flag("--exclude-history", excludeHistory,
+                 "Remove the user's history items from the ranking (off: the papers' protocol)");
+    cmd.add_option("--cold-threshold", coldThreshold, "A test item is cold with at most this many training interactions")
+        ->check(CLI::NonNegativeNumber);
+}
+
+}  // namespace
+
+void addTrainCommands(CLI::App& app, CliContext& ctx) {
+    static TrainArgs args;
+    static core::Registry registry;
+    core::registerModels(registry);
+    auto& r = args.request;
+    auto* cmd = app.add_subcommand("train", "Train a recommender, validate every epoch, test at the best checkpoint");
+    cmd->add_option("--project", args.project, "Project folder")->required();
+    cmd->add_option("--dataset", r.dataset, "Data set name (not needed with --resume)");
+    std::vector<std::string> models;
+    for (const auto* info : registry.list(core::ComponentKind::Model)) models.push_back(info->id);
+    cmd->add_option("--model", r.model, "Model")->check(CLI::IsMember(models));
+    cmd->add_option("--tokenizer", r.tokenizerRunId, "Tokenizer run whose semantic IDs a generative model uses");
+    cmd->add_option("--epochs", r.epochs, "Most epochs to train")->check(CLI::Range(int64_t{1}, int64_t{1000000}));
+    cmd->add_option("--max-minutes", r.maxMinutes, "Wall-clock budget for training and validation (0: none)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--patience", r.patience, "Validations without improvement before stopping (0: never)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--valid-metric", r.validMetric, "Metric that picks the best epoch (ndcg@10, recall@20, mrr...)");
+    cmd->add_option("--eval-every", r.evalEvery, "Validate every N epochs")->check(CLI::PositiveNumber);
+    cmd->add_option("--seed", r.seed, "Random seed (every random source derives from it)");
+    cmd->add_option("--device", r.device, "auto, cpu, cuda or cuda:N");
+    cmd->add_flag("--mixed-precision", r.mixedPrecision, "bfloat16 autocast on CUDA");
+    cmd->add_option("--name", r.name, "Run label");
+    cmd->add_option("--resume", r.resumeRunId, "Continue this model run from its last checkpoint");
+    addEvalOptions(*cmd, args.ks, r.eval.excludeHistory, r.eval.coldThreshold);
+    cmd->add_flag("--json", args.json, "Print one JSON object on stdout");
+    args.options.addTo(*cmd, registry.list(core::ComponentKind::Model));
+    cmd->callback([&ctx] {
+        ctx.action = [] {
+            auto& req = args.request;
+            req.projectDir = args.project;
+            (void)openExistingProject(args.project);
+            if (req.resumeRunId <= 0) {
+                if (req.model.empty()) throw UserError("--model is required (or --resume RUN_ID)");
+                if (req.dataset.empty()) throw UserError("--dataset is required (or --resume RUN_ID)");
+                req.configJson = args.options.configFor(registry.get(req.model));
+            }
+            req.eval.ks = args.ks;
+            cancelOnInterrupt();
+            ConsoleSink console;
+            const auto result = core::runTrainJob(req, console, &interruptFlag());
+            const auto out = nlohmann::json::parse(core::toJson(result));
+            if (args.json) printJson(out);
+            else std::cout << out.dump(2) << "\n";
+            if (result.status == core::RunStatus::Completed) return kExitOk;
+            if (!args.json) std::cerr << "error: " << result.message << "\n";
+            return kExitUserError;
+        };
+    });
+
+    static EvalArgs eval;
+    auto* ev = app.add_subcommand("eval", "Evaluate a model run's best checkpoint again (full ranking)");
+    ev->add_option("--project", eval.project, "Project folder")->required();
+    ev->add_option("--run", eval.run, "Model run id")->required();
+    ev->add_option("--split", eval.split, "valid or test")->check(CLI::IsMember({"valid", "test"}));
+    addEvalOptions(*ev, eval.ks, eval.excludeHistory, eval.coldThreshold);
+    ev->add_flag("--json", eval.json, "Print one JSON object on stdout");
+    ev->callback([&ctx] {
+        ctx.action = [] {
+            (void)openExistingProject(eval.project);
+            core::EvalOptions options;
+            options.ks = eval.ks;
+            options.excludeHistory = eval.excludeHistory;
+            options.coldThreshold = eval.coldThreshold;
+            std::map<std::string, double> stats;
+            const auto report = core::evaluateRun(eval.project, eval.run, eval.split, options, &stats);
+            auto out = nlohmann::json::parse(core::toJson(report));
+            out["run_id"] = eval.run;
+            out["split"] = eval.split;
+            for (const auto& [name, value] : stats) out[name] = value;
+            if (eval.json) printJson(out);
+            else std::cout << out.dump(2) << "\n";
+            return kExitOk;
+        };
+    });
+
+    static AttentionArgs att;
+    auto* at = app.add_subcommand("attention", "Attention weights of a model run for one user's history (stored in the run)");
+    at->add_option("--project", att.project, "Project folder")->required();
+    at->add_option("--run", att.run, "Model run id")->required();
+    at->add_option("--user", att.user, "Raw user id, or #N for the N-th user")->required();
+    at->add_flag("--json", att.json, "Print one JSON object on stdout");
+    at->callback([&ctx] {
+        ctx.action = [] {
+            (void)openExistingProject(att.project);
+            const auto maps = core::computeAttention(att.project, att.run, att.user);
+            nlohmann::json list = nlohmann::json::array();
+            for (const auto& map : maps) {
+                list.push_back({{"layer", map.layer}, {"head", map.head}, {"rows", map.rows}, {"cols", map.cols},
+                                {"labels", map.labels}, {"weights", map.weights}});
+            }
+            const nlohmann::json out = {{"run_id", att.run},
+                                        {"user", att.user},
+                                        {"user_index", maps.empty() ? -1 : maps.front().userIdx},
+                                        {"maps", list}};
+            if (att.json) {
+                printJson(out);
+            } else {
+                for (const auto& map : maps) {
+                    std::cout << "layer " << map.layer << " head " << map.head << " (" << map.rows << " x " << map.cols
+                              << "): last position attends most to ";
+                    const auto* last = map.weights.data() + static_cast<size_t>(map.rows - 1) * map.cols;
+                    const auto best = std::max_element(last, last + map.cols) - last;
+                    std::cout << map.labels[static_cast<size_t>(best)] << " (" << last[best] << ")\n";
+                }
+                if (maps.empty()) std::cout << "the model has no attention (or the user has no history)\n";
+            }
+            return kExitOk;
+        };
+    });
+}
+
+void addModelExportCommand(CLI::App& exportCommand, CliContext& ctx) {
+    static ExportModelArgs args;
+    auto* cmd = exportCommand.add_subcommand(
+        "model", "Write a model run's best weights (safetensors), config.json and item ids for Python");
+    cmd->add_option("--project", args.project, "Project folder")->required();
+    cmd->add_option("--run", args.run, "Model run id")->required();
+    cmd->add_option("--out", args.out, "Output folder")->required();
+    cmd->callback([&ctx] {
+        ctx.action = [] {
+            (void)openExistingProject(args.project);
+            const auto files = core::exportModelRun(args.project, args.run, args.out);
+            for (const auto& file : files) std::cerr << "wrote " << file << "\n";
+            return kExitOk;
+        };
+    });
+}
+
+}  // namespace tokenbench::cli

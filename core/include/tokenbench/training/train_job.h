@@ -1,0 +1,84 @@
+#pragma once
+/// A model run from start to end: load the data set and its split (and the semantic IDs of a
+/// tokenizer run for generative models), train epoch by epoch with validation, early stopping and a
+/// time budget, checkpoint every epoch atomically, then test once at the best validation checkpoint.
+/// Metrics go to the experiment store as they happen. Shared by CLI and GUI.
+///
+/// Threads: runTrainJob runs on the calling thread (the GUI's job thread, the CLI's main thread); it
+/// opens its own store connections and never lets an exception escape: every failure becomes a
+/// Failed (or Cancelled) result, reported through the sink as well.
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "tokenbench/eval/ranking_evaluator.h"
+#include "tokenbench/progress_sink.h"
+#include "tokenbench/storage/records.h"
+
+namespace tokenbench::core {
+
+/// What to train and how.
+struct TrainRequest final {
+    std::string projectDir;
+    std::string dataset;             ///< data set name
+    std::string model;               ///< registry id ("sasrec", "tiger"...)
+    std::string configJson = "{}";   ///< model parameters (validated against the schema)
+    int64_t tokenizerRunId = 0;      ///< generative models: the tokenizer run whose semantic IDs they use
+    int64_t epochs = 50;             ///< upper bound
+    double maxMinutes = 0.0;         ///< wall-clock budget for training + validation; 0 = none
+    int64_t patience = 5;            ///< validations without improvement before stopping; 0 = never stop early
+    std::string validMetric = "ndcg@10";  ///< what "best" means
+    int64_t evalEvery = 1;           ///< validate every N epochs
+    uint64_t seed = 42;
+    std::string device = "auto";     ///< "auto" (CUDA when available), "cpu", "cuda", "cuda:1"
+    bool mixedPrecision = false;     ///< bfloat16 autocast on CUDA; ignored on CPU
+    EvalOptions eval;                ///< Ks, history removal, cold threshold
+    int64_t resumeRunId = 0;         ///< continue this run from its last checkpoint instead of a new run
+    std::string name;                ///< run label
+};
+
+/// What came out (also stored as the run's summary JSON).
+struct TrainResult final {
+    int64_t runId = 0;
+    RunStatus status = RunStatus::Failed;
+    std::string message;
+    std::string model;
+    std::string device;
+    int64_t epochs = 0;              ///< epochs trained (including those before a resume)
+    int64_t bestEpoch = 0;           ///< 1-based epoch of the best validation, 0 when none
+    double secondsPerEpoch = 0.0;    ///< mean training time of an epoch (validation excluded)
+    double evalSeconds = 0.0;        ///< the test evaluation's time
+    std::string stopReason;          ///< "epochs", "patience", "time budget", "cancelled"...
+    EvalReport valid;                ///< at the best epoch
+    EvalReport test;                 ///< at the best checkpoint
+    std::map<std::string, double> evalStats;  ///< e.g. "invalid_id_rate" of a generative model
+    double seconds = 0.0;
+};
+
+/// JSON of a result with the CLI's keys: run_id, epochs, seconds_per_epoch, valid and test objects
+/// (recall@5, ndcg@5, recall@10, ndcg@10, recall@20, ndcg@20, mrr, ...), test_cold, test_warm,
+/// coverage, popularity, best_epoch, stop_reason, protocol, seconds.
+[[nodiscard]] std::string toJson(const TrainResult& result);
+
+/// Runs the job (see file comment). `sink` receives every report besides the store; `cancel` is
+/// checked between batches, so a cancel returns within about one batch.
+TrainResult runTrainJob(const TrainRequest& request, ProgressSink& sink, const std::atomic<bool>* cancel);
+
+/// Evaluates a finished model run again from its best checkpoint (the `eval` command). Phase
+/// "valid" or "test". Throws std::invalid_argument / DataError with a clear message.
+[[nodiscard]] EvalReport evaluateRun(const std::string& projectDir, int64_t runId, const std::string& phase,
+                                     const EvalOptions& options, std::map<std::string, double>* evalStats = nullptr);
+
+/// Attention maps of a model run's best checkpoint for one user's history (the history the test
+/// phase sees), stored in the run's attention maps and returned. `userRawId` is the data set's raw
+/// user id, or "#N" for dense index N.
+[[nodiscard]] std::vector<AttentionMap> computeAttention(const std::string& projectDir, int64_t runId,
+                                                         const std::string& userRawId);
+
+/// Writes the run's best model to `outDir` (weights.safetensors, config.json, items.json with the raw
+/// item id of each dense index, and semantic_ids.json for generative models); returns the files written.
+std::vector<std::string> exportModelRun(const std::string& projectDir, int64_t runId, const std::string& outDir);
+
+}  // namespace tokenbench::core

@@ -1,0 +1,91 @@
+#include "training/model_evaluation.h"
+
+#include <algorithm>
+
+#include "tokenbench/cancellation.h"
+
+namespace tokenbench::core {
+
+namespace {
+
+constexpr size_t kScoreBatch = 1024;  // users per scoring call: 1024 x 12k floats = 48 MB on Beauty
+constexpr size_t kListBatch = 256;    // users per beam-search call
+
+}  // namespace
+
+EvalTargets evaluationTargets(const Dataset& dataset, const DataSplit& split, EvalPhase phase) {
+    EvalTargets targets;
+    for (size_t u = 0; u < dataset.users.size(); ++u) {
+        const UserSplit& cut = split.users[u];
+        const auto& items = dataset.users[u].items;
+        const int32_t position = phase == EvalPhase::Valid ? cut.trainEnd : cut.validEnd;
+        const int32_t end = phase == EvalPhase::Valid ? cut.validEnd : static_cast<int32_t>(items.size());
+        if (position >= end || position < 0 || static_cast<size_t>(position) >= items.size()) continue;
+        targets.users.push_back(static_cast<int32_t>(u));
+        targets.items.push_back(items[static_cast<size_t>(position)]);
+    }
+    return targets;
+}
+
+EvalReport evaluateModel(Recommender& model, const Dataset& dataset, const DataSplit& split, EvalPhase phase,
+                         const EvalOptions& options, const std::atomic<bool>* cancel,
+                         const std::function<void(int64_t, int64_t)>& progress,
+                         std::map<std::string, double>* evalStats) {
+    const EvalTargets targets = evaluationTargets(dataset, split, phase);
+    RankingEvaluator evaluator(options, trainingItemCounts(dataset, split));
+    (void)model.takeEvalStats();  // drop figures of earlier calls (e.g. a validation pass)
+    const bool byList = model.ranksByList();
+    const size_t total = targets.users.size();
+    const size_t batchSize = byList ? kListBatch : kScoreBatch;
+    const int32_t maxK = options.ks.empty() ? 20 : *std::max_element(options.ks.begin(), options.ks.end());
+
+    std::vector<float> scores;
+    std::vector<std::vector<int32_t>> lists;
+    std::vector<std::vector<int32_t>> historyStore;
+    std::vector<const std::vector<int32_t>*> histories;
+    for (size_t begin = 0; begin < total; begin += batchSize) {
+        throwIfCancelled(cancel);
+        const size_t end = std::min(total, begin + batchSize);
+        const std::vector<int32_t> users(targets.users.begin() + static_cast<std::ptrdiff_t>(begin),
+                                         targets.users.begin() + static_cast<std::ptrdiff_t>(end));
+        const std::vector<int32_t> items(targets.items.begin() + static_cast<std::ptrdiff_t>(begin),
+                                         targets.items.begin() + static_cast<std::ptrdiff_t>(end));
+        // What the user had seen before the target: removed from the ranking when asked to.
+        historyStore.assign(users.size(), {});
+        histories.assign(users.size(), nullptr);
+        if (options.excludeHistory) {
+            for (size_t r = 0; r < users.size(); ++r) {
+                const UserSplit& cut = split.users[static_cast<size_t>(users[r])];
+                const auto& seq = dataset.users[static_cast<size_t>(users[r])].items;
+                const int32_t stop = phase == EvalPhase::Valid ? cut.trainEnd : cut.validEnd;
+                historyStore[r].assign(seq.begin(), seq.begin() + stop);
+                histories[r] = &historyStore[r];
+            }
+        }
+        if (byList) {
+            // Ask for more than K when history is removed afterwards, so K real candidates remain.
+            const int32_t count = options.excludeHistory ? maxK + 50 : maxK;
+            model.rankUsers(users, phase, count, lists);
+            if (options.excludeHistory) {
+                for (size_t r = 0; r < lists.size(); ++r) {
+                    auto& list = lists[r];
+                    const auto& seen = historyStore[r];
+                    list.erase(std::remove_if(list.begin(), list.end(),
+                                              [&](int32_t item) {
+                                                  return std::find(seen.begin(), seen.end(), item) != seen.end();
+                                              }),
+                               list.end());
+                }
+            }
+            evaluator.addRankedLists(lists, items);
+        } else {
+            model.scoreUsers(users, phase, scores);
+            evaluator.addScores(scores.data(), static_cast<int64_t>(users.size()), items.data(), histories);
+        }
+        if (progress) progress(static_cast<int64_t>(end), static_cast<int64_t>(total));
+    }
+    if (evalStats) *evalStats = model.takeEvalStats();
+    return evaluator.report();
+}
+
+}  // namespace tokenbench::core

@@ -1,0 +1,92 @@
+// What can be done with a finished model run: evaluate it again, look at its attention, export it.
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "tokenbench/io/safetensors.h"
+#include "tokenbench/storage/experiment_store.h"
+#include "tokenbench/training/train_job.h"
+#include "training/model_evaluation.h"
+#include "training/model_run.h"
+
+namespace tokenbench::core {
+
+using nlohmann::json;
+
+EvalReport evaluateRun(const std::string& projectDir, int64_t runId, const std::string& phase, const EvalOptions& options,
+                       std::map<std::string, double>* evalStats) {
+    if (phase != "valid" && phase != "test")
+        throw std::invalid_argument("unknown split '" + phase + "' (expected valid or test)");
+    RestoredRun restored = restoreModelRun(projectDir, runId);
+    const TrainingInputs& in = *restored.inputs;
+    return evaluateModel(*restored.model, in.dataset, in.split, phase == "valid" ? EvalPhase::Valid : EvalPhase::Test,
+                         options, nullptr, {}, evalStats);
+}
+
+std::vector<AttentionMap> computeAttention(const std::string& projectDir, int64_t runId, const std::string& userRawId) {
+    RestoredRun restored = restoreModelRun(projectDir, runId);
+    const TrainingInputs& in = *restored.inputs;
+    int64_t user = -1;
+    if (!userRawId.empty() && userRawId[0] == '#') {
+        try {
+            user = std::stoll(userRawId.substr(1));
+        } catch (const std::exception&) {
+            throw std::invalid_argument("user '" + userRawId + "': expected #N with a number N");
+        }
+        if (user < 0 || user >= static_cast<int64_t>(in.dataset.users.size()))
+            throw std::invalid_argument("user index " + std::to_string(user) + " is outside 0.." +
+                                        std::to_string(in.dataset.users.size() - 1));
+    } else {
+        for (size_t u = 0; u < in.dataset.users.size() && user < 0; ++u)
+            if (in.dataset.users[u].rawId == userRawId) user = static_cast<int64_t>(u);
+        if (user < 0)
+            throw std::invalid_argument("no user '" + userRawId + "' in data set '" + in.datasetRecord.name +
+                                        "' (give a raw user id, or #N for the N-th user)");
+    }
+    // The history the test target is predicted from: everything before it.
+    const auto& items = in.dataset.users[static_cast<size_t>(user)].items;
+    const int32_t stop = std::min<int32_t>(in.split.users[static_cast<size_t>(user)].validEnd, static_cast<int32_t>(items.size()));
+    const std::vector<int32_t> history(items.begin(), items.begin() + stop);
+    std::vector<AttentionMap> maps = restored.model->attention(history);
+    ExperimentStore store(projectPaths(projectDir).database);
+    for (AttentionMap& map : maps) {
+        map.runId = runId;
+        map.userIdx = user;
+        store.saveAttentionMap(map);
+    }
+    return maps;
+}
+
+std::vector<std::string> exportModelRun(const std::string& projectDir, int64_t runId, const std::string& outDir) {
+    RestoredRun restored = restoreModelRun(projectDir, runId);
+    const TrainingInputs& in = *restored.inputs;
+    std::filesystem::create_directories(outDir);
+    const std::filesystem::path root(outDir);
+    restored.model->exportModel(outDir);
+    std::vector<std::string> files = {(root / "weights.safetensors").string(), (root / "config.json").string()};
+
+    // The ids a Python user needs to read the model's outputs.
+    json items = json::array();
+    for (const ItemInfo& item : in.dataset.items) items.push_back(item.rawId);
+    json index = {{"items", items},
+                  {"note", "dense item index i (row i+1 of id-based embedding tables) -> raw item id"},
+                  {"run_id", runId},
+                  {"dataset", in.datasetRecord.name},
+                  {"data_hash", restored.run.dataHash},
+                  {"best_epoch", restored.bestEpoch},
+                  {"summary", json::parse(restored.run.summaryJson.empty() ? "{}" : restored.run.summaryJson)}};
+    files.push_back((root / "items.json").string());
+    writeTextFileAtomically(files.back(), index.dump() + "\n");
+    if (in.semanticIds) {
+        json ids = json::object();
+        for (int64_t i = 0; i < in.semanticIds->items; ++i) {
+            const int32_t* row = in.semanticIds->row(i);
+            ids[in.dataset.items[static_cast<size_t>(i)].rawId] = std::vector<int32_t>(row, row + in.semanticIds->levels);
+        }
+        files.push_back((root / "semantic_ids.json").string());
+        writeTextFileAtomically(files.back(), ids.dump() + "\n");
+    }
+    return files;
+}
+
+}  // namespace tokenbench::core

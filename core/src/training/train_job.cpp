@@ -1,0 +1,415 @@
+// The training engine: see tokenbench/training/train_job.h.
+//
+// Budget and cancellation: models check one flag between batches. A watchdog thread raises that flag
+// when the user cancels or the time budget runs out, so both interrupt an epoch within a batch; an
+// epoch cut short by the budget is dropped (its checkpoint was never written) and the run goes on to
+// test the best checkpoint, while a user cancel ends the run as Cancelled.
+#include "tokenbench/training/train_job.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "tokenbench/cancellation.h"
+#include "tokenbench/models/recommender.h"
+#include "tokenbench/project.h"
+#include "tokenbench/registry.h"
+#include "tokenbench/storage/experiment_store.h"
+#include "tokenbench/storage/metrics_writer.h"
+#include "tokenbench/storage/sha256.h"
+#include "training/checkpoint_state.h"
+#include "training/device_setup.h"
+#include "training/job_settings.h"
+#include "training/model_evaluation.h"
+#include "training/model_run.h"
+
+namespace tokenbench::core {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using nlohmann::json;
+
+constexpr int64_t kLossWindow = 10;  // train loss points are means over this many steps
+
+double secondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+/// Raises `stop` when the user's flag is set or the deadline passes; says which.
+class Watchdog final {
+public:
+    Watchdog(const std::atomic<bool>* user, std::optional<Clock::time_point> deadline)
+        : m_user(user), m_deadline(deadline), m_thread([this] { loop(); }) {}
+    ~Watchdog() {
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            m_quit = true;
+        }
+        m_wake.notify_all();
+        m_thread.join();
+    }
+    Watchdog(const Watchdog&) = delete;
+    Watchdog& operator=(const Watchdog&) = delete;
+
+    [[nodiscard]] const std::atomic<bool>* flag() const { return &m_stop; }
+    [[nodiscard]] bool userCancelled() const { return m_user && m_user->load(); }
+    [[nodiscard]] bool budgetSpent() const { return m_budget.load(); }
+
+private:
+    void loop() {
+        std::unique_lock<std::mutex> lock(m_mutex);
+        while (!m_quit) {
+            if (m_user && m_user->load()) m_stop = true;
+            if (m_deadline && Clock::now() >= *m_deadline) {
+                m_budget = true;
+                m_stop = true;
+            }
+            m_wake.wait_for(lock, std::chrono::milliseconds(20));
+        }
+    }
+
+    const std::atomic<bool>* m_user;
+    std::optional<Clock::time_point> m_deadline;
+    std::atomic<bool> m_stop{false};
+    std::atomic<bool> m_budget{false};
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    bool m_quit = false;
+    std::thread m_thread;  // last: starts after the members it reads
+};
+
+json metricsJson(const MetricGroup& group) {
+    json j = json::object();
+    for (const auto& [name, value] : group.values) j[name] = value;
+    j["targets"] = group.targets;
+    return j;
+}
+
+/// Metric points of an evaluation: "all" under their own names, the breakdowns prefixed.
+std::vector<MetricPoint> evalPoints(int64_t runId, int64_t step, int64_t epoch, const std::string& split,
+                                    const EvalReport& report, const std::map<std::string, double>& stats) {
+    std::vector<MetricPoint> points;
+    const double now = unixTimeNow();
+    auto add = [&](const std::string& name, double value) { points.push_back({runId, step, epoch, split, name, value, now}); };
+    for (const auto& [name, value] : report.all.values) add(name, value);
+    for (const auto& [name, value] : report.cold.values) add("cold/" + name, value);
+    for (const auto& [name, value] : report.warm.values) add("warm/" + name, value);
+    for (const auto& [name, value] : report.coverage) add(name, value);
+    for (const auto& [name, value] : report.meanPopularity) add(name, value);
+    for (const auto& [name, value] : stats) add(name, value);
+    return points;
+}
+
+std::string describe(const MetricGroup& group, const std::string& metric) {
+    const auto it = group.values.find(metric);
+    return it == group.values.end() ? "-" : std::to_string(it->second);
+}
+
+/// Records a file the run produced, with its checksum, relative to the project folder.
+void addArtifact(ProgressSink& sink, const ProjectPaths& paths, int64_t runId, const std::string& kind,
+                 const std::string& file) {
+    const auto relative = std::filesystem::relative(file, paths.root).string();
+    sink.artifact({0, runId, kind, relative, sha256OfFile(file),
+                   static_cast<int64_t>(std::filesystem::file_size(file)), ""});
+}
+
+}  // namespace
+
+std::string toJson(const TrainResult& r) {
+    json j = {{"run_id", r.runId},
+              {"status", toString(r.status)},
+              {"model", r.model},
+              {"device", r.device},
+              {"epochs", r.epochs},
+              {"best_epoch", r.bestEpoch},
+              {"seconds_per_epoch", r.secondsPerEpoch},
+              {"eval_seconds", r.evalSeconds},
+              {"stop_reason", r.stopReason},
+              {"seconds", r.seconds}};
+    if (r.status == RunStatus::Completed) {
+        j["valid"] = json::parse(toJson(r.valid));
+        j["test"] = json::parse(toJson(r.test));
+        j["test_cold"] = metricsJson(r.test.cold);
+        j["test_warm"] = metricsJson(r.test.warm);
+        j["coverage"] = r.test.coverage;
+        j["popularity"] = r.test.meanPopularity;
+        j["protocol"] = r.test.protocol;
+        for (const auto& [name, value] : r.evalStats) j[name] = value;
+    }
+    if (!r.message.empty()) j["message"] = r.message;
+    return j.dump();
+}
+
+TrainResult runTrainJob(const TrainRequest& request, ProgressSink& sink, const std::atomic<bool>* cancel) {
+    const auto start = Clock::now();
+    TrainResult result;
+    result.model = request.model;
+    std::unique_ptr<SqliteMetricsWriter> writer;
+    std::unique_ptr<FanOutSink> fan;
+    std::string projectDir = request.projectDir;
+    try {
+        const ProjectPaths paths = projectPaths(projectDir);
+        ExperimentStore store(paths.database);
+        Registry registry;
+        registerModels(registry);
+
+        // Settings and inputs: from the request for a new run, from the stored run for a resume
+        // (then only the budgets — epochs and minutes — come from the request).
+        JobSettings settings;
+        int64_t datasetId = 0;
+        if (request.resumeRunId > 0) {
+            const auto run = store.findRun(request.resumeRunId);
+            if (!run) throw std::invalid_argument("no run with id " + std::to_string(request.resumeRunId) + " to resume");
+            if (run->kind != RunKind::Model)
+                throw std::invalid_argument("run " + std::to_string(request.resumeRunId) + " is not a model run");
+            settings = settingsFromRun(run->componentId, run->configJson, run->tokenizerRunId.value_or(0), run->seed,
+                                       resolveDevice(request.device == "auto" ? run->device : request.device));
+            settings.epochs = request.epochs;
+            settings.maxMinutes = request.maxMinutes;
+            datasetId = run->datasetId;
+            result.runId = run->id;
+        } else {
+            const auto dataset = store.findDataset(request.dataset);
+            if (!dataset) throw std::invalid_argument("no data set named '" + request.dataset + "'");
+            settings = settingsFromRequest(request, resolveDevice(request.device));
+            datasetId = dataset->id;
+        }
+        const ComponentInfo& info = registry.get(settings.model);
+        result.model = info.id;
+        result.device = settings.device;
+        const TrainingInputs inputs = loadTrainingInputs(store, datasetId, settings.tokenizerRunId, info);
+
+        if (result.runId == 0) {
+            RunSpec spec;
+            spec.kind = RunKind::Model;
+            spec.componentId = info.id;
+            spec.componentVersion = info.version;
+            spec.name = request.name;
+            spec.datasetId = datasetId;
+            if (settings.tokenizerRunId > 0) spec.tokenizerRunId = settings.tokenizerRunId;
+            spec.configJson = toRunConfigJson(settings);
+            spec.seed = settings.seed;
+            spec.dataHash = inputs.datasetRecord.dataHash;
+            spec.device = settings.device;
+            result.runId = store.createRun(spec);
+        }
+        const int64_t runId = result.runId;
+        const CheckpointFolder folder(checkpointDir(paths, runId));
+
+        std::unique_ptr<Recommender> model = createModel(info.id, settings.modelConfigJson);
+        model->prepare(inputs.view(), settings.seed, settings.device);
+        CheckpointState state;
+        if (request.resumeRunId > 0) {
+            if (const auto stored = folder.load()) {
+                state = *stored;
+                model->load(folder.path(state.lastFile));
+            }
+            store.discardMetricsAfter(runId, state.epoch);  // points of an epoch that never reached its checkpoint
+            spdlog::info("Run {}: resuming after epoch {}", runId, state.epoch);
+        }
+
+        writer = std::make_unique<SqliteMetricsWriter>(paths.database);
+        fan = std::make_unique<FanOutSink>(std::vector<ProgressSink*>{writer.get(), &sink});
+        fan->runStarted(runId);
+        spdlog::info("Run {}: {} on '{}' ({} users, {} items), device {}, up to {} epochs", runId, info.id,
+                     inputs.datasetRecord.name, inputs.dataset.users.size(), inputs.dataset.items.size(),
+                     settings.device, settings.epochs);
+        fan->log("info", "training " + info.id + " on " + settings.device);
+
+        std::optional<Clock::time_point> deadline;
+        if (settings.maxMinutes > 0)
+            deadline = start + std::chrono::milliseconds(static_cast<int64_t>(settings.maxMinutes * 60000.0));
+        Watchdog watchdog(cancel, deadline);
+        const std::atomic<bool>* stop = watchdog.flag();
+
+        const int64_t firstEpoch = state.epoch;
+        int64_t stepsPerEpoch = 0;
+        int64_t globalStep = 0;
+        double sessionSeconds = 0.0;  // train + validation of the epochs run in this call
+        int64_t sessionEpochs = 0;
+        std::optional<EvalReport> bestValid;
+        std::string stopReason = "epochs";
+
+        auto report = [&](const std::string& phase, double epochFraction) {
+            ProgressUpdate u;
+            u.runId = runId;
+            u.phase = phase;
+            u.step = globalStep;
+            u.epoch = state.epoch + 1;
+            u.epochs = settings.epochs;
+            u.elapsedSeconds = secondsSince(start);
+            const double remainingEpochs = static_cast<double>(settings.epochs - state.epoch) - epochFraction;
+            double fraction = (static_cast<double>(state.epoch) + epochFraction) / static_cast<double>(settings.epochs);
+            double eta = sessionEpochs > 0 ? remainingEpochs * sessionSeconds / static_cast<double>(sessionEpochs) : -1.0;
+            if (deadline) {
+                const double budget = settings.maxMinutes * 60.0;
+                fraction = std::max(fraction, u.elapsedSeconds / budget);
+                const double left = std::max(0.0, budget - u.elapsedSeconds);
+                eta = eta < 0 ? left : std::min(eta, left);
+            }
+            u.fraction = std::clamp(fraction, 0.0, 1.0);
+            u.etaSeconds = eta;
+            fan->progress(u);
+        };
+
+        for (int64_t epoch = firstEpoch + 1; epoch <= settings.epochs; ++epoch) {
+            if (deadline && sessionEpochs > 0) {
+                const double perEpoch = sessionSeconds / static_cast<double>(sessionEpochs);
+                if (secondsSince(start) + perEpoch > settings.maxMinutes * 60.0) {
+                    stopReason = "time budget";
+                    break;
+                }
+            }
+            const auto epochStart = Clock::now();
+            double windowLoss = 0.0;
+            int64_t windowSteps = 0;
+            int64_t epochSteps = 0;
+            EpochReport epochReport;
+            try {
+                AutocastScope autocast(settings.mixedPrecision, settings.device);
+                epochReport = model->trainEpoch(
+                    [&](int64_t step, double loss) {
+                        globalStep = step;
+                        ++epochSteps;
+                        windowLoss += loss;
+                        if (++windowSteps == kLossWindow) {
+                            fan->metrics({{runId, step, epoch, "train", "loss", windowLoss / kLossWindow, unixTimeNow()}});
+                            windowLoss = 0.0;
+                            windowSteps = 0;
+                        }
+                        const double within = stepsPerEpoch > 0 ? std::min(0.99, double(epochSteps) / double(stepsPerEpoch)) : 0.0;
+                        report("train", within);
+                    },
+                    stop);
+            } catch (const CancelledError&) {
+                if (watchdog.userCancelled() || !watchdog.budgetSpent()) throw;
+                stopReason = "time budget";
+                fan->event({runId, unixTimeNow(), "info", "time_budget",
+                            "time budget of " + std::to_string(settings.maxMinutes) + " min spent during epoch " +
+                                std::to_string(epoch) + "; that epoch is dropped"});
+                break;
+            }
+            const double trainSeconds = secondsSince(epochStart);
+            stepsPerEpoch = epochReport.steps;
+            globalStep = std::max(globalStep, epochReport.steps);
+            const double now = unixTimeNow();
+            if (windowSteps > 0)
+                fan->metrics({{runId, globalStep, epoch, "train", "loss", windowLoss / double(windowSteps), now}});
+            fan->metrics({{runId, globalStep, epoch, "train", "epoch_loss", epochReport.loss, now},
+                          {runId, globalStep, epoch, "train", "epoch_seconds", trainSeconds, now},
+                          {runId, globalStep, epoch, "train", "samples_per_second",
+                           trainSeconds > 0 ? double(epochReport.samples) / trainSeconds : 0.0, now}});
+
+            // Validation (every evalEvery epochs and at the last one).
+            bool improved = false;
+            std::optional<EvalReport> validReport;
+            if (epoch % settings.evalEvery == 0 || epoch == settings.epochs) {
+                std::map<std::string, double> stats;
+                try {
+                    validReport = evaluateModel(*model, inputs.dataset, inputs.split, EvalPhase::Valid, settings.eval, stop,
+                                                [&](int64_t done, int64_t total) {
+                                                    (void)total;
+                                                    (void)done;
+                                                    report("valid", 0.99);
+                                                },
+                                                &stats);
+                } catch (const CancelledError&) {
+                    if (watchdog.userCancelled() || !watchdog.budgetSpent()) throw;
+                    stopReason = "time budget";
+                    break;
+                }
+                fan->metrics(evalPoints(runId, globalStep, epoch, "valid", *validReport, stats));
+                const double value = validReport->all.values.at(settings.validMetric);
+                improved = state.bestEpoch == 0 || value > state.bestValue;
+                if (improved) {
+                    state.bestValue = value;
+                    state.bestEpoch = epoch;
+                    state.staleEvaluations = 0;
+                    bestValid = validReport;
+                } else {
+                    ++state.staleEvaluations;
+                }
+            }
+
+            // Checkpoint, then the state that names it (see checkpoint_state.h).
+            const std::string file = std::filesystem::path(folder.pathForEpoch(epoch)).filename().string();
+            model->save(folder.path(file));
+            state.epoch = epoch;
+            state.lastFile = file;
+            if (improved) state.bestFile = file;
+            state.trainSeconds += trainSeconds;
+            ++state.timedEpochs;
+            folder.commit(state);
+            sessionSeconds += secondsSince(epochStart);
+            ++sessionEpochs;
+            spdlog::info("Run {} epoch {}/{}: loss {:.4f}, {:.1f} s, valid {} {}{}", runId, epoch, settings.epochs,
+                         epochReport.loss, trainSeconds, settings.validMetric,
+                         validReport ? describe(validReport->all, settings.validMetric) : "-", improved ? " (best)" : "");
+            report("train", 0.0);
+
+            if (settings.patience > 0 && state.staleEvaluations >= settings.patience) {
+                stopReason = "patience";
+                fan->event({runId, unixTimeNow(), "info", "early_stop",
+                            "no " + settings.validMetric + " improvement in " + std::to_string(settings.patience) +
+                                " validations; best epoch " + std::to_string(state.bestEpoch)});
+                break;
+            }
+        }
+        if (state.epoch == 0) throw std::invalid_argument("the time budget ended before the first epoch finished");
+
+        // Test once, at the best validation checkpoint. Only the user's cancel stops it, not the budget.
+        if (state.bestFile.empty()) throw std::logic_error("no validated checkpoint");
+        model->load(folder.path(state.bestFile));
+        if (!bestValid) bestValid = evaluateModel(*model, inputs.dataset, inputs.split, EvalPhase::Valid, settings.eval, cancel);
+        const auto testStart = Clock::now();
+        result.test = evaluateModel(*model, inputs.dataset, inputs.split, EvalPhase::Test, settings.eval, cancel,
+                                    [&](int64_t, int64_t) { report("test", 0.99); }, &result.evalStats);
+        result.evalSeconds = secondsSince(testStart);
+        fan->metrics(evalPoints(runId, globalStep, state.bestEpoch, "test", result.test, result.evalStats));
+        result.valid = *bestValid;
+        result.epochs = state.epoch;
+        result.bestEpoch = state.bestEpoch;
+        result.secondsPerEpoch = state.timedEpochs > 0 ? state.trainSeconds / double(state.timedEpochs) : 0.0;
+        result.stopReason = stopReason;
+        addArtifact(*fan, paths, runId, "checkpoint-best", folder.path(state.bestFile));
+        spdlog::info("Run {}: test {} {} (best epoch {}, stop: {})", runId, settings.validMetric,
+                     describe(result.test.all, settings.validMetric), state.bestEpoch, stopReason);
+        result.status = RunStatus::Completed;
+    } catch (const CancelledError&) {
+        result.status = RunStatus::Cancelled;
+        result.stopReason = "cancelled";
+        result.message = "cancelled by the user";
+    } catch (const std::exception& e) {
+        result.status = RunStatus::Failed;
+        result.message = e.what();
+        spdlog::error("Model run {} failed: {}", result.runId, e.what());
+    }
+    result.seconds = secondsSince(start);
+    if (result.runId > 0) {
+        if (fan) fan->finished(result.runId, result.status, toJson(result), result.message);
+        else sink.finished(result.runId, result.status, toJson(result), result.message);
+    }
+    if (writer) {
+        writer->flush();
+        if (!writer->lastError().empty()) spdlog::error("Run {}: store writes failed: {}", result.runId, writer->lastError());
+    }
+    if (result.runId > 0 && !fan) {
+        // The run row exists but the writer never started: record the outcome directly.
+        try {
+            ExperimentStore store(projectPaths(projectDir).database);
+            store.finishRun(result.runId, result.status, toJson(result), result.message);
+        } catch (const std::exception& e) {
+            spdlog::error("Run {}: cannot record its outcome: {}", result.runId, e.what());
+        }
+    }
+    return result;
+}
+
+}  // namespace tokenbench::core
