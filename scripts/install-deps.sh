@@ -8,7 +8,7 @@ packages=(
   libtorch-dev libopenblas0-pthread
   libsqlite3-dev libssl-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev zlib1g-dev
   qt6-base-dev qt6-svg-dev libqcustomplot-dev libqcustomplot2.1-qt6 libgl-dev
-  xvfb xauth
+  xvfb xauth desktop-file-utils appstream
 )
 
 missing=()
