@@ -1,19 +1,28 @@
 #!/usr/bin/env bash
-# Data-set and tokenizer benchmarks on the public data in ../shared/data (skipped when absent):
-# import speed and counts, features, RQ-KMeans and RQ-VAE semantic IDs on Amazon Beauty.
+# Benchmarks on the public data in ../shared/data (skipped when absent): import speed and counts,
+# features, RQ-KMeans and RQ-VAE semantic IDs on Amazon Beauty, then every model's quality and
+# seconds per epoch (`tokenbench-cli bench`: the synthetic set, and Beauty with the presets in
+# app/cli/bench_presets.cpp, incl. "sasrec-reference", the like-for-like SASRec.pytorch config).
 # Usage: tests/bench/run_benchmarks.sh [BUILD_DIR]   (default build/default)
+#        MODELS=sasrec-reference,tiger tests/bench/run_benchmarks.sh   (only some models)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 build="${1:-$root/build/default}"
 cli="$build/app/tokenbench-cli"
 data="${TOKENBENCH_DATA:-$root/../shared/data}"
 [ -x "$cli" ] || { echo "build first: $cli missing" >&2; exit 1; }
-if [ ! -f "$data/amazon-beauty/Beauty.txt" ]; then
-  echo "benchmark data not found under $data: skipped"
-  exit 0
-fi
 project="$(mktemp -d)/bench-project"
 run() { echo "+ tokenbench-cli $*" >&2; "$cli" --log-level warn "$@"; }
+# libgomp spin-waits by default; on a shared or loaded machine that costs more than it saves.
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+models=()
+[ -n "${MODELS:-}" ] && models=(--models "$MODELS")
+
+if [ ! -f "$data/amazon-beauty/Beauty.txt" ]; then
+  echo "Beauty not found under $data: only the synthetic set"
+  run bench --project "$project/models" --datasets synthetic "${models[@]}"
+  exit 0
+fi
 
 echo "== Import (one thread)"
 run --threads 1 dataset import --project "$project" --name beauty --format seqtxt \
@@ -30,3 +39,6 @@ run --threads 1 tokenize --project "$project" --dataset beauty --features attrib
 echo "== RQ-VAE 3x256"
 run tokenize --project "$project" --dataset beauty --features attributes+cooccurrence \
   --method rq-vae --levels 3 --codebook-size 256 --seed 1 --json
+
+echo "== Models: quality (full ranking, test split) and seconds per epoch"
+run bench --project "$project/models" --data-dir "$data" "${models[@]}"

@@ -1,6 +1,7 @@
-// Recommenders (popularity, SASRec): module shapes and causality, schema, overfitting a tiny batch,
-// beating popularity on synthetic data, determinism, checkpoint round trip and exact resume,
-// cancellation, attention maps. Set TOKENBENCH_BENCH=1 and TOKENBENCH_BEAUTY=<Beauty.txt> for the
+// Recommenders (popularity, SASRec): module shapes and causality, seeded dropout masks, schema,
+// overfitting a tiny batch, beating popularity on synthetic data (softmax and hard-negative losses),
+// the hard-negative sampler, determinism, checkpoint round trip and exact resume, cancellation,
+// attention maps. Set TOKENBENCH_BENCH=1 and TOKENBENCH_BEAUTY=<Beauty.txt> for the
 // opt-in Amazon Beauty timing slot.
 #include <algorithm>
 #include <atomic>
@@ -18,11 +19,14 @@
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
+#include <torch/autograd.h>
 #include <torch/utils.h>
 
 #include <QObject>
 #include <QtTest>
 
+#include "../../core/src/models/negative_sampler.h"
+#include "../../core/src/models/sasrec_batched_gemm.h"
 #include "../../core/src/models/sasrec_module.h"
 #include "temp_project.h"
 #include "tokenbench/cancellation.h"
@@ -83,6 +87,16 @@ std::string sasrecConfig(const std::string& extra = "") {
            (extra.empty() ? std::string() : ", " + extra) + "}";
 }
 
+/// Training prefixes (dense ids) of every user, as the models train on them.
+std::vector<std::vector<int32_t>> trainingPrefixes(const Dataset& dataset, const DataSplit& split) {
+    std::vector<std::vector<int32_t>> prefixes(dataset.users.size());
+    for (size_t u = 0; u < dataset.users.size(); ++u) {
+        const auto& items = dataset.users[u].items;
+        prefixes[u].assign(items.begin(), items.begin() + std::min<ptrdiff_t>(split.users[u].trainEnd, items.size()));
+    }
+    return prefixes;
+}
+
 /// A hand-made data set: `users` users cycling through `items` items with user-specific offsets.
 Dataset tinyDataset(int users, int items, int length) {
     Dataset dataset;
@@ -104,9 +118,14 @@ class TestModels final : public QObject {
 private Q_SLOTS:
     void initTestCase();
     void moduleShapesAndCausality();
+    void dropoutMasksAreSeededAndThreadCountFree();
+    void batchedMatmulMatchesBmmWithGradients();
     void registryListsModelsAndValidates();
     void sasrecOverfitsTinyBatch();
     void sasrecBeatsPopularityOnSynthetic();
+    void hardSamplerNeverReturnsTrainingItems();
+    void hardNegativesAreOverlapRankedGraphNeighbours();
+    void hardLossTrainsAndBeatsPopularity();
     void sameSeedGivesIdenticalScores();
     void checkpointRoundTripAndExactResume();
     void popularityCheckpointRoundTrip();
@@ -166,6 +185,55 @@ void TestModels::moduleShapesAndCausality() {
     QVERIFY_EXCEPTION_THROWN(net->forward(at::ones({1, 9}, at::kLong)), std::invalid_argument);
 }
 
+void TestModels::dropoutMasksAreSeededAndThreadCountFree() {
+    const at::Tensor x = at::ones({300, 257});
+    const int threads = at::get_num_threads();
+    at::Tensor masks[3];
+    for (int run = 0; run < 3; ++run) {
+        at::set_num_threads(run == 1 ? 2 : 1);
+        at::Generator generator = at::detail::createCPUGenerator(run == 2 ? 8 : 7);
+        masks[run] = seededDropout(x, 0.3, /*training=*/true, &generator);
+    }
+    at::set_num_threads(threads);
+    QVERIFY(at::equal(masks[0], masks[1]));   // same seed, other thread count: same mask
+    QVERIFY(!at::equal(masks[0], masks[2]));  // other seed: other mask
+    const float scale = static_cast<float>(1.0 / 0.7);
+    QVERIFY(at::all(masks[0].eq(0).logical_or(masks[0].sub(scale).abs().lt(1e-6))).item<bool>());
+    const double kept = masks[0].ne(0).to(at::kDouble).mean().item<double>();
+    QVERIFY2(std::abs(kept - 0.7) < 0.01, qPrintable(QString("kept share %1").arg(kept)));
+    // Consecutive masks from one generator differ; not training means identity.
+    at::Generator generator = at::detail::createCPUGenerator(7);
+    const at::Tensor first = seededDropout(x, 0.3, true, &generator);
+    QVERIFY(!at::equal(first, seededDropout(x, 0.3, true, &generator)));
+    QVERIFY(at::equal(seededDropout(x, 0.3, false, &generator), x));
+}
+
+void TestModels::batchedMatmulMatchesBmmWithGradients() {
+    qInfo("batched products call BLAS directly: %s", batchedMatmulUsesBlas() ? "yes" : "no (at::bmm fallback)");
+    at::manual_seed(3);
+    for (const bool transposeB : {true, false}) {
+        // Strided views as attention passes them: slices of a fused projection, a transposed operand.
+        const at::Tensor packed = at::randn({5, 7, 3 * 6});
+        const at::Tensor a = packed.narrow(2, 0, 6).detach().requires_grad_(true);
+        const at::Tensor b = (transposeB ? at::randn({5, 4, 6}) : at::randn({5, 4, 6}).transpose(1, 2))
+                                 .detach()
+                                 .requires_grad_(true);  // op(b) is 6 x 4 either way
+        const at::Tensor bias = at::randn({5, 7, 4});
+        const at::Tensor reference = at::baddbmm(bias, a, transposeB ? b.transpose(1, 2) : b, 1.0, 0.5);
+        const at::Tensor out = batchedMatmul(a, b, transposeB, 0.5, bias);
+        QVERIFY(at::allclose(out, reference, 1e-5, 1e-5));
+        const at::Tensor upstream = at::randn({5, 7, 4});
+        const auto expected = torch::autograd::grad({reference}, {a, b}, {upstream});
+        const auto got = torch::autograd::grad({out}, {a, b}, {upstream});
+        QVERIFY(at::allclose(got[0], expected[0], 1e-5, 1e-5));
+        QVERIFY(at::allclose(got[1], expected[1], 1e-5, 1e-5));
+        // Without a bias and with alpha 1 it is a plain bmm; shapes that do not multiply are refused.
+        QVERIFY(at::allclose(batchedMatmul(a, b, transposeB), at::bmm(a, transposeB ? b.transpose(1, 2) : b), 1e-5,
+                             1e-5));
+    }
+    QVERIFY_EXCEPTION_THROWN((void)batchedMatmul(at::ones({2, 3, 4}), at::ones({2, 5, 4}), false), c10::Error);
+}
+
 void TestModels::registryListsModelsAndValidates() {
     Registry registry;
     registerModels(registry);
@@ -173,8 +241,11 @@ void TestModels::registryListsModelsAndValidates() {
     const ComponentInfo* sasrec = registry.find("sasrec");
     QVERIFY(sasrec);
     QCOMPARE(sasrec->kind, ComponentKind::Model);
-    QCOMPARE(registry.list(ComponentKind::Model).size(), size_t(2));
+    QVERIFY(registry.list(ComponentKind::Model).size() >= size_t(2));
     QVERIFY(createModel("sasrec", "{}"));
+    QVERIFY(createModel("sasrec", "{\"loss\": \"hard\", \"negatives\": 2, \"bucketing\": false}"));
+    QVERIFY_EXCEPTION_THROWN((void)createModel("sasrec", "{\"negatives\": 0}"), ConfigError);
+    QVERIFY_EXCEPTION_THROWN((void)createModel("sasrec", "{\"hard_share\": 1.5}"), ConfigError);
     QCOMPARE(createModel("popularity", "{}")->id(), std::string("popularity"));
     QVERIFY_EXCEPTION_THROWN((void)createModel("sasrec", "{\"hidden\": 30, \"heads\": 4}"), ConfigError);
     QVERIFY_EXCEPTION_THROWN((void)createModel("sasrec", "{\"loss\": \"hinge\"}"), ConfigError);
@@ -221,20 +292,137 @@ void TestModels::sasrecBeatsPopularityOnSynthetic() {
     QVERIFY(learned.ndcg > 1.5 * base.ndcg);
 }
 
+void TestModels::hardSamplerNeverReturnsTrainingItems() {
+    const Dataset& dataset = m_synthetic.dataset;
+    const std::vector<std::vector<int32_t>> prefixes = trainingPrefixes(dataset, m_split);
+    NegativeSamplerOptions options;
+    options.buildGraph = true;
+    const NegativeSampler sampler(static_cast<int32_t>(dataset.items.size()), prefixes, options);
+    QVERIFY(sampler.hasGraph());
+    uint64_t state = 3;
+    int64_t draws = 0, hard = 0;
+    for (size_t u = 0; u < prefixes.size(); u += 3)
+        for (const int32_t positive : prefixes[u])
+            for (const double share : {0.0, 0.5, 1.0}) {
+                const int32_t negative = sampler.sample(static_cast<int32_t>(u), positive, share, state);
+                ++draws;
+                QVERIFY(negative >= 0 && negative < static_cast<int32_t>(dataset.items.size()));
+                QVERIFY2(!sampler.seen(static_cast<int32_t>(u), negative),
+                         qPrintable(QString("user %1 trained on negative %2").arg(u).arg(negative)));
+                const auto list = sampler.candidates(positive);
+                if (std::find(list.begin(), list.end(), negative) != list.end()) ++hard;
+            }
+    qInfo("%lld draws, %lld from the graph", static_cast<long long>(draws), static_cast<long long>(hard));
+    QVERIFY(hard > draws / 4);  // the graph is used, not only the uniform fallback
+
+    // A user who trained on all items but one gets that one, uniform or hard.
+    std::vector<std::vector<int32_t>> greedy = {{}};
+    for (int32_t i = 0; i < 50; ++i)
+        if (i != 17) greedy[0].push_back(i);
+    const NegativeSampler full(50, greedy, options);
+    for (int draw = 0; draw < 20; ++draw) {
+        QCOMPARE(full.uniform(0, state), 17);
+        QCOMPARE(full.sample(0, 3, 1.0, state), 17);
+    }
+    QVERIFY_EXCEPTION_THROWN(NegativeSampler(10, {{1, 10}}), std::invalid_argument);
+}
+
+void TestModels::hardNegativesAreOverlapRankedGraphNeighbours() {
+    // Transitions 0-1, 1-2, 3-1, 1-4, 4-5, 5-2: N(0) = {1}, N(2) = {1, 5}, N(3) = {1}, N(4) = {1, 5},
+    // N(5) = {2, 4}. Items sharing a neighbour with 0 are 2, 3, 4 with Jaccard 1/2, 1, 1/2; item 5
+    // shares none with 0 and is no candidate. For 2: 4 (Jaccard 1), 0 and 3 (1/2).
+    const std::vector<std::vector<int32_t>> histories = {{0, 1, 2}, {3, 1, 4}, {4, 5, 2}, {0}};
+    NegativeSamplerOptions options;
+    options.buildGraph = true;
+    const NegativeSampler sampler(6, histories, options);
+    QCOMPARE(sampler.candidates(0), (std::vector<int32_t>{3, 2, 4}));  // best overlap first, ties by id
+    QCOMPARE(sampler.candidates(2), (std::vector<int32_t>{4, 0, 3}));
+    uint64_t state = 11;
+    int threes = 0;
+    for (int draw = 0; draw < 2000; ++draw) {
+        // User 3 trained on item 0 only: hard negatives of 0 are its candidates, drawn by overlap.
+        const int32_t negative = sampler.sample(3, 0, 1.0, state);
+        QVERIFY(negative == 2 || negative == 3 || negative == 4);
+        threes += negative == 3;
+        // User 0 trained on 0, 1, 2: of 0's candidates only 3 and 4 are admissible.
+        const int32_t other = sampler.sample(0, 0, 1.0, state);
+        QVERIFY(other == 3 || other == 4);
+        // At share 0 (start of the curriculum) negatives are uniform over unseen items.
+        QVERIFY(!sampler.seen(0, sampler.sample(0, 0, 0.0, state)));
+    }
+    QVERIFY2(std::abs(threes / 2000.0 - 0.5) < 0.05, qPrintable(QString("item 3 drawn %1 times").arg(threes)));
+    // N(1) = {0, 2, 3, 4}: only 5 shares neighbours (2 and 4) with it. User 1 gets 5; user 2 trained
+    // on 5, has no admissible candidate and falls back to uniform unseen items.
+    QCOMPARE(sampler.candidates(1), (std::vector<int32_t>{5}));
+    QVERIFY(sampler.hasHardCandidate(1, 1));
+    QVERIFY(!sampler.hasHardCandidate(2, 1));
+    for (int draw = 0; draw < 200; ++draw) {
+        QCOMPARE(sampler.sample(1, 1, 1.0, state), 5);
+        QVERIFY(!sampler.seen(2, sampler.sample(2, 1, 1.0, state)));
+    }
+    // Direct neighbours are never hard candidates: in a triangle every 2-hop item is also 1 hop away.
+    const NegativeSampler triangle(4, {{0, 1, 2}, {0, 2}}, options);
+    QVERIFY(triangle.candidates(0).empty());
+    for (int draw = 0; draw < 20; ++draw) {
+        const int32_t negative = triangle.sample(1, 0, 1.0, state);  // uniform over user 1's unseen items
+        QVERIFY(negative == 1 || negative == 3);
+    }
+}
+
+void TestModels::hardLossTrainsAndBeatsPopularity() {
+    const Dataset& dataset = m_synthetic.dataset;
+    const TrainingData data{&dataset, &m_split, nullptr};
+    auto popularity = createModel("popularity", "{}");
+    popularity->prepare(data, 1, "cpu");
+    popularity->trainEpoch({}, nullptr);
+    const Metrics base = evaluate(*popularity, dataset, m_split, EvalPhase::Test);
+
+    // Default hard_share (half graph negatives once warmed up), two negatives per position.
+    auto sasrec = createModel(
+        "sasrec", sasrecConfig("\"batch_size\": 32, \"learning_rate\": 0.003, \"loss\": \"hard\", "
+                               "\"hard_warmup_epochs\": 4, \"negatives\": 2"));
+    sasrec->prepare(data, 1, "cpu");
+    double first = 0.0, last = 0.0;
+    for (int epoch = 1; epoch <= 20; ++epoch) {
+        last = sasrec->trainEpoch({}, nullptr).loss;
+        if (epoch == 1) first = last;
+    }
+    const Metrics learned = evaluate(*sasrec, dataset, m_split, EvalPhase::Test);
+    qInfo("hard negatives: loss %.4f -> %.4f; NDCG@10 %.4f vs popularity %.4f", first, last, learned.ndcg, base.ndcg);
+    QVERIFY(last < 0.8 * first);
+    QVERIFY(learned.ndcg > 1.5 * base.ndcg);
+}
+
 void TestModels::sameSeedGivesIdenticalScores() {
     const Dataset& dataset = m_synthetic.dataset;
     const TrainingData data{&dataset, &m_split, nullptr};
     const std::vector<int32_t> users = {0, 5, 17, 300};
-    std::vector<float> scores[3];
-    for (int run = 0; run < 3; ++run) {
-        auto model = createModel("sasrec", sasrecConfig("\"loss\": \"bce\""));
-        model->prepare(data, run == 2 ? 99 : 5, "cpu");
-        model->trainEpoch({}, nullptr);
-        model->scoreUsers(users, EvalPhase::Valid, scores[run]);
+    for (const char* bucketing : {"true", "false"}) {
+        std::vector<float> scores[3];
+        for (int run = 0; run < 3; ++run) {
+            auto model = createModel(
+                "sasrec", sasrecConfig(std::string("\"loss\": \"bce\", \"bucketing\": ") + bucketing));
+            model->prepare(data, run == 2 ? 99 : 5, "cpu");
+            model->trainEpoch({}, nullptr);
+            model->scoreUsers(users, EvalPhase::Valid, scores[run]);
+        }
+        QCOMPARE(scores[0].size(), users.size() * dataset.items.size());
+        QVERIFY(scores[0] == scores[1]);
+        QVERIFY(scores[0] != scores[2]);
     }
-    QCOMPARE(scores[0].size(), users.size() * dataset.items.size());
-    QVERIFY(scores[0] == scores[1]);
-    QVERIFY(scores[0] != scores[2]);
+    // Scores do not depend on which other users share the scoring batch (length sorting, padding).
+    auto model = createModel("sasrec", sasrecConfig());
+    model->prepare(data, 5, "cpu");
+    model->trainEpoch({}, nullptr);
+    std::vector<int32_t> many;
+    for (int32_t u = 0; u < 600; ++u) many.push_back((u * 37) % 800);
+    std::vector<float> batched, alone;
+    model->scoreUsers(many, EvalPhase::Test, batched);
+    const size_t items = dataset.items.size();
+    for (const size_t r : {size_t(0), size_t(123), size_t(599)}) {
+        model->scoreUsers({many[r]}, EvalPhase::Test, alone);
+        for (size_t i = 0; i < items; ++i) QVERIFY(std::abs(alone[i] - batched[r * items + i]) < 1e-4f);
+    }
 }
 
 void TestModels::checkpointRoundTripAndExactResume() {
@@ -243,8 +431,9 @@ void TestModels::checkpointRoundTripAndExactResume() {
     const Dataset& dataset = m_synthetic.dataset;
     const TrainingData data{&dataset, &m_split, nullptr};
     const std::vector<int32_t> users = {1, 2, 3, 400, 799};
-    for (const char* loss : {"ce", "bce"}) {
-        const std::string config = sasrecConfig(std::string("\"loss\": \"") + loss + "\"");
+    for (const char* loss : {"ce", "bce", "hard"}) {
+        const std::string config =
+            sasrecConfig(std::string("\"loss\": \"") + loss + "\", \"hard_warmup_epochs\": 2, \"negatives\": 2");
         auto model = createModel("sasrec", config);
         model->prepare(data, 11, "cpu");
         model->trainEpoch({}, nullptr);

@@ -1,7 +1,9 @@
 #pragma once
 /// Compute runtime set-up: LibTorch thread count, BLAS in use, devices. Torch-free interface.
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace tokenbench::core {
 
@@ -13,6 +15,8 @@ struct RuntimeInfo final {
     int hardwareThreads = 1;    ///< logical CPUs
     bool cudaAvailable = false;
     int cudaDevices = 0;
+    std::vector<std::string> gpuNames;     ///< NVIDIA GPUs on the machine (NVML), whether or not LibTorch has CUDA
+    std::vector<int64_t> gpuMemoryBytes;   ///< total memory of each
 };
 
 /// Thread count to use when the user set none: `TOKENBENCH_THREADS` when set, else all logical

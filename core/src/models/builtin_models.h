@@ -19,6 +19,14 @@ std::unique_ptr<Recommender> makePopularity(const std::string& configJson);
 ComponentInfo sasRecInfo();
 std::unique_ptr<Recommender> makeSasRec(const std::string& configJson);
 
+// BERT4Rec (Sun et al. 2019): bidirectional transformer trained with the cloze task.
+ComponentInfo bert4RecInfo();
+std::unique_ptr<Recommender> makeBert4Rec(const std::string& configJson);
+
+// TIGER (Rajput et al. 2023): generative retrieval over semantic IDs with a constrained beam search.
+ComponentInfo tigerInfo();
+std::unique_ptr<Recommender> makeTiger(const std::string& configJson);
+
 /// A numeric schema entry (Int, or Float with `type`).
 inline ParamSpec numberParam(std::string key, std::string label, ParamType type, std::string value, double min,
                              double max, std::string help) {

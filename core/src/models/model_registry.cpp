@@ -19,6 +19,8 @@ struct ModelEntry final {
 const ModelEntry kModels[] = {
     {popularityInfo, makePopularity},
     {sasRecInfo, makeSasRec},
+    {bert4RecInfo, makeBert4Rec},
+    {tigerInfo, makeTiger},
 };
 
 std::string knownIds() {

@@ -6,4 +6,18 @@ target_sources(tokenbench_core PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/popularity_model.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/sasrec_module.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/sasrec_model.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/models/negative_sampler.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/models/sasrec_batched_gemm.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/models/sasrec_adam.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/models/bert4rec_module.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/models/bert4rec_model.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/models/prefix_trie.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/models/tiger_config.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/models/tiger_module.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/models/tiger_beam_search.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/models/tiger_model.cpp
 )
+# The fused Adam loops vectorise only when sqrt need not set errno (its argument is never negative).
+if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+  set_source_files_properties(${CMAKE_CURRENT_SOURCE_DIR}/src/models/sasrec_adam.cpp PROPERTIES COMPILE_OPTIONS "-fno-math-errno")
+endif()

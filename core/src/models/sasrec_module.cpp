@@ -1,22 +1,74 @@
 #include "models/sasrec_module.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 
 #include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Parallel.h>
 #include <torch/utils.h>
 
+#include "models/sasrec_batched_gemm.h"
+
 namespace tokenbench::core {
+
+namespace {
+
+// lowbias32 (C. Wellons' hash-prospector): a cheap, well-mixed 32-bit integer hash.
+inline uint32_t mix32(uint32_t x) {
+    x ^= x >> 16;
+    x *= 0x7feb352dU;
+    x ^= x >> 15;
+    x *= 0x846ca68bU;
+    x ^= x >> 16;
+    return x;
+}
+
+/// data[i] = scale when hash(key, i) < threshold, else 0, for i in [begin, end).
+void fillDropoutMask(float* data, int64_t begin, int64_t end, uint64_t key, uint32_t threshold, float scale) {
+    const auto k0 = static_cast<uint32_t>(key), k1 = static_cast<uint32_t>(key >> 32);
+    const auto keep = [&](int64_t i) { return mix32(mix32(static_cast<uint32_t>(i) ^ k0) + k1) < threshold; };
+    // Fixed-size inner blocks let GCC vectorise the loop at -O2 (no epilogue needed).
+    constexpr int64_t kBlock = 16;
+    int64_t i = begin;
+    for (; i + kBlock <= end; i += kBlock)
+        for (int64_t l = 0; l < kBlock; ++l) data[i + l] = keep(i + l) ? scale : 0.0f;
+    for (; i < end; ++i) data[i] = keep(i) ? scale : 0.0f;
+}
+
+}  // namespace
 
 at::Tensor seededDropout(const at::Tensor& x, double p, bool training, at::Generator* generator) {
     if (!training || p <= 0.0) return x;
     if (!generator || !x.device().is_cpu()) return at::dropout(x, p, /*train=*/true);
     const double keep = 1.0 - p;
-    at::Tensor mask = at::empty(x.sizes(), x.options().requires_grad(false));
-    mask.bernoulli_(keep, *generator);
-    return x * mask.div_(keep);
+    at::Tensor mask = at::empty(x.sizes(), x.options().requires_grad(false).memory_format(at::MemoryFormat::Contiguous));
+    const int64_t count = mask.numel();
+    if (x.scalar_type() != at::kFloat || count > (int64_t(1) << 32)) {
+        mask.bernoulli_(keep, *generator);  // other dtypes, or past the 32-bit element counter: torch's sampler
+        return x * mask.div_(keep);
+    }
+    uint64_t key = 0;
+    {
+        // The generator advances by one draw per mask, whatever the tensor's size.
+        std::lock_guard<std::mutex> lock(generator->mutex());
+        key = at::check_generator<at::CPUGeneratorImpl>(*generator)->random64();
+    }
+    // Keep an element when its hash is below keep * 2^32. The hash of (key, element index) does not
+    // depend on how the range is split across threads.
+    const auto threshold = static_cast<uint32_t>(std::min(std::ldexp(keep, 32), 4294967295.0));
+    const auto scale = static_cast<float>(1.0 / keep);
+    float* data = mask.data_ptr<float>();
+    // A large grain: typical masks (tens of thousands of elements) are filled without waking a thread.
+    at::parallel_for(0, count, 262144, [&](int64_t begin, int64_t end) {
+        fillDropoutMask(data, begin, end, key, threshold, scale);
+    });
+    return x * mask;
 }
 
 CausalSelfAttentionImpl::CausalSelfAttentionImpl(int64_t hidden, int64_t heads, double dropout)
@@ -24,28 +76,38 @@ CausalSelfAttentionImpl::CausalSelfAttentionImpl(int64_t hidden, int64_t heads, 
     if (heads <= 0 || hidden % heads != 0)
         throw std::invalid_argument("sasrec: hidden size " + std::to_string(hidden) + " is not divisible by " +
                                     std::to_string(heads) + " heads");
-    query = register_module("query", torch::nn::Linear(hidden, hidden));
-    key = register_module("key", torch::nn::Linear(hidden, hidden));
-    value = register_module("value", torch::nn::Linear(hidden, hidden));
+    inProjection = register_module("in_projection", torch::nn::Linear(hidden, 3 * hidden));
     output = register_module("output", torch::nn::Linear(hidden, hidden));
 }
 
-at::Tensor CausalSelfAttentionImpl::forward(const at::Tensor& x, const at::Tensor& blocked, at::Generator* generator,
+at::Tensor CausalSelfAttentionImpl::forward(const at::Tensor& x, const at::Tensor& mask, at::Generator* generator,
                                             at::Tensor* weights) {
     const int64_t b = x.size(0), t = x.size(1), h = x.size(2);
     const int64_t d = h / m_heads;
-    auto split = [&](const at::Tensor& y) { return y.view({b, t, m_heads, d}).transpose(1, 2); };  // B x h x T x d
-    const at::Tensor q = split(query->forward(x));
-    const at::Tensor k = split(key->forward(x));
-    const at::Tensor v = split(value->forward(x));
+    // B x T x 3H -> 3 x (B heads) x T x d: one projection, then views (a copy only when heads > 1).
+    // Linear layers get 2-D inputs: torch then fuses the bias into the product (addmm).
+    at::Tensor qkv = inProjection->forward(x.reshape({b * t, h})).view({b, t, 3, m_heads, d}).permute({2, 0, 3, 1, 4});
+    if (m_heads > 1) qkv = qkv.reshape({3, b * m_heads, t, d});
+    else qkv = qkv.view({3, b, t, d});
+    // unbind, not three selects: its backward stacks the three gradients in one op.
+    const std::vector<at::Tensor> parts = qkv.unbind(0);
+    const at::Tensor& q = parts[0];
+    const at::Tensor& k = parts[1];
+    const at::Tensor& v = parts[2];
     // Scaled dot-product attention (Vaswani et al. 2017), causal: query i sees keys j <= i only
-    // (Kang & McAuley sec. III-B, "Causality"), and never left padding other than itself.
-    at::Tensor scores = at::matmul(q, k.transpose(-2, -1)) / std::sqrt(static_cast<double>(d));
-    scores = scores.masked_fill(blocked, -std::numeric_limits<float>::infinity());
+    // (Kang & McAuley sec. III-B, "Causality"), and never left padding other than itself. The mask
+    // (-inf where blocked) and the 1/sqrt(d) scale are applied inside the batched product.
+    const at::Tensor bias =
+        m_heads > 1 ? mask.unsqueeze(1).expand({b, m_heads, t, t}).reshape({b * m_heads, t, t}) : mask;
+    const at::Tensor scores =
+        batchedMatmul(q, k, /*transposeB=*/true, /*alpha=*/1.0 / std::sqrt(static_cast<double>(d)), bias);
     const at::Tensor probabilities = at::softmax(scores, -1);
-    if (weights) *weights = probabilities.detach();
-    const at::Tensor mixed = at::matmul(seededDropout(probabilities, m_dropout, is_training(), generator), v);
-    return output->forward(mixed.transpose(1, 2).reshape({b, t, h}));
+    if (weights) *weights = probabilities.detach().view({b, m_heads, t, t});
+    const at::Tensor mixed =
+        batchedMatmul(seededDropout(probabilities, m_dropout, is_training(), generator), v, /*transposeB=*/false);
+    const at::Tensor merged = m_heads > 1 ? mixed.view({b, m_heads, t, d}).transpose(1, 2).reshape({b * t, h})
+                                          : mixed.view({b * t, h});
+    return output->forward(merged).view({b, t, h});
 }
 
 SasRecBlockImpl::SasRecBlockImpl(int64_t hidden, int64_t heads, double dropout) : m_dropout(dropout) {
@@ -59,14 +121,16 @@ SasRecBlockImpl::SasRecBlockImpl(int64_t hidden, int64_t heads, double dropout) 
     feedForward2 = register_module("feed_forward2", torch::nn::Linear(hidden, hidden));
 }
 
-at::Tensor SasRecBlockImpl::forward(const at::Tensor& x, const at::Tensor& blocked, at::Generator* generator,
+at::Tensor SasRecBlockImpl::forward(const at::Tensor& x, const at::Tensor& mask, at::Generator* generator,
                                     at::Tensor* weights) {
     const bool training = is_training();
-    at::Tensor y = x + seededDropout(attention->forward(attentionNorm->forward(x), blocked, generator, weights),
-                                     m_dropout, training, generator);
-    at::Tensor inner = seededDropout(at::relu(feedForward1->forward(feedForwardNorm->forward(y))), m_dropout,
-                                     training, generator);
-    return y + seededDropout(feedForward2->forward(inner), m_dropout, training, generator);
+    const at::Tensor y = x + seededDropout(attention->forward(attentionNorm->forward(x), mask, generator, weights),
+                                           m_dropout, training, generator);
+    // The point-wise network on B*T rows (2-D, so each Linear is one addmm).
+    const at::Tensor rows = y.reshape({-1, y.size(2)});
+    const at::Tensor inner = seededDropout(at::relu(feedForward1->forward(feedForwardNorm->forward(rows))), m_dropout,
+                                           training, generator);
+    return y + seededDropout(feedForward2->forward(inner), m_dropout, training, generator).view(y.sizes());
 }
 
 SasRecImpl::SasRecImpl(const SasRecOptions& options) : m_options(options) {
@@ -74,7 +138,8 @@ SasRecImpl::SasRecImpl(const SasRecOptions& options) : m_options(options) {
         throw std::invalid_argument("sasrec: items, hidden, blocks and max length must be positive");
     itemEmbedding = register_module(
         "item_embedding",
-        torch::nn::Embedding(torch::nn::EmbeddingOptions(options.items + 1, options.hidden).padding_idx(0)));
+        // Sparse gradient: a step touches a few thousand of the table's rows (see sasrec_adam.h).
+        torch::nn::Embedding(torch::nn::EmbeddingOptions(options.items + 1, options.hidden).padding_idx(0).sparse(true)));
     positionEmbedding =
         register_module("position_embedding", torch::nn::Embedding(options.maxLength, options.hidden));
     for (int64_t i = 0; i < options.blocks; ++i)
@@ -84,30 +149,49 @@ SasRecImpl::SasRecImpl(const SasRecOptions& options) : m_options(options) {
                                 torch::nn::LayerNorm(torch::nn::LayerNormOptions({options.hidden}).eps(1e-8)));
 }
 
+at::Tensor SasRecImpl::attentionMask(const at::Tensor& items) const {
+    // Additive attention mask, B x T x T: -inf above the diagonal (the future) and on padding keys,
+    // except that a padding query may attend to itself, so no softmax row is empty.
+    const int64_t b = items.size(0), t = items.size(1);
+    const float blockedValue = -std::numeric_limits<float>::infinity();
+    if (items.device().is_cpu()) {
+        // One pass in C++ instead of ten small tensor ops per forward.
+        const at::Tensor ids = items.to(at::kLong).contiguous();
+        const int64_t* id = ids.data_ptr<int64_t>();
+        at::Tensor mask = at::empty({b, t, t}, at::TensorOptions().dtype(at::kFloat));
+        float* out = mask.data_ptr<float>();
+        for (int64_t r = 0; r < b; ++r)
+            for (int64_t i = 0; i < t; ++i)
+                for (int64_t j = 0; j < t; ++j)
+                    *out++ = j > i || (j != i && id[r * t + j] == 0) ? blockedValue : 0.0f;
+        return mask;
+    }
+    const at::TensorOptions boolOptions = at::TensorOptions().dtype(at::kBool).device(items.device());
+    const at::Tensor causal = at::ones({t, t}, boolOptions).triu(1);
+    const at::Tensor keyPadding = items.eq(0).view({b, 1, t});
+    const at::Tensor blocked =
+        causal.unsqueeze(0).logical_or(keyPadding.logical_and(at::eye(t, boolOptions).logical_not()));
+    return at::zeros({b, t, t}, at::TensorOptions().dtype(itemEmbedding->weight.scalar_type()).device(items.device()))
+        .masked_fill_(blocked, blockedValue);
+}
+
 SasRecOutput SasRecImpl::forward(const at::Tensor& items, at::Generator* generator, bool withAttention) {
     const int64_t t = items.size(1);
     if (t > m_options.maxLength)
         throw std::invalid_argument("sasrec: sequence of " + std::to_string(t) + " positions exceeds max length " +
                                     std::to_string(m_options.maxLength));
-    const at::TensorOptions longOptions = at::TensorOptions().dtype(at::kLong).device(items.device());
-    const at::Tensor positions = at::arange(m_options.maxLength - t, m_options.maxLength, longOptions);
-    const at::Tensor real = items.ne(0).unsqueeze(-1).to(itemEmbedding->weight.scalar_type());  // B x T x 1
-    // Item embeddings scaled by sqrt(d) as in the reference code, plus learned positions (sec. III-A).
+    // Item embeddings scaled by sqrt(d) as in the reference code, plus learned positions (sec. III-A);
+    // positions are right-aligned, so they are the last t rows of the position table.
     at::Tensor x = itemEmbedding->forward(items) * std::sqrt(static_cast<double>(m_options.hidden)) +
-                   positionEmbedding->forward(positions).unsqueeze(0);
-    x = seededDropout(x, m_options.dropout, is_training(), generator) * real;
+                   positionEmbedding->weight.narrow(0, m_options.maxLength - t, t).unsqueeze(0);
+    x = seededDropout(x, m_options.dropout, is_training(), generator);
 
-    const at::Tensor causal =
-        at::ones({t, t}, at::TensorOptions().dtype(at::kBool).device(items.device())).triu(1);
-    const at::Tensor eye = at::eye(t, at::TensorOptions().dtype(at::kBool).device(items.device()));
-    const at::Tensor keyPadding = items.eq(0).view({items.size(0), 1, 1, t});
-    // A padding query may still attend to itself, so no softmax row is empty.
-    const at::Tensor blocked = causal.view({1, 1, t, t}).logical_or(keyPadding.logical_and(eye.logical_not()));
+    const at::Tensor mask = attentionMask(items);
 
     SasRecOutput out;
     for (SasRecBlock& block : blocks) {
         at::Tensor weights;
-        x = block->forward(x, blocked, generator, withAttention ? &weights : nullptr) * real;
+        x = block->forward(x, mask, generator, withAttention ? &weights : nullptr);
         if (withAttention) out.attentions.push_back(weights);
     }
     out.hidden = finalNorm->forward(x);
@@ -116,6 +200,10 @@ SasRecOutput SasRecImpl::forward(const at::Tensor& items, at::Generator* generat
 
 at::Tensor SasRecImpl::scoreAll(const at::Tensor& hidden) const {
     return at::matmul(hidden, itemEmbedding->weight.narrow(0, 1, m_options.items).t());
+}
+
+void SasRecImpl::scoreAllInto(const at::Tensor& hidden, at::Tensor& out) const {
+    at::mm_out(out, hidden, itemEmbedding->weight.narrow(0, 1, m_options.items).t());
 }
 
 void SasRecImpl::resetParameters(at::Generator& generator) {

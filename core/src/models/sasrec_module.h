@@ -3,8 +3,14 @@
 // ICDM 2018): item + learned positional embeddings, pre-LN transformer blocks with causal
 // self-attention written out (so the weights can be returned per layer and head), a point-wise
 // feed-forward network, a final LayerNorm, and scores tied to the item embedding. Registered names
-// are checkpoint keys ("item_embedding.weight", "block0.attention.query.weight").
+// are checkpoint and export keys ("item_embedding.weight", "block0.attention.in_projection.weight").
 // Used on one thread at a time (a job's worker thread).
+//
+// Speed (CPU, small hidden sizes, where per-op overhead rivals the arithmetic): Q, K and V come from
+// one fused projection; the scale, causal/padding mask and Q K^T are one batched product with an
+// additive mask, and both attention products call BLAS per sequence (sasrec_batched_gemm.h);
+// positions are a slice of the position table rather than an embedding lookup; padding rows are not
+// re-zeroed after each block (padding keys are masked, so real positions never read them).
 
 #include <cstdint>
 #include <vector>
@@ -31,18 +37,21 @@ struct SasRecOptions final {
 
 /// Inverted dropout whose mask comes from `generator` when `x` is on the CPU (so a seed fixes it);
 /// on other devices, or without a generator, torch's own dropout. Identity when not training.
+/// On the CPU one 64-bit draw from `generator` keys a counter-based hash per element, so the mask
+/// is filled in parallel, is the same for any thread count, and costs far less than bernoulli_.
 at::Tensor seededDropout(const at::Tensor& x, double p, bool training, at::Generator* generator);
 
-/// Multi-head causal self-attention with explicit Q, K, V and output projections.
+/// Multi-head causal self-attention: one fused Q/K/V projection ("in_projection", 3H x H, rows
+/// [query; key; value] as torch.nn.MultiheadAttention's in_proj_weight) and an output projection.
 class CausalSelfAttentionImpl final : public torch::nn::Module {
 public:
     CausalSelfAttentionImpl(int64_t hidden, int64_t heads, double dropout);
-    /// `x` B x T x H; `blocked` B x 1 x T x T bool, true where a query may not attend to a key.
+    /// `x` B x T x H; `mask` B x T x T float, 0 where a query may attend to a key and -inf where not.
     /// When `weights` is given it receives the B x heads x T x T attention probabilities.
-    at::Tensor forward(const at::Tensor& x, const at::Tensor& blocked, at::Generator* generator,
+    at::Tensor forward(const at::Tensor& x, const at::Tensor& mask, at::Generator* generator,
                        at::Tensor* weights = nullptr);
 
-    torch::nn::Linear query{nullptr}, key{nullptr}, value{nullptr}, output{nullptr};
+    torch::nn::Linear inProjection{nullptr}, output{nullptr};
 
 private:
     int64_t m_heads;
@@ -55,7 +64,7 @@ TORCH_MODULE(CausalSelfAttention);
 class SasRecBlockImpl final : public torch::nn::Module {
 public:
     SasRecBlockImpl(int64_t hidden, int64_t heads, double dropout);
-    at::Tensor forward(const at::Tensor& x, const at::Tensor& blocked, at::Generator* generator,
+    at::Tensor forward(const at::Tensor& x, const at::Tensor& mask, at::Generator* generator,
                        at::Tensor* weights = nullptr);
 
     torch::nn::LayerNorm attentionNorm{nullptr}, feedForwardNorm{nullptr};
@@ -83,10 +92,15 @@ public:
     /// N x H hidden states -> N x items scores against every real item (tied embedding, Kang & McAuley
     /// eq. 5: r = F M^T).
     at::Tensor scoreAll(const at::Tensor& hidden) const;
+    /// scoreAll written into `out` (N x items, same device and dtype), without a temporary.
+    void scoreAllInto(const at::Tensor& hidden, at::Tensor& out) const;
     /// Deterministic initialisation from `generator`: Xavier-normal matrices (as the reference
     /// PyTorch port), zero biases, unit LayerNorms, zero padding row.
     void resetParameters(at::Generator& generator);
     [[nodiscard]] const SasRecOptions& options() const { return m_options; }
+    /// B x T x T additive mask for `items` (0 = may attend, -inf = blocked): causal, padding keys
+    /// blocked except a padding query's own position.
+    [[nodiscard]] at::Tensor attentionMask(const at::Tensor& items) const;
 
     torch::nn::Embedding itemEmbedding{nullptr}, positionEmbedding{nullptr};
     std::vector<SasRecBlock> blocks;

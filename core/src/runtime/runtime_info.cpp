@@ -1,5 +1,7 @@
 #include "tokenbench/runtime.h"
 
+#include "runtime/gpu_probe.h"
+
 #include <dlfcn.h>
 #include <link.h>
 
@@ -81,6 +83,10 @@ RuntimeInfo runtimeInfo() {
     info.hardwareThreads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     info.cudaAvailable = torch::cuda::is_available();
     info.cudaDevices = info.cudaAvailable ? static_cast<int>(torch::cuda::device_count()) : 0;
+    for (const GpuDescription& gpu : probeGpus()) {
+        info.gpuNames.push_back(gpu.name);
+        info.gpuMemoryBytes.push_back(gpu.memoryBytes);
+    }
     return info;
 }
 
@@ -89,6 +95,9 @@ std::string describe(const RuntimeInfo& info) {
                        std::to_string(info.intraOpThreads) + " intra-op thread(s) of " +
                        std::to_string(info.hardwareThreads) + " CPUs, CUDA: ";
     text += info.cudaAvailable ? std::to_string(info.cudaDevices) + " device(s)" : "none";
+    for (size_t i = 0; i < info.gpuNames.size(); ++i)
+        text += ", GPU " + std::to_string(i) + ": " + info.gpuNames[i] + " (" +
+                std::to_string(info.gpuMemoryBytes[i] >> 30) + " GiB)";
     return text;
 }
 

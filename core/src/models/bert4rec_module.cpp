@@ -1,0 +1,137 @@
+#include "models/bert4rec_module.h"
+
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <string>
+
+#include <ATen/ATen.h>
+#include <torch/utils.h>
+
+#include "models/sasrec_module.h"  // seededDropout
+
+namespace tokenbench::core {
+
+namespace {
+
+constexpr double kLayerNormEps = 1e-8;  // as SASRec's reference code
+
+torch::nn::LayerNorm layerNorm(int64_t hidden) {
+    return torch::nn::LayerNorm(torch::nn::LayerNormOptions({hidden}).eps(kLayerNormEps));
+}
+
+}  // namespace
+
+BidirectionalAttentionImpl::BidirectionalAttentionImpl(int64_t hidden, int64_t heads, double dropout)
+    : m_heads(heads), m_dropout(dropout) {
+    if (heads <= 0 || hidden % heads != 0)
+        throw std::invalid_argument("bert4rec: hidden size " + std::to_string(hidden) + " is not divisible by " +
+                                    std::to_string(heads) + " heads");
+    query = register_module("query", torch::nn::Linear(hidden, hidden));
+    key = register_module("key", torch::nn::Linear(hidden, hidden));
+    value = register_module("value", torch::nn::Linear(hidden, hidden));
+    output = register_module("output", torch::nn::Linear(hidden, hidden));
+}
+
+at::Tensor BidirectionalAttentionImpl::forward(const at::Tensor& x, const at::Tensor& blocked,
+                                               at::Generator* generator, at::Tensor* weights) {
+    const int64_t b = x.size(0), t = x.size(1), h = x.size(2);
+    const int64_t d = h / m_heads;
+    auto split = [&](const at::Tensor& y) { return y.view({b, t, m_heads, d}).transpose(1, 2); };  // B x h x T x d
+    const at::Tensor q = split(query->forward(x));
+    const at::Tensor k = split(key->forward(x));
+    const at::Tensor v = split(value->forward(x));
+    at::Tensor scores = at::matmul(q, k.transpose(-2, -1)) / std::sqrt(static_cast<double>(d));
+    scores = scores.masked_fill(blocked, -std::numeric_limits<float>::infinity());
+    const at::Tensor probabilities = at::softmax(scores, -1);
+    if (weights) *weights = probabilities.detach();
+    const at::Tensor mixed = at::matmul(seededDropout(probabilities, m_dropout, is_training(), generator), v);
+    return output->forward(mixed.transpose(1, 2).reshape({b, t, h}));
+}
+
+Bert4RecLayerImpl::Bert4RecLayerImpl(int64_t hidden, int64_t heads, double dropout) : m_dropout(dropout) {
+    attention = register_module("attention", BidirectionalAttention(hidden, heads, dropout));
+    attentionNorm = register_module("attention_norm", layerNorm(hidden));
+    feedForward1 = register_module("feed_forward1", torch::nn::Linear(hidden, 4 * hidden));
+    feedForward2 = register_module("feed_forward2", torch::nn::Linear(4 * hidden, hidden));
+    feedForwardNorm = register_module("feed_forward_norm", layerNorm(hidden));
+}
+
+at::Tensor Bert4RecLayerImpl::forward(const at::Tensor& x, const at::Tensor& blocked, at::Generator* generator,
+                                      at::Tensor* weights) {
+    const bool training = is_training();
+    const at::Tensor a = x + seededDropout(attention->forward(attentionNorm->forward(x), blocked, generator, weights),
+                                           m_dropout, training, generator);
+    const at::Tensor inner = at::gelu(feedForward1->forward(feedForwardNorm->forward(a)));
+    return a + seededDropout(feedForward2->forward(inner), m_dropout, training, generator);
+}
+
+Bert4RecImpl::Bert4RecImpl(const Bert4RecOptions& options) : m_options(options) {
+    if (options.items <= 0 || options.hidden <= 0 || options.blocks <= 0 || options.maxLength <= 0)
+        throw std::invalid_argument("bert4rec: items, hidden, blocks and max length must be positive");
+    itemEmbedding = register_module(
+        "item_embedding",
+        torch::nn::Embedding(torch::nn::EmbeddingOptions(options.items + 2, options.hidden).padding_idx(0)));
+    positionEmbedding =
+        register_module("position_embedding", torch::nn::Embedding(options.maxLength, options.hidden));
+    for (int64_t i = 0; i < options.blocks; ++i)
+        layers.push_back(register_module("layer" + std::to_string(i),
+                                         Bert4RecLayer(options.hidden, options.heads, options.dropout)));
+    finalNorm = register_module("final_norm", layerNorm(options.hidden));
+    outputTransform = register_module("output_transform", torch::nn::Linear(options.hidden, options.hidden));
+    outputBias = register_parameter("output_bias", at::zeros({options.items}));
+}
+
+Bert4RecOutput Bert4RecImpl::forward(const at::Tensor& tokens, at::Generator* generator, bool withAttention) {
+    const int64_t b = tokens.size(0), t = tokens.size(1);
+    if (t > m_options.maxLength)
+        throw std::invalid_argument("bert4rec: sequence of " + std::to_string(t) + " positions exceeds max length " +
+                                    std::to_string(m_options.maxLength));
+    const at::TensorOptions longOptions = at::TensorOptions().dtype(at::kLong).device(tokens.device());
+    const at::Tensor positions = at::arange(m_options.maxLength - t, m_options.maxLength, longOptions);
+    // Item embeddings scaled by sqrt(d) (Vaswani et al.) so that the item, not its position, dominates.
+    at::Tensor x = itemEmbedding->forward(tokens) * std::sqrt(static_cast<double>(m_options.hidden)) +
+                   positionEmbedding->forward(positions).unsqueeze(0);
+    x = seededDropout(x, m_options.dropout, is_training(), generator);
+
+    // Bidirectional (sec. 3.3): every query sees every real key; padding keys are blocked. A padding
+    // query sees only itself, so no softmax row is empty; its output reaches no real position.
+    const at::Tensor eye = at::eye(t, at::TensorOptions().dtype(at::kBool).device(tokens.device()));
+    const at::Tensor keyPadding = tokens.eq(0).view({b, 1, 1, t});
+    const at::Tensor blocked = keyPadding.logical_and(eye.logical_not().view({1, 1, t, t}));
+
+    Bert4RecOutput out;
+    for (Bert4RecLayer& layer : layers) {
+        at::Tensor weights;
+        x = layer->forward(x, blocked, generator, withAttention ? &weights : nullptr);
+        if (withAttention) out.attentions.push_back(weights);
+    }
+    out.hidden = finalNorm->forward(x);
+    return out;
+}
+
+at::Tensor Bert4RecImpl::scoreAll(const at::Tensor& hidden) {
+    const at::Tensor projected = at::gelu(outputTransform->forward(hidden));
+    return at::addmm(outputBias, projected, itemEmbedding->weight.narrow(0, 1, m_options.items).t());
+}
+
+void Bert4RecImpl::resetParameters(at::Generator& generator) {
+    torch::NoGradGuard noGrad;
+    const at::TensorOptions cpu = at::TensorOptions().dtype(at::kFloat);
+    for (auto& item : named_parameters()) {
+        at::Tensor& p = item.value();
+        const std::string& name = item.key();
+        const bool isBias = name.size() >= 4 && name.compare(name.size() - 4, 4, "bias") == 0;
+        if (isBias) {
+            p.zero_();  // Linear and LayerNorm biases, output_bias
+        } else if (p.dim() < 2) {
+            p.fill_(1.0);  // LayerNorm gains
+        } else {
+            const double std = std::sqrt(2.0 / static_cast<double>(p.size(0) + p.size(1)));
+            p.copy_(at::empty(p.sizes(), cpu).normal_(0.0, std, generator));
+        }
+    }
+    itemEmbedding->weight[0].zero_();
+}
+
+}  // namespace tokenbench::core

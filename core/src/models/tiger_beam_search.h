@@ -1,0 +1,30 @@
+#pragma once
+// Private: TIGER's decoding. A beam search over the semantic-ID levels for a batch of users at once
+// (B users x width beams share one decoder pass per level), optionally constrained by the prefix trie
+// of all items' tuples so that every beam ends on a real item. Used on the job's worker thread.
+
+#include <cstdint>
+#include <vector>
+
+#include "models/prefix_trie.h"
+#include "models/tiger_module.h"
+
+namespace tokenbench::core {
+
+/// One finished hypothesis.
+struct TigerBeam final {
+    std::vector<int32_t> codes;        ///< one code per level
+    float logProb = 0.0f;              ///< sum over levels of the model's log-probability of each code
+    int32_t leaf = PrefixTrie::kNone;  ///< the trie leaf of `codes`, kNone when no item has them
+};
+
+/// Beam search of width `width` over `memory`'s users (the network in eval mode, no grad). Per user:
+/// the finished beams, best first, at most `width` (fewer only when fewer valid tuples exist under
+/// constraints). Constrained: each level may only continue a prefix some item has, and beams are
+/// distinct tuples, so they are distinct items or leaf groups. Unconstrained: the plain top beams;
+/// those that are no item have leaf == kNone.
+[[nodiscard]] std::vector<std::vector<TigerBeam>> tigerBeamSearch(TigerImpl& net, const TigerMemory& memory,
+                                                                  const PrefixTrie& trie, int64_t width,
+                                                                  bool constrained);
+
+}  // namespace tokenbench::core

@@ -1,0 +1,101 @@
+// TIGER's parameter schema (the registry entry) and its typed config.
+#include "models/tiger_config.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+
+#include "models/builtin_models.h"
+#include "tokenbench/registry.h"
+
+namespace tokenbench::core {
+
+double TigerConfig::learningRateAt(int64_t step) const {
+    const double s = static_cast<double>(std::max<int64_t>(step, 1));
+    const double warmup = static_cast<double>(warmupSteps);
+    if (s < warmup) return learningRate * s / warmup;
+    if (schedule == TigerSchedule::Constant) return learningRate;
+    return learningRate * std::sqrt(std::max(warmup, 1.0) / s);
+}
+
+TigerConfig parseTigerConfig(const std::string& configJson) {
+    const nlohmann::json j = nlohmann::json::parse(configJson);
+    TigerConfig config;
+    config.json = configJson;
+    config.hidden = j.at("hidden").get<int64_t>();
+    config.encoderLayers = j.at("encoder_layers").get<int64_t>();
+    config.decoderLayers = j.at("decoder_layers").get<int64_t>();
+    config.heads = j.at("heads").get<int64_t>();
+    config.feedForward = j.at("feed_forward").get<int64_t>();
+    config.dropout = j.at("dropout").get<double>();
+    config.maxItems = j.at("max_items").get<int64_t>();
+    config.beamSize = j.at("beam_size").get<int64_t>();
+    config.userBuckets = j.at("user_buckets").get<int64_t>();
+    config.batchSize = j.at("batch_size").get<int64_t>();
+    config.learningRate = j.at("learning_rate").get<double>();
+    config.warmupSteps = j.at("warmup_steps").get<int64_t>();
+    config.schedule =
+        j.at("lr_schedule").get<std::string>() == "constant" ? TigerSchedule::Constant : TigerSchedule::InverseSqrt;
+    config.weightDecay = j.at("weight_decay").get<double>();
+    config.constrained = j.at("constrained").get<bool>();
+    if (config.hidden % config.heads != 0)
+        throw ConfigError("tiger: 'hidden' = " + std::to_string(config.hidden) +
+                          " must be divisible by 'heads' = " + std::to_string(config.heads));
+    return config;
+}
+
+ComponentInfo tigerInfo() {
+    ComponentInfo info;
+    info.id = "tiger";
+    info.version = 1;
+    info.displayName = "TIGER";
+    info.kind = ComponentKind::Model;
+    info.needsSemanticIds = true;
+    info.description =
+        "Generative retrieval (Rajput et al., NeurIPS 2023): an encoder-decoder transformer reads the history "
+        "as semantic-ID tokens and generates the next item's tokens level by level; a beam search constrained "
+        "to existing IDs ranks items. Needs the semantic IDs of a tokenizer run.";
+    info.params = {
+        numberParam("hidden", "Hidden size", ParamType::Int, "128", 8, 4096, "Model width (paper: 128)"),
+        numberParam("encoder_layers", "Encoder layers", ParamType::Int, "4", 1, 48, "Encoder blocks (paper: 4)"),
+        numberParam("decoder_layers", "Decoder layers", ParamType::Int, "4", 1, 48, "Decoder blocks (paper: 4)"),
+        numberParam("heads", "Heads", ParamType::Int, "4", 1, 64,
+                    "Attention heads; must divide the hidden size (paper: 6 heads of width 64)"),
+        numberParam("feed_forward", "Feed-forward size", ParamType::Int, "1024", 1, 65536,
+                    "Inner width of each block's MLP (paper: 1024)"),
+        numberParam("dropout", "Dropout", ParamType::Float, "0.1", 0, 0.9, "On embeddings, attention and blocks"),
+        numberParam("max_items", "Max history items", ParamType::Int, "20", 1, 1024,
+                    "Most recent items the encoder reads, each as one token per level (paper: 20)"),
+        numberParam("beam_size", "Beam size", ParamType::Int, "20", 1, 1000,
+                    "Beams when ranking; at least the largest K evaluated (a larger request widens it)"),
+        numberParam("user_buckets", "User tokens", ParamType::Int, "2000", 0, 10000000,
+                    "Hashed user-id tokens prepended to the history (paper: 2000); 0 = none"),
+        numberParam("batch_size", "Batch size", ParamType::Int, "256", 1, 1 << 20, "Samples per optimizer step"),
+        numberParam("learning_rate", "Learning rate", ParamType::Float, "0.001", 1e-9, 10,
+                    "Peak AdamW step size (paper: 0.01, constant for 10k steps, then inverse-sqrt decay)"),
+        numberParam("warmup_steps", "Warm-up steps", ParamType::Int, "1000", 0, 100000000,
+                    "Linear warm-up to the peak learning rate"),
+        numberParam("weight_decay", "Weight decay", ParamType::Float, "0.01", 0, 1, "AdamW decoupled weight decay"),
+    };
+    ParamSpec schedule;
+    schedule.key = "lr_schedule";
+    schedule.label = "LR schedule";
+    schedule.type = ParamType::Choice;
+    schedule.defaultValue = "inverse-sqrt";
+    schedule.choices = {"inverse-sqrt", "constant"};
+    schedule.help = "After warm-up: peak * sqrt(warmup / step) (paper) or constant";
+    info.params.push_back(schedule);
+    ParamSpec constrained;
+    constrained.key = "constrained";
+    constrained.label = "Constrained beams";
+    constrained.type = ParamType::Bool;
+    constrained.defaultValue = "true";
+    constrained.help =
+        "Restrict decoding to existing semantic IDs (a prefix trie); off: beams that are no item "
+        "count as invalid";
+    info.params.push_back(constrained);
+    return info;
+}
+
+}  // namespace tokenbench::core

@@ -1,0 +1,42 @@
+#pragma once
+// Private: TIGER's typed configuration (parsed from a config validated against tigerInfo()'s schema)
+// and its learning-rate schedule. Torch-free; any thread.
+
+#include <cstdint>
+#include <string>
+
+namespace tokenbench::core {
+
+/// How the learning rate moves with the optimizer step.
+enum class TigerSchedule { InverseSqrt, Constant };
+
+/// The validated config, typed.
+struct TigerConfig final {
+    std::string json;  ///< the complete validated config, for checkpoints and exports
+    int64_t hidden = 128;
+    int64_t encoderLayers = 4;
+    int64_t decoderLayers = 4;
+    int64_t heads = 4;
+    int64_t feedForward = 1024;
+    double dropout = 0.1;
+    int64_t maxItems = 20;
+    int64_t beamSize = 20;
+    int64_t userBuckets = 2000;
+    int64_t batchSize = 256;
+    double learningRate = 1e-3;
+    int64_t warmupSteps = 1000;
+    TigerSchedule schedule = TigerSchedule::InverseSqrt;
+    double weightDecay = 0.01;
+    bool constrained = true;
+
+    /// Learning rate of optimizer step `step` (1-based): linear warm-up to `learningRate` over
+    /// `warmupSteps`, then constant or `learningRate * sqrt(warmupSteps / step)` (T5's and TIGER's
+    /// inverse square-root decay; with no warm-up it decays from step 1).
+    [[nodiscard]] double learningRateAt(int64_t step) const;
+};
+
+/// Reads a config that validateConfig(tigerInfo(), ...) returned. Throws ConfigError when `heads`
+/// does not divide `hidden`.
+[[nodiscard]] TigerConfig parseTigerConfig(const std::string& configJson);
+
+}  // namespace tokenbench::core

@@ -1,0 +1,216 @@
+// Timing of SASRec on Amazon Beauty 5-core (leave-one-out, 22,363 users / 12,101 items) with the
+// preset of the SASRec.pytorch reference: hidden 50, 2 blocks, 1 head, max length 50, batch 128,
+// dropout 0.5, lr 0.001. Prints seconds per epoch (wall and process CPU: the machine is shared, so
+// CPU seconds compare versions more fairly than wall time) with the load average, the seconds of a
+// full-ranking test evaluation (scoreUsers for every user + RankingEvaluator over all items) and test
+// NDCG@10 / Recall@10. Not a CTest test; run by hand:
+//   bench_sasrec_epoch [--epochs N] [--data-dir DIR] [--loss bce|ce|hard] [--threads N] [--seed S]
+//                      [--set key=value]... [--eval-every N]
+// `--set` overrides a model parameter (e.g. --set bucketing=false, --set negatives=2).
+// Prints "... not found, skipped" and exits 0 when the data is absent.
+#include <time.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tokenbench/data/dataset_builder.h"
+#include "tokenbench/data/loaders.h"
+#include "tokenbench/data/split.h"
+#include "tokenbench/eval/ranking_evaluator.h"
+#include "tokenbench/models/recommender.h"
+#include "tokenbench/runtime.h"
+
+namespace {
+
+using namespace tokenbench::core;
+
+constexpr size_t kEvalChunk = 1024;  // users scored at once: 1024 x 12,101 floats = 50 MB
+
+struct Options final {
+    int epochs = 3;
+    int evalEvery = 0;  // 0: evaluate after the last epoch only
+    std::string dataDir = "/work/shared/data";
+    std::string loss = "bce";
+    int threads = 2;
+    uint64_t seed = 42;
+    std::map<std::string, std::string> overrides;
+};
+
+double cpuSeconds() {
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
+std::string loadAverage() {
+    std::ifstream in("/proc/loadavg");
+    std::string one, five, fifteen;
+    in >> one >> five >> fifteen;
+    return in ? one + " " + five + " " + fifteen : std::string("n/a");
+}
+
+/// Wall and CPU seconds since construction.
+struct Stopwatch final {
+    std::chrono::steady_clock::time_point wall = std::chrono::steady_clock::now();
+    double cpu = cpuSeconds();
+    [[nodiscard]] double wallSeconds() const {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - wall).count();
+    }
+    [[nodiscard]] double cpuSecondsSince() const { return cpuSeconds() - cpu; }
+};
+
+bool parseArgs(int argc, char** argv, Options& options) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        const auto value = [&]() -> std::string {
+            if (i + 1 >= argc) throw std::invalid_argument(arg + " needs a value");
+            return argv[++i];
+        };
+        if (arg == "--epochs") options.epochs = std::stoi(value());
+        else if (arg == "--eval-every") options.evalEvery = std::stoi(value());
+        else if (arg == "--data-dir") options.dataDir = value();
+        else if (arg == "--loss") options.loss = value();
+        else if (arg == "--threads") options.threads = std::stoi(value());
+        else if (arg == "--seed") options.seed = std::stoull(value());
+        else if (arg == "--set") {
+            const std::string pair = value();
+            const size_t eq = pair.find('=');
+            if (eq == std::string::npos || eq == 0) throw std::invalid_argument("--set needs key=value, got '" + pair + "'");
+            options.overrides[pair.substr(0, eq)] = pair.substr(eq + 1);
+        } else if (arg == "--help" || arg == "-h") {
+            std::printf("usage: bench_sasrec_epoch [--epochs N] [--eval-every N] [--data-dir DIR] [--loss bce|ce|hard]\n"
+                        "                          [--threads N] [--seed S] [--set key=value]...\n");
+            return false;
+        } else {
+            throw std::invalid_argument("unknown argument '" + arg + "' (see --help)");
+        }
+    }
+    if (options.epochs < 0 || options.threads <= 0) throw std::invalid_argument("--epochs >= 0 and --threads > 0");
+    return true;
+}
+
+/// The reference preset, with --loss and --set applied. A --set value is parsed as JSON when it
+/// parses (numbers, true/false), else taken as a string.
+std::string modelConfig(const Options& options) {
+    nlohmann::json config = {{"hidden", 50},      {"blocks", 2},           {"heads", 1},
+                             {"max_length", 50},  {"batch_size", 128},     {"dropout", 0.5},
+                             {"learning_rate", 0.001}, {"loss", options.loss}};
+    for (const auto& [key, text] : options.overrides) {
+        const nlohmann::json parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+        config[key] = parsed.is_discarded() ? nlohmann::json(text) : parsed;
+    }
+    return config.dump();
+}
+
+/// Full-ranking test evaluation as the engine does it: scores in chunks, RankingEvaluator over all items.
+EvalReport evaluateTest(Recommender& model, const Dataset& dataset, const DataSplit& split, double& scoreSeconds) {
+    std::vector<int32_t> users, targets;
+    for (size_t u = 0; u < dataset.users.size(); ++u) {
+        const UserSplit& cut = split.users[u];
+        if (static_cast<size_t>(cut.validEnd) >= dataset.users[u].items.size()) continue;
+        users.push_back(static_cast<int32_t>(u));
+        targets.push_back(dataset.users[u].items[static_cast<size_t>(cut.validEnd)]);
+    }
+    RankingEvaluator evaluator(EvalOptions{}, trainingItemCounts(dataset, split));
+    std::vector<float> scores;
+    std::vector<int32_t> chunk;
+    scoreSeconds = 0.0;
+    for (size_t begin = 0; begin < users.size(); begin += kEvalChunk) {
+        const size_t end = std::min(users.size(), begin + kEvalChunk);
+        chunk.assign(users.begin() + static_cast<std::ptrdiff_t>(begin), users.begin() + static_cast<std::ptrdiff_t>(end));
+        const auto start = std::chrono::steady_clock::now();
+        model.scoreUsers(chunk, EvalPhase::Test, scores);
+        scoreSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        evaluator.addScores(scores.data(), static_cast<int64_t>(chunk.size()), targets.data() + begin, {});
+    }
+    return evaluator.report();
+}
+
+int run(const Options& options) {
+    const std::string beauty = options.dataDir + "/amazon-beauty/Beauty.txt";
+    if (!std::filesystem::exists(beauty)) {
+        std::printf("%s not found, skipped (pass --data-dir DIR holding amazon-beauty/Beauty.txt)\n", beauty.c_str());
+        return 0;
+    }
+    const RuntimeInfo runtime = configureRuntime(options.threads);
+    std::printf("%s\n", describe(runtime).c_str());
+
+    Stopwatch loadWatch;
+    DatasetBuilder builder;
+    LoadOptions load;
+    load.format = "seqtxt";
+    load.paths = {beauty};
+    (void)tokenbench::core::load(load, builder);
+    const Dataset dataset = builder.build(PreprocessConfig{});
+    const DataSplit split = makeSplit(dataset, SplitConfig{});
+    std::printf("Beauty: %zu users, %zu items, %lld interactions (loaded in %.2f s)\n", dataset.users.size(),
+                dataset.items.size(), static_cast<long long>(dataset.interactionCount()), loadWatch.wallSeconds());
+
+    const std::string config = modelConfig(options);
+    std::printf("config: %s, seed %llu\n", config.c_str(), static_cast<unsigned long long>(options.seed));
+    auto model = createModel("sasrec", config);
+    Stopwatch prepareWatch;
+    model->prepare(TrainingData{&dataset, &split, nullptr}, options.seed, "cpu");
+    std::printf("prepare: %.2f s wall\n", prepareWatch.wallSeconds());
+
+    std::vector<double> walls, cpus;
+    const auto evaluate = [&](int epoch) {
+        const std::string loadBefore = loadAverage();
+        Stopwatch watch;
+        double scoreSeconds = 0.0;
+        const EvalReport report = evaluateTest(*model, dataset, split, scoreSeconds);
+        const double wall = watch.wallSeconds(), cpu = watch.cpuSecondsSince();
+        std::printf("eval after epoch %d: test NDCG@10 %.4f, Recall@10 %.4f, NDCG@5 %.4f, Recall@5 %.4f "
+                    "(%lld targets); %.2f s wall (scoreUsers %.2f s), %.2f s CPU; load %s\n",
+                    epoch, report.all.values.at("ndcg@10"), report.all.values.at("recall@10"),
+                    report.all.values.at("ndcg@5"), report.all.values.at("recall@5"),
+                    static_cast<long long>(report.all.targets), wall, scoreSeconds, cpu, loadBefore.c_str());
+        std::fflush(stdout);
+    };
+    for (int epoch = 1; epoch <= options.epochs; ++epoch) {
+        const std::string loadBefore = loadAverage();
+        Stopwatch watch;
+        const EpochReport report = model->trainEpoch({}, nullptr);
+        walls.push_back(watch.wallSeconds());
+        cpus.push_back(watch.cpuSecondsSince());
+        std::printf("epoch %d: loss %.4f, %lld steps, %.2f s wall, %.2f s CPU; load %s\n", epoch, report.loss,
+                    static_cast<long long>(report.steps), walls.back(), cpus.back(), loadBefore.c_str());
+        std::fflush(stdout);
+        if (options.evalEvery > 0 && epoch % options.evalEvery == 0 && epoch != options.epochs) evaluate(epoch);
+    }
+    if (!walls.empty()) {
+        const auto median = [](std::vector<double> v) {
+            std::sort(v.begin(), v.end());
+            return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+        };
+        std::printf("median per epoch: %.2f s wall, %.2f s CPU over %zu epochs\n", median(walls), median(cpus),
+                    walls.size());
+    }
+    evaluate(options.epochs);
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        Options options;
+        if (!parseArgs(argc, argv, options)) return 0;
+        return run(options);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "bench_sasrec_epoch: %s\n", e.what());
+        return 1;
+    }
+}

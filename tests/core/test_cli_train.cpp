@@ -1,0 +1,84 @@
+// The train, eval, attention, export model and run commands through the real binary: the JSON keys
+// the issue names literally, exit codes, and clear errors for bad input.
+#include <filesystem>
+#include <fstream>
+
+#include <QObject>
+#include <QtTest>
+
+#include "cli_runner.h"
+#include "temp_project.h"
+
+using tokenbench::test::runCli;
+
+class TestCliTrain final : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void trainEvalAttentionExport() {
+        tokenbench::test::TempProject dir;
+        const QString project = QString::fromStdString(dir.path());
+        QCOMPARE(runCli({"dataset", "generate", "--project", project, "--name", "syn", "--users", "400", "--items",
+                         "150"}).exitCode, 0);
+        const auto train = runCli({"train", "--project", project, "--dataset", "syn", "--model", "sasrec", "--epochs",
+                                   "2", "--hidden", "16", "--blocks", "1", "--max-length", "10", "--seed", "3",
+                                   "--device", "cpu", "--json"});
+        QVERIFY2(train.exitCode == 0, train.err.constData());
+        const auto j = train.json();
+        for (const char* key : {"run_id", "epochs", "seconds_per_epoch", "valid", "test", "test_cold"}) QVERIFY2(j.contains(key), key);
+        for (const char* split : {"valid", "test"})
+            for (const char* key : {"recall@5", "ndcg@5", "recall@10", "ndcg@10", "recall@20", "ndcg@20", "mrr"})
+                QVERIFY2(j.at(split).contains(key), key);
+        QCOMPARE(j.at("epochs").get<int>(), 2);
+        const QString run = QString::number(j.at("run_id").get<int64_t>());
+
+        const auto eval = runCli({"eval", "--project", project, "--run", run, "--json"});
+        QVERIFY2(eval.exitCode == 0, eval.err.constData());
+        QCOMPARE(eval.json().at("ndcg@10").get<double>(), j.at("test").at("ndcg@10").get<double>());
+
+        const auto attention = runCli({"attention", "--project", project, "--run", run, "--user", "#0", "--json"});
+        QVERIFY2(attention.exitCode == 0, attention.err.constData());
+        const auto maps = attention.json().at("maps");
+        QCOMPARE(maps.size(), size_t{1});
+        QCOMPARE(maps[0].at("labels").size(), maps[0].at("cols").get<size_t>());
+
+        const QString out = QString::fromStdString(dir.file("export"));
+        const auto exported = runCli({"export", "model", "--project", project, "--run", run, "--out", out});
+        QVERIFY2(exported.exitCode == 0, exported.err.constData());
+        for (const char* file : {"weights.safetensors", "config.json", "items.json"})
+            QVERIFY2(std::filesystem::file_size(dir.file("export") + "/" + file) > 100, file);
+
+        // Bad requests: exit 1 and a message that names the problem.
+        const auto unknownRun = runCli({"eval", "--project", project, "--run", "999"});
+        QCOMPARE(unknownRun.exitCode, 1);
+        QVERIFY(unknownRun.err.contains("no run with id 999"));
+        const auto noTokenizer = runCli({"train", "--project", project, "--dataset", "syn", "--model", "tiger", "--epochs", "1"});
+        QCOMPARE(noTokenizer.exitCode, 1);
+        QVERIFY2(noTokenizer.err.contains("--tokenizer"), noTokenizer.err.constData());
+        const auto badValue = runCli({"train", "--project", project, "--dataset", "syn", "--model", "sasrec", "--hidden", "0"});
+        QCOMPARE(badValue.exitCode, 1);
+    }
+
+    void runExperimentFile() {
+        tokenbench::test::TempProject dir;
+        const std::string file = dir.file("exp.json");
+        std::ofstream(file) << R"({"format": "tokenbench-experiment/1", "name": "tiny",
+            "dataset": {"name": "tiny", "synthetic": {"users": 200, "items": 80, "seed": 1}},
+            "features": [{"name": "ac", "kinds": "attributes+cooccurrence", "dim": 8}],
+            "tokenizers": [{"name": "rqk", "method": "rq-kmeans", "features": "ac", "config": {"levels": 2, "codebook_size": 8}}],
+            "models": [{"name": "pop", "model": "popularity", "epochs": 1}]})";
+        const auto result = runCli({"run", QString::fromStdString(file), "--project", QString::fromStdString(dir.path()), "--json"});
+        QVERIFY2(result.exitCode == 0, result.err.constData());
+        const auto j = result.json();
+        QCOMPARE(j.at("tokenizers").size(), size_t{1});
+        QVERIFY(j.at("models")[0].at("test").contains("ndcg@10"));
+
+        std::ofstream(dir.file("bad.json")) << "{\"name\": \"x\",\n \"dataset\": [}\n";
+        const auto bad = runCli({"run", QString::fromStdString(dir.file("bad.json"))});
+        QCOMPARE(bad.exitCode, 1);
+        QVERIFY2(bad.err.contains("bad.json:2"), bad.err.constData());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliTrain)
+#include "test_cli_train.moc"
