@@ -13,7 +13,10 @@
 #include "main_window.h"
 #include "screenshot_taker.h"
 #include "tokenbench/logging.h"
+#include "tokenbench/models/recommender.h"
+#include "tokenbench/registry.h"
 #include "tokenbench/runtime.h"
+#include "tokenbench/tokenizers/tokenizer.h"
 #include "tokenbench/version.h"
 
 namespace {
@@ -57,16 +60,21 @@ int main(int argc, char** argv) {
     const core::RuntimeInfo runtime =
         core::configureRuntime(options.threads > 0 ? options.threads : core::defaultThreadCount(1));
 
+    // The one registry of the process: what the pages offer comes from here.
+    core::Registry registry;
+    core::registerTokenizers(registry);
+    core::registerModels(registry);
+
     ui::MainWindowOptions windowOptions;
     windowOptions.persistSettings = options.screenshotPath.isEmpty();
-    ui::MainWindow window(windowOptions);
+    ui::MainWindow window(registry, windowOptions);
     // Logged once the window (and so the log dock's sink) exists, so the dock shows it too.
     spdlog::info("Tokenbench {} ({}): {}", versionString(), gitCommit(), core::describe(runtime));
 
     std::unique_ptr<ui::ScreenshotTaker> screenshot;
     if (!options.screenshotPath.isEmpty()) {
-        window.resize(1280, 800);
-        screenshot = std::make_unique<ui::ScreenshotTaker>(window, options.screenshotPath);
+        window.resize(1366, 768);  // the smallest common laptop screen the layout targets
+        screenshot = std::make_unique<ui::ScreenshotTaker>(window, options.screenshotPath, options.page);
         QObject::connect(screenshot.get(), &ui::ScreenshotTaker::finished, &app,
                          [](int exitCode, const QString& message) {
                              if (exitCode == 0) {
@@ -80,6 +88,15 @@ int main(int argc, char** argv) {
     }
 
     window.show();
+    if (!options.page.isEmpty() && options.screenshotPath.isEmpty()) {
+        // Show the page once the project's data is there (the first dataViewsReady).
+        auto* connection = new QMetaObject::Connection;
+        *connection = QObject::connect(&window, &ui::MainWindow::dataViewsReady, &window, [&window, connection, page = options.page] {
+            QObject::disconnect(*connection);
+            delete connection;
+            window.showPage(page);
+        });
+    }
     if (options.projectDir.isEmpty()) {
         window.openDemoProject();
     } else {

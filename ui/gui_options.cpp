@@ -3,6 +3,7 @@
 #include <QCommandLineParser>
 #include <QFileInfo>
 
+#include "main_window.h"
 #include "tokenbench/version.h"
 
 namespace tokenbench::ui {
@@ -29,7 +30,12 @@ GuiOptionsResult parseGuiOptions(const QStringList& arguments) {
         QStringLiteral("threads"),
         QStringLiteral("LibTorch compute threads (default: all CPUs but one, or TOKENBENCH_THREADS)."),
         QStringLiteral("N"));
-    parser.addOptions({projectOption, screenshotOption, logLevelOption, threadsOption});
+    const QCommandLineOption pageOption(
+        QStringLiteral("page"),
+        QStringLiteral("Show page NAME first (%1); with --screenshot, capture it.")
+            .arg(MainWindow::pageNames().join(QStringLiteral(", "))),
+        QStringLiteral("NAME"));
+    parser.addOptions({projectOption, screenshotOption, pageOption, logLevelOption, threadsOption});
 
     GuiOptionsResult result;
     if (!parser.parse(arguments)) {
@@ -63,6 +69,15 @@ GuiOptionsResult parseGuiOptions(const QStringList& arguments) {
         if (!options.screenshotPath.endsWith(QStringLiteral(".png"), Qt::CaseInsensitive)) {
             result.action = GuiOptionsResult::Action::Error;
             result.message = QStringLiteral("--screenshot expects a .png file name");
+            return result;
+        }
+    }
+    if (parser.isSet(pageOption)) {
+        options.page = parser.value(pageOption).trimmed().toLower();
+        if (!MainWindow::pageNames().contains(options.page)) {
+            result.action = GuiOptionsResult::Action::Error;
+            result.message = QStringLiteral("--page expects one of %1, got \"%2\"")
+                                 .arg(MainWindow::pageNames().join(QStringLiteral(", ")), parser.value(pageOption));
             return result;
         }
     }

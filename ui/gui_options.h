@@ -10,6 +10,7 @@ namespace tokenbench::ui {
 struct GuiOptions final {
     QString projectDir;      ///< empty: open the embedded demo project
     QString screenshotPath;  ///< non-empty: render the window to this PNG and quit
+    QString page;            ///< page to show first (MainWindow::pageNames()); empty: the data set
     QString logLevel = QStringLiteral("info");
     int threads = 0;  ///< LibTorch intra-op threads; 0 = default (all CPUs but one)
 };

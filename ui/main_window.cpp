@@ -1,6 +1,10 @@
 #include "main_window.h"
 
+#include <algorithm>
+#include <cmath>
 #include <exception>
+#include <memory>
+#include <utility>
 
 #include <spdlog/spdlog.h>
 
@@ -9,6 +13,14 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMimeData>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QUrl>
 #include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -24,14 +36,25 @@
 #include <QStatusBar>
 #include <QStyle>
 #include <QTabWidget>
+#include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "app_identity.h"
+#include "attention/attention_page.h"
+#include "import/import_wizard.h"
+#include "jobs/core_jobs.h"
+#include "jobs/job_manager.h"
+#include "jobs/run_exports.h"
 #include "log/log_dock.h"
 #include "pages/dataset_page.h"
+#include "pages/model_page.h"
+#include "pages/run_comparison.h"
 #include "pages/runs_page.h"
+#include "pages/tokenizer_page.h"
+#include "hierarchy/hierarchy_view.h"
 #include "project_explorer.h"
 #include "recent_projects.h"
+#include "tokenbench/experiment/experiment_file.h"
 #include "tokenbench/logging.h"
 #include "tokenbench/runtime.h"
 #include "tokenbench/storage/experiment_store.h"
@@ -86,18 +109,27 @@ QIcon themedIcon(const QString& name, QStyle::StandardPixmap fallback, const QSt
 
 }  // namespace
 
-MainWindow::MainWindow(MainWindowOptions options, QWidget* parent) : QMainWindow(parent), m_options(options) {
+MainWindow::MainWindow(const core::Registry& registry, MainWindowOptions options, QWidget* parent)
+    : QMainWindow(parent), m_registry(registry), m_options(options) {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(QStringLiteral("Tokenbench"));
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
 
+    m_jobs = new JobManager(this);
     m_datasetPage = new DatasetPage;
+    m_tokenizerPage = new TokenizerPage(m_registry, *m_jobs);
+    m_modelPage = new ModelPage(m_registry, *m_jobs);
+    m_attentionPage = new AttentionPage;
     m_runsPage = new RunsPage;
     m_tabs = new QTabWidget;
     m_tabs->setObjectName(QStringLiteral("pages"));
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(m_datasetPage, QStringLiteral("Data set"));
+    m_tabs->addTab(m_tokenizerPage, QStringLiteral("Tokenizer"));
+    m_tabs->addTab(m_modelPage, QStringLiteral("Model"));
+    m_tabs->addTab(m_attentionPage, QStringLiteral("Attention"));
     m_tabs->addTab(m_runsPage, QStringLiteral("Runs"));
+    setAcceptDrops(true);
     setCentralWidget(m_tabs);
 
     buildDocks();
@@ -111,10 +143,33 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent) : QMainWindow
         m_tabs->setCurrentWidget(m_datasetPage);
         m_datasetPage->selectDataset(id);
     });
-    connect(m_explorer, &ProjectExplorer::runActivated, this, [this](qint64 id) {
-        m_tabs->setCurrentWidget(m_runsPage);
-        m_runsPage->selectRun(id);
+    connect(m_explorer, &ProjectExplorer::runActivated, this, &MainWindow::onRunActivated);
+    connect(m_datasetPage, &DatasetPage::importRequested, this, [this] { openImportWizard(); });
+    connect(m_tokenizerPage, &TokenizerPage::jobFinished, this, [this] { reload(); });
+    connect(m_modelPage, &ModelPage::jobFinished, this, [this] { reload(); });
+    connect(m_modelPage, &ModelPage::runShown, this, [this] {
+        if (m_pendingPage == QLatin1String("model")) Q_EMIT pageReady(std::exchange(m_pendingPage, QString()));
     });
+    connect(m_attentionPage, &AttentionPage::attentionShown, this, [this] {
+        if (m_pendingPage == QLatin1String("attention")) Q_EMIT pageReady(std::exchange(m_pendingPage, QString()));
+    });
+    connect(m_runsPage->comparison(), &RunComparison::compared, this, [this](int runs) {
+        if (m_pendingPage == QLatin1String("compare") && runs > 0) Q_EMIT pageReady(std::exchange(m_pendingPage, QString()));
+    });
+    connect(m_explorer, &ProjectExplorer::contextMenuRequested, this,
+            [this](ProjectExplorer::EntryKind kind, qint64 id, const QPoint& pos) { showExplorerMenu(static_cast<int>(kind), id, pos); });
+    connect(m_tokenizerPage, &TokenizerPage::runShown, this, [this] {
+        const HierarchyView* hierarchy = m_tokenizerPage->hierarchy();
+        const bool hierarchyShown = !hierarchy->isLoading() && hierarchy->runId() == m_tokenizerPage->shownRunId();
+        if (m_pendingPage == QLatin1String("tokenizer") || m_pendingPage == QLatin1String("codebook") ||
+            (m_pendingPage == QLatin1String("hierarchy") && hierarchyShown)) {
+            Q_EMIT pageReady(std::exchange(m_pendingPage, QString()));
+        }
+    });
+    connect(m_tokenizerPage->hierarchy(), &HierarchyView::loaded, this, [this] {
+        if (m_pendingPage == QLatin1String("hierarchy")) Q_EMIT pageReady(std::exchange(m_pendingPage, QString()));
+    });
+    connect(m_jobs, &JobManager::runningCountChanged, this, &MainWindow::updateJobsStatus);
     connect(m_datasetPage, &DatasetPage::loadStarted, this,
             [this] { statusBar()->showMessage(QStringLiteral("Loading data set…")); });
     connect(m_datasetPage, &DatasetPage::viewsReady, this, [this] {
@@ -158,10 +213,34 @@ void MainWindow::buildActions() {
     m_recentMenu = file->addMenu(QStringLiteral("&Recent projects"));
     connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
     rebuildRecentMenu();
+    m_examplesMenu = file->addMenu(QStringLiteral("Open e&xample"));
+    m_examplesMenu->setObjectName(QStringLiteral("examplesMenu"));
+    connect(m_examplesMenu, &QMenu::aboutToShow, this, &MainWindow::rebuildExamplesMenu);
+    rebuildExamplesMenu();
+    file->addSeparator();
+    QAction* import = file->addAction(themedIcon(QStringLiteral("document-import"), QStyle::SP_ArrowDown, style()),
+                                      QStringLiteral("&Import data set…"), this, [this] { openImportWizard(); });
+    import->setShortcut(QKeySequence(QStringLiteral("Ctrl+I")));
     file->addSeparator();
     QAction* quit = file->addAction(QStringLiteral("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
+
+    QMenu* run = menuBar()->addMenu(QStringLiteral("&Run"));
+    run->addAction(QStringLiteral("Train &tokenizer"), this, [this] {
+        m_tabs->setCurrentWidget(m_tokenizerPage);
+        m_tokenizerPage->startTraining();
+    });
+    run->addAction(QStringLiteral("Train &model"), this, [this] {
+        m_tabs->setCurrentWidget(m_modelPage);
+        m_modelPage->startTraining();
+    });
+    run->addAction(QStringLiteral("Build &features…"), this, [this] {
+        m_tabs->setCurrentWidget(m_tokenizerPage);
+        m_tokenizerPage->openFeatureDialog();
+    });
+    run->addSeparator();
+    run->addAction(QStringLiteral("&Cancel all jobs"), this, [this] { m_jobs->cancelAll(); });
 
     QMenu* view = menuBar()->addMenu(QStringLiteral("&View"));
     QAction* reloadAction =
@@ -191,9 +270,47 @@ void MainWindow::buildStatusBar() {
     separator->setFrameShadow(QFrame::Sunken);
     m_runtimeLabel->setContentsMargins(6, 0, 6, 0);
     m_projectLabel->setContentsMargins(6, 0, 6, 0);
+    m_jobsLabel = new QLabel;
+    m_jobsLabel->setObjectName(QStringLiteral("jobsLabel"));
+    m_jobsLabel->setContentsMargins(6, 0, 6, 0);
+    auto* jobsSeparator = new QFrame;
+    jobsSeparator->setFrameShape(QFrame::VLine);
+    jobsSeparator->setFrameShadow(QFrame::Sunken);
+    statusBar()->addPermanentWidget(m_jobsLabel);
+    statusBar()->addPermanentWidget(jobsSeparator);
     statusBar()->addPermanentWidget(m_runtimeLabel);
     statusBar()->addPermanentWidget(separator);
     statusBar()->addPermanentWidget(m_projectLabel);
+    // Progress of running jobs changes continuously; a slow timer keeps the label current.
+    m_jobsTimer = new QTimer(this);
+    m_jobsTimer->setInterval(1000);
+    connect(m_jobsTimer, &QTimer::timeout, this, &MainWindow::updateJobsStatus);
+    updateJobsStatus();
+}
+
+QString MainWindow::jobsStatusText() const {
+    return m_jobsLabel->text();
+}
+
+void MainWindow::updateJobsStatus() {
+    const QList<Job*> running = m_jobs->runningJobs();
+    if (running.isEmpty()) {
+        m_jobsLabel->setText(QStringLiteral("No jobs running"));
+        m_jobsLabel->setToolTip({});
+        m_jobsTimer->stop();
+        return;
+    }
+    QStringList lines;
+    for (const Job* job : running) {
+        QString line = job->title();
+        if (job->lastProgress()) line += QStringLiteral(" — %1 %").arg(std::lround(job->lastProgress()->fraction * 100));
+        if (job->isCancelRequested()) line += QStringLiteral(" (cancelling)");
+        lines << line;
+    }
+    m_jobsLabel->setText(running.size() == 1 ? QStringLiteral("1 job: %1").arg(lines.front())
+                                             : QStringLiteral("%1 jobs running").arg(running.size()));
+    m_jobsLabel->setToolTip(lines.join(QLatin1Char('\n')));
+    if (!m_jobsTimer->isActive()) m_jobsTimer->start();
 }
 
 void MainWindow::restoreLayout() {
@@ -210,12 +327,44 @@ void MainWindow::restoreLayout() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+    if (m_jobs->runningCount() > 0) {
+        // Never block here: cancel, and close again once the last job has unwound.
+        event->ignore();
+        if (!m_closeWhenJobsEnd) askToCloseWhileRunning();
+        return;
+    }
     if (m_options.persistSettings) {
         QSettings settings(kOrganizationName, kApplicationName);
         settings.setValue(kGeometryKey, saveGeometry());
         settings.setValue(kStateKey, saveState(kStateVersion));
     }
     QMainWindow::closeEvent(event);
+}
+
+void MainWindow::askToCloseWhileRunning() {
+    const int running = m_jobs->runningCount();
+    auto* box = new QMessageBox(QMessageBox::Question, QStringLiteral("Jobs are running"),
+                                running == 1 ? QStringLiteral("A job is still running. Cancel it and quit?")
+                                             : QStringLiteral("%1 jobs are still running. Cancel them and quit?").arg(running),
+                                QMessageBox::Yes | QMessageBox::No, this);
+    box->setObjectName(QStringLiteral("closeWhileRunningBox"));
+    box->setInformativeText(QStringLiteral("Cancelled runs are kept in the project as cancelled."));
+    box->setDefaultButton(QMessageBox::No);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::finished, this, [this, box](int) {
+        if (box->standardButton(box->clickedButton()) != QMessageBox::Yes) return;
+        if (m_jobs->runningCount() == 0) {
+            close();
+            return;
+        }
+        m_closeWhenJobsEnd = true;
+        statusBar()->showMessage(QStringLiteral("Cancelling running jobs…"));
+        spdlog::info("Cancelling {} running job(s) before quitting", m_jobs->runningCount());
+        connect(m_jobs, &JobManager::allFinished, this, [this] { QTimer::singleShot(0, this, &QWidget::close); });
+        m_jobs->cancelAll();
+        updateJobsStatus();
+    });
+    box->open();
 }
 
 QString MainWindow::demoProjectFolder() {
@@ -302,8 +451,332 @@ void MainWindow::reload() {
         return;
     }
     m_explorer->setContents(datasets, featureSets, runs);
+    m_runs = runs;
+    m_runsPage->setDatabase(m_paths.database);
     m_runsPage->setRuns(runs);
+    m_tokenizerPage->setProject(m_paths, datasets, featureSets, runs);
+    m_modelPage->setProject(m_paths, datasets, runs);
+    m_attentionPage->setProject(m_paths, runs);
     m_datasetPage->setProject(m_paths.database, std::move(datasets));
+}
+
+void MainWindow::onRunActivated(qint64 runId) {
+    const auto it = std::find_if(m_runs.begin(), m_runs.end(), [runId](const core::RunRecord& r) { return r.id == runId; });
+    if (it != m_runs.end() && it->kind == core::RunKind::Tokenizer && m_tokenizerPage->showRun(runId)) {
+        m_tabs->setCurrentWidget(m_tokenizerPage);
+        return;
+    }
+    if (it != m_runs.end() && it->kind == core::RunKind::Model && m_modelPage->showRun(runId)) {
+        m_tabs->setCurrentWidget(m_modelPage);
+        m_attentionPage->selectRun(runId);
+        return;
+    }
+    m_tabs->setCurrentWidget(m_runsPage);
+    m_runsPage->selectRun(runId);
+}
+
+QStringList MainWindow::pageNames() {
+    return {QStringLiteral("dataset"), QStringLiteral("tokenizer"), QStringLiteral("codebook"),
+            QStringLiteral("hierarchy"), QStringLiteral("model"),     QStringLiteral("attention"),
+            QStringLiteral("runs"),      QStringLiteral("compare")};
+}
+
+bool MainWindow::showPage(const QString& name) {
+    if (!pageNames().contains(name)) return false;
+    m_pendingPage.clear();
+    if (name == QLatin1String("dataset")) {
+        m_tabs->setCurrentWidget(m_datasetPage);
+        Q_EMIT pageReady(name);
+        return true;
+    }
+    if (name == QLatin1String("runs")) {
+        m_tabs->setCurrentWidget(m_runsPage);
+        m_runsPage->showComparison(false);
+        Q_EMIT pageReady(name);
+        return true;
+    }
+    if (name == QLatin1String("model")) {
+        m_tabs->setCurrentWidget(m_modelPage);
+        m_pendingPage = name;
+        if (!m_modelPage->showLatestRun()) Q_EMIT pageReady(std::exchange(m_pendingPage, QString()));
+        return true;
+    }
+    if (name == QLatin1String("attention")) {
+        m_tabs->setCurrentWidget(m_attentionPage);
+        m_pendingPage = name;
+        if (!m_attentionPage->showLatest()) Q_EMIT pageReady(std::exchange(m_pendingPage, QString()));
+        return true;
+    }
+    if (name == QLatin1String("compare")) {
+        // The completed model runs (else all runs), newest first, at most a handful.
+        std::vector<int64_t> ids;
+        for (auto it = m_runs.rbegin(); it != m_runs.rend() && ids.size() < 4; ++it) {
+            if (it->kind == core::RunKind::Model && it->status == core::RunStatus::Completed) ids.push_back(it->id);
+        }
+        for (auto it = m_runs.rbegin(); it != m_runs.rend() && ids.empty(); ++it) ids.push_back(it->id);
+        m_tabs->setCurrentWidget(m_runsPage);
+        m_pendingPage = name;
+        std::vector<int64_t> sorted = ids;
+        std::vector<int64_t> selected = m_runsPage->selectedRunIds();
+        std::sort(sorted.begin(), sorted.end());
+        std::sort(selected.begin(), selected.end());
+        const bool alreadyShown = !ids.empty() && sorted == selected && m_runsPage->comparison()->comparedRuns() > 0;
+        if (ids.empty() || alreadyShown || !m_runsPage->selectRuns(ids)) {
+            m_runsPage->showComparison(true);
+            Q_EMIT pageReady(std::exchange(m_pendingPage, QString()));
+            return true;
+        }
+        m_runsPage->showComparison(true);
+        return true;
+    }
+    // Tokenizer views: the latest completed tokenizer run.
+    m_tabs->setCurrentWidget(m_tokenizerPage);
+    m_tokenizerPage->setView(name == QLatin1String("codebook")    ? TokenizerPage::View::Codebook
+                             : name == QLatin1String("hierarchy") ? TokenizerPage::View::Hierarchy
+                                                                  : TokenizerPage::View::Training);
+    m_pendingPage = name;
+    if (!m_tokenizerPage->showLatestRun()) Q_EMIT pageReady(std::exchange(m_pendingPage, QString()));
+    return true;
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    const QMimeData* mime = event->mimeData();
+    if (!mime->hasUrls()) return;
+    for (const QUrl& url : mime->urls()) {
+        if (!url.isLocalFile()) return;
+    }
+    event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    QStringList files;
+    for (const QUrl& url : event->mimeData()->urls()) {
+        if (url.isLocalFile()) files << url.toLocalFile();
+    }
+    if (files.isEmpty()) return;
+    event->acceptProposedAction();
+    openImportWizard(files);
+}
+
+void MainWindow::openImportWizard(const QStringList& files) {
+    if (!m_store) {
+        showWarning(QStringLiteral("No project open"), QStringLiteral("Open or create a project before importing data."));
+        return;
+    }
+    auto* wizard = new ImportWizard(this);
+    wizard->setAttribute(Qt::WA_DeleteOnClose);
+    if (!files.isEmpty()) wizard->setFiles(files);
+    connect(wizard, &QDialog::accepted, this, [this, wizard] { startImport(wizard->request()); });
+    wizard->open();
+}
+
+void MainWindow::startImport(const core::ImportRequest& request) {
+    if (!m_store) return;
+    const QString name = QString::fromStdString(request.name);
+    Job* job = m_jobs->start(QStringLiteral("Import %1").arg(name), importJobBody(m_paths.root, request));
+    connect(job, &Job::finished, this, [this, name](const JobOutcome& outcome) {
+        if (outcome.status == core::RunStatus::Completed) {
+            statusBar()->showMessage(QStringLiteral("Imported %1").arg(QString::fromStdString(outcome.message)), 10000);
+            reload();
+            if (const auto record = m_store->findDataset(name.toStdString())) {
+                m_tabs->setCurrentWidget(m_datasetPage);
+                m_datasetPage->selectDataset(record->id);
+            }
+        } else if (outcome.status == core::RunStatus::Failed) {
+            showWarning(QStringLiteral("Import failed"), QString::fromStdString(outcome.message));
+        }
+    });
+}
+
+void MainWindow::showExplorerMenu(int kind, qint64 id, const QPoint& globalPos) {
+    auto* menu = new QMenu(this);
+    menu->setObjectName(QStringLiteral("explorerMenu"));
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    const auto entryKind = static_cast<ProjectExplorer::EntryKind>(kind);
+    if (entryKind == ProjectExplorer::EntryKind::Dataset) {
+        menu->addAction(QStringLiteral("Show"), this, [this, id] {
+            m_tabs->setCurrentWidget(m_datasetPage);
+            m_datasetPage->selectDataset(id);
+        });
+        menu->addAction(QStringLiteral("Import another data set…"), this, [this] { openImportWizard(); });
+    } else if (entryKind == ProjectExplorer::EntryKind::Run) {
+        const auto it = std::find_if(m_runs.begin(), m_runs.end(), [id](const core::RunRecord& r) { return r.id == id; });
+        if (it == m_runs.end()) return;
+        menu->addAction(QStringLiteral("Show"), this, [this, id] { onRunActivated(id); });
+        menu->addAction(QStringLiteral("Show in runs table"), this, [this, id] {
+            m_tabs->setCurrentWidget(m_runsPage);
+            m_runsPage->selectRun(id);
+        });
+        const bool completed = it->status == core::RunStatus::Completed;
+        if (it->kind == core::RunKind::Tokenizer) {
+            menu->addSeparator();
+            QAction* csv = menu->addAction(QStringLiteral("Export semantic IDs as CSV…"), this,
+                                           [this, id] { exportSemanticIdsOf(id, QStringLiteral("csv")); });
+            QAction* json = menu->addAction(QStringLiteral("Export semantic IDs as JSON…"), this,
+                                            [this, id] { exportSemanticIdsOf(id, QStringLiteral("json")); });
+            csv->setEnabled(completed);
+            json->setEnabled(completed);
+        } else {
+            menu->addAction(QStringLiteral("Show attention"), this, [this, id] {
+                m_tabs->setCurrentWidget(m_attentionPage);
+                if (m_attentionPage->selectRun(id)) m_attentionPage->showLatest();
+            })->setEnabled(completed);
+            menu->addSeparator();
+            menu->addAction(QStringLiteral("Export model…"), this, [this, id] { exportModelOf(id); })->setEnabled(completed);
+        }
+    } else {
+        return;
+    }
+    menu->popup(globalPos);
+}
+
+void MainWindow::exportSemanticIdsOf(qint64 runId, const QString& suffix) {
+    if (!m_store) return;
+    const QString proposed = QDir(QString::fromStdString(m_paths.root)).filePath(QStringLiteral("semantic-ids-run-%1.%2").arg(runId).arg(suffix));
+    auto* dialog = new QFileDialog(this, QStringLiteral("Export semantic IDs of run #%1").arg(runId), proposed);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setAcceptMode(QFileDialog::AcceptSave);
+    dialog->setDefaultSuffix(suffix);
+    dialog->setNameFilter(suffix == QLatin1String("csv") ? QStringLiteral("CSV file (*.csv)") : QStringLiteral("JSON file (*.json)"));
+    connect(dialog, &QFileDialog::fileSelected, this, [this, runId](const QString& path) {
+        Job* job = m_jobs->start(QStringLiteral("Export semantic IDs of run #%1").arg(runId),
+                                 semanticIdExportJobBody(m_paths.database, runId, path.toStdString()));
+        connect(job, &Job::finished, this, [this](const JobOutcome& outcome) {
+            if (outcome.status == core::RunStatus::Completed) statusBar()->showMessage(QString::fromStdString(outcome.message), 10000);
+            else showWarning(QStringLiteral("Export failed"), QString::fromStdString(outcome.message));
+        });
+    });
+    dialog->open();
+}
+
+void MainWindow::exportModelOf(qint64 runId) {
+    if (!m_store) return;
+    auto* dialog = new QFileDialog(this, QStringLiteral("Export model of run #%1 to a folder").arg(runId),
+                                   QString::fromStdString(m_paths.root));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setFileMode(QFileDialog::Directory);
+    dialog->setOption(QFileDialog::ShowDirsOnly);
+    dialog->setLabelText(QFileDialog::Accept, QStringLiteral("Export here"));
+    connect(dialog, &QFileDialog::fileSelected, this, [this, runId](const QString& folder) {
+        Job* job = m_jobs->start(QStringLiteral("Export model of run #%1").arg(runId),
+                                 modelExportJobBody(m_paths.root, runId, folder.toStdString()));
+        connect(job, &Job::finished, this, [this](const JobOutcome& outcome) {
+            if (outcome.status == core::RunStatus::Completed) statusBar()->showMessage(QString::fromStdString(outcome.message), 10000);
+            else showWarning(QStringLiteral("Export failed"), QString::fromStdString(outcome.message));
+        });
+    });
+    dialog->open();
+}
+
+QStringList MainWindow::exampleFolders() {
+    QStringList candidates;
+    const QString fromEnv = qEnvironmentVariable("TOKENBENCH_EXAMPLES_DIR");
+    if (!fromEnv.isEmpty()) candidates << fromEnv;
+    const QDir app(QCoreApplication::applicationDirPath());
+    candidates << app.filePath(QStringLiteral("../share/tokenbench/projects"));
+#ifdef TOKENBENCH_SOURCE_PROJECTS
+    candidates << QStringLiteral(TOKENBENCH_SOURCE_PROJECTS);
+#endif
+    QStringList existing;
+    for (const QString& folder : candidates) {
+        const QString clean = QDir::cleanPath(folder);
+        if (QFileInfo(clean).isDir() && !existing.contains(clean)) existing << clean;
+    }
+    return existing;
+}
+
+void MainWindow::rebuildExamplesMenu() {
+    m_examplesMenu->clear();
+    for (const QString& folder : exampleFolders()) {
+        const QFileInfoList files = QDir(folder).entryInfoList({QStringLiteral("*.json")}, QDir::Files, QDir::Name);
+        for (const QFileInfo& file : files) {
+            const QString path = file.absoluteFilePath();
+            QAction* action = m_examplesMenu->addAction(file.completeBaseName(), this, [this, path] { openExample(path); });
+            action->setToolTip(path);
+        }
+    }
+    if (m_examplesMenu->isEmpty()) {
+        m_examplesMenu->addAction(QStringLiteral("No examples found (projects/*.json)"))->setEnabled(false);
+    }
+}
+
+void MainWindow::openExample(const QString& file) {
+    core::ExperimentFile experiment;
+    try {
+        experiment = core::readExperimentFile(file.toStdString());
+    } catch (const std::exception& error) {
+        showWarning(QStringLiteral("Not a valid example"), QString::fromStdString(error.what()));
+        return;
+    }
+    const QString name = QString::fromStdString(experiment.name.empty() ? QFileInfo(file).completeBaseName().toStdString()
+                                                                        : experiment.name);
+    const QString folder = QFileInfo(demoProjectFolder()).absolutePath() + QStringLiteral("/examples/") +
+                           QFileInfo(file).completeBaseName();
+    auto* box = new QMessageBox(QMessageBox::Information, QStringLiteral("Example: %1").arg(name),
+                                QString::fromStdString(experiment.description), QMessageBox::Cancel, this);
+    box->setObjectName(QStringLiteral("exampleBox"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    QString steps = QStringLiteral("Data set: %1 (%2)\n%3 feature set(s), %4 tokenizer(s), %5 model(s)\nProject folder: %6")
+                        .arg(QString::fromStdString(experiment.datasetName),
+                             experiment.synthetic ? QStringLiteral("generated") : QStringLiteral("imported"))
+                        .arg(experiment.features.size())
+                        .arg(experiment.tokenizers.size())
+                        .arg(experiment.models.size())
+                        .arg(QDir::toNativeSeparators(folder));
+    if (!experiment.download.empty()) steps += QStringLiteral("\nData: %1").arg(QString::fromStdString(experiment.download));
+    box->setInformativeText(steps);
+    QPushButton* run = box->addButton(QStringLiteral("Run in its project"), QMessageBox::AcceptRole);
+    QPushButton* open = box->addButton(QStringLiteral("Open its project"), QMessageBox::ActionRole);
+    connect(open, &QPushButton::clicked, this, [this, folder] { openProject(folder); });
+    connect(run, &QPushButton::clicked, this, [this, experiment, folder] {
+        if (experiment.synthetic) {
+            runExample(experiment, folder, {});
+            return;
+        }
+        // Imported data: its paths are relative to a folder the user has.
+        auto* dialog = new QFileDialog(this, QStringLiteral("Folder holding the data files of this example"));
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->setFileMode(QFileDialog::Directory);
+        dialog->setOption(QFileDialog::ShowDirsOnly);
+        connect(dialog, &QFileDialog::fileSelected, this,
+                [this, experiment, folder](const QString& data) { runExample(experiment, folder, data); });
+        dialog->open();
+    });
+    box->open();
+}
+
+void MainWindow::runExample(const core::ExperimentFile& experiment, const QString& folder, const QString& dataDir) {
+    // Open the project first (the worker creates and migrates it), then run the steps in a job.
+    auto* connection = new QMetaObject::Connection;
+    *connection = connect(this, &MainWindow::projectOpened, this, [this, connection, experiment, folder, dataDir](const QString& root) {
+        if (QDir::cleanPath(root) != QDir::cleanPath(QFileInfo(folder).absoluteFilePath())) return;
+        disconnect(*connection);
+        delete connection;
+        core::ExperimentOptions options;
+        options.projectDir = root.toStdString();
+        options.dataDir = dataDir.toStdString();
+        const QString title = QStringLiteral("Example %1").arg(QString::fromStdString(experiment.name));
+        Job* job = m_jobs->start(title, [experiment, options](core::ProgressSink& sink, const std::atomic<bool>* cancel) {
+            JobOutcome outcome;
+            outcome.summaryJson = core::runExperiment(experiment, options, sink, cancel);
+            outcome.status = core::RunStatus::Completed;
+            outcome.message = "example finished";
+            return outcome;
+        });
+        // Each new run appears in the explorer as it starts.
+        auto lastRun = std::make_shared<int64_t>(0);
+        connect(job, &Job::reportsArrived, this, [this, lastRun](const JobReports& reports) {
+            if (reports.runId != *lastRun) {
+                *lastRun = reports.runId;
+                reload();
+            }
+        });
+        connect(job, &Job::finished, this, [this](const JobOutcome& outcome) {
+            reload();
+            if (outcome.status == core::RunStatus::Failed) showWarning(QStringLiteral("Example failed"), QString::fromStdString(outcome.message));
+        });
+    });
+    openProject(folder);
 }
 
 bool MainWindow::hasProject() const {

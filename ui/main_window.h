@@ -1,28 +1,39 @@
 #pragma once
-/// Tokenbench's main window: project explorer, data-set and runs pages, log, menus, status bar.
+/// Tokenbench's main window: project explorer, the pages (data set, tokenizer, model, attention,
+/// runs), log, menus, status bar with the device and running jobs.
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <QFutureWatcher>
 #include <QMainWindow>
 
+#include "tokenbench/data/import.h"
 #include "tokenbench/project.h"
+#include "tokenbench/storage/records.h"
 
 class QLabel;
 class QMenu;
 class QTabWidget;
+class QTimer;
 
 namespace tokenbench::core {
 class ExperimentStore;
+class Registry;
+struct ExperimentFile;
 }
 
 namespace tokenbench::ui {
 
+class AttentionPage;
 class DatasetPage;
+class JobManager;
+class ModelPage;
 class LogDock;
 class ProjectExplorer;
 class RunsPage;
+class TokenizerPage;
 
 /// How the window behaves beyond its contents.
 struct MainWindowOptions final {
@@ -47,7 +58,8 @@ class MainWindow final : public QMainWindow {
     Q_OBJECT
 
 public:
-    explicit MainWindow(MainWindowOptions options = {}, QWidget* parent = nullptr);
+    /// `registry` lists the tokenizers and models the pages offer; it must outlive the window.
+    explicit MainWindow(const core::Registry& registry, MainWindowOptions options = {}, QWidget* parent = nullptr);
     ~MainWindow() override;
 
     /// Opens (creating on first use) the project in `folder`. Asynchronous: projectOpened or
@@ -69,6 +81,23 @@ public:
     [[nodiscard]] ProjectExplorer* explorer() const { return m_explorer; }
     [[nodiscard]] DatasetPage* datasetPage() const { return m_datasetPage; }
     [[nodiscard]] RunsPage* runsPage() const { return m_runsPage; }
+    [[nodiscard]] TokenizerPage* tokenizerPage() const { return m_tokenizerPage; }
+    [[nodiscard]] ModelPage* modelPage() const { return m_modelPage; }
+    [[nodiscard]] AttentionPage* attentionPage() const { return m_attentionPage; }
+
+    /// Opens the import wizard (pre-filled with `files` when given); the import runs as a job.
+    void openImportWizard(const QStringList& files = {});
+    /// Folders searched for example experiment files (*.json), first existing first.
+    [[nodiscard]] static QStringList exampleFolders();
+    [[nodiscard]] JobManager* jobs() const { return m_jobs; }
+    /// Text of the status bar's jobs indicator.
+    [[nodiscard]] QString jobsStatusText() const;
+
+    /// Names accepted by showPage (and --page): "dataset", "tokenizer", "codebook", "hierarchy", "runs"...
+    [[nodiscard]] static QStringList pageNames();
+    /// Brings page `name` to the front, showing the latest suitable run where the page shows one;
+    /// pageReady(name) follows once it shows data. False for an unknown name.
+    bool showPage(const QString& name);
     [[nodiscard]] LogDock* logDock() const { return m_logDock; }
     [[nodiscard]] QTabWidget* tabs() const { return m_tabs; }
 
@@ -78,9 +107,13 @@ Q_SIGNALS:
     /// The data-set page shows the open project's data (or its empty/error state) and has
     /// replotted: what a screenshot or a test waits for.
     void dataViewsReady();
+    /// The page asked for with showPage() now shows its data (or its empty state).
+    void pageReady(const QString& name);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
 private:
     void buildActions();
@@ -96,8 +129,28 @@ private:
     void showAbout();
     void showWarning(const QString& title, const QString& text);
     void updateTitle();
+    void updateJobsStatus();
+    void onRunActivated(qint64 runId);
+    void askToCloseWhileRunning();
+    void showExplorerMenu(int kind, qint64 id, const QPoint& globalPos);
+    void exportSemanticIdsOf(qint64 runId, const QString& suffix);
+    void exportModelOf(qint64 runId);
+    void rebuildExamplesMenu();
+    void openExample(const QString& file);
+    void runExample(const core::ExperimentFile& experiment, const QString& folder, const QString& dataDir);
+    void startImport(const core::ImportRequest& request);
 
+    const core::Registry& m_registry;
     MainWindowOptions m_options;
+    JobManager* m_jobs = nullptr;
+    TokenizerPage* m_tokenizerPage = nullptr;
+    ModelPage* m_modelPage = nullptr;
+    AttentionPage* m_attentionPage = nullptr;
+    QMenu* m_examplesMenu = nullptr;
+    QLabel* m_jobsLabel = nullptr;
+    QTimer* m_jobsTimer = nullptr;
+    QString m_pendingPage;  ///< showPage() waiting for its page's data
+    bool m_closeWhenJobsEnd = false;  ///< the user chose to cancel running jobs and quit
     ProjectExplorer* m_explorer = nullptr;
     DatasetPage* m_datasetPage = nullptr;
     RunsPage* m_runsPage = nullptr;
@@ -111,6 +164,7 @@ private:
 
     std::unique_ptr<core::ExperimentStore> m_store;
     core::ProjectPaths m_paths;
+    std::vector<core::RunRecord> m_runs;
     quint64 m_openRequest = 0;
     bool m_opening = false;
 };

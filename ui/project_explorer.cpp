@@ -14,7 +14,7 @@ namespace {
 // Item data: what a child stands for and its id.
 constexpr int kKindRole = Qt::UserRole + 1;
 constexpr int kIdRole = Qt::UserRole + 2;
-enum ItemKind { GroupItem = 0, DatasetItem = 1, RunItem = 2 };
+enum ItemKind { GroupItem = 0, DatasetItem = 1, RunItem = 2, FeatureSetItem = 3 };
 
 const char* groupTitle(ProjectExplorer::Group group) {
     switch (group) {
@@ -63,6 +63,26 @@ ProjectExplorer::ProjectExplorer(QWidget* parent) : QWidget(parent), m_tree(new 
 
     connect(m_tree, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem* item) { onItemActivated(item); });
     connect(m_tree, &QTreeWidget::itemClicked, this, [this](QTreeWidgetItem* item) { onItemActivated(item); });
+    m_tree->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_tree, &QWidget::customContextMenuRequested, this, [this](const QPoint& pos) {
+        QTreeWidgetItem* item = m_tree->itemAt(pos);
+        if (!item) return;
+        const qint64 id = item->data(0, kIdRole).toLongLong();
+        const QPoint global = m_tree->viewport()->mapToGlobal(pos);
+        switch (item->data(0, kKindRole).toInt()) {
+            case DatasetItem:
+                Q_EMIT contextMenuRequested(EntryKind::Dataset, id, global);
+                break;
+            case FeatureSetItem:
+                Q_EMIT contextMenuRequested(EntryKind::FeatureSet, id, global);
+                break;
+            case RunItem:
+                Q_EMIT contextMenuRequested(EntryKind::Run, id, global);
+                break;
+            default:
+                break;
+        }
+    });
 }
 
 void ProjectExplorer::setContents(const std::vector<core::DatasetRecord>& datasets,
@@ -85,6 +105,8 @@ void ProjectExplorer::setContents(const std::vector<core::DatasetRecord>& datase
         auto* item = new QTreeWidgetItem(groupItem(Group::FeatureSets));
         item->setText(0, QString::fromStdString(record.name));
         item->setIcon(0, featureIcon);
+        item->setData(0, kKindRole, FeatureSetItem);
+        item->setData(0, kIdRole, QVariant::fromValue<qint64>(record.id));
         item->setToolTip(0, QStringLiteral("%1 · %2 × %3\ncreated: %4")
                                 .arg(QString::fromStdString(record.kind))
                                 .arg(record.rows)

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include <QPoint>
 #include <QStringList>
 #include <QWidget>
 
@@ -33,9 +34,14 @@ public:
     [[nodiscard]] QStringList entries(Group group) const;
     [[nodiscard]] QTreeWidget* tree() const { return m_tree; }
 
+    /// Kind of a child entry.
+    enum class EntryKind { Dataset, FeatureSet, Run };
+
 Q_SIGNALS:
     void datasetActivated(qint64 datasetId);
     void runActivated(qint64 runId);
+    /// Right click on an entry (not a group): the window offers the actions for it.
+    void contextMenuRequested(tokenbench::ui::ProjectExplorer::EntryKind kind, qint64 id, const QPoint& globalPos);
 
 private:
     void onItemActivated(QTreeWidgetItem* item);

@@ -15,8 +15,9 @@ constexpr std::chrono::milliseconds kSettle(250);
 
 }  // namespace
 
-ScreenshotTaker::ScreenshotTaker(MainWindow& window, QString path, std::chrono::milliseconds timeout, QObject* parent)
-    : QObject(parent), m_window(window), m_path(std::move(path)) {
+ScreenshotTaker::ScreenshotTaker(MainWindow& window, QString path, QString page, std::chrono::milliseconds timeout,
+                                 QObject* parent)
+    : QObject(parent), m_window(window), m_path(std::move(path)), m_page(std::move(page)) {
     m_settle.setSingleShot(true);
     m_settle.setInterval(kSettle);
     connect(&m_settle, &QTimer::timeout, this, &ScreenshotTaker::capture);
@@ -31,11 +32,24 @@ ScreenshotTaker::ScreenshotTaker(MainWindow& window, QString path, std::chrono::
 
     connect(&m_window, &MainWindow::dataViewsReady, this, &ScreenshotTaker::onViewsReady);
     connect(&m_window, &MainWindow::projectOpenFailed, this, [this](const QString& message) { finish(1, message); });
+    connect(&m_window, &MainWindow::pageReady, this, &ScreenshotTaker::onPageReady);
 }
 
 void ScreenshotTaker::onViewsReady() {
     // A later project or data set replaces an earlier one: restart the settle delay each time.
     if (m_done || m_window.isOpening() || !m_window.hasProject()) return;
+    if (m_page.isEmpty() || m_page == QLatin1String("dataset")) {
+        m_settle.start();
+        return;
+    }
+    if (!m_pageRequested) {
+        m_pageRequested = true;
+        if (!m_window.showPage(m_page)) finish(1, QStringLiteral("Unknown page \"%1\"").arg(m_page));
+    }
+}
+
+void ScreenshotTaker::onPageReady(const QString& page) {
+    if (m_done || page != m_page) return;
     m_settle.start();
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-/// --screenshot: waits for the main window's first real data, renders it to a PNG, reports back.
+/// --screenshot: waits for the main window's first real data (on the chosen page), renders it to a
+/// PNG, reports back.
 
 #include <chrono>
 
@@ -18,8 +19,10 @@ class ScreenshotTaker final : public QObject {
     Q_OBJECT
 
 public:
-    ScreenshotTaker(MainWindow& window, QString path, std::chrono::milliseconds timeout = std::chrono::seconds(60),
-                    QObject* parent = nullptr);
+    /// `page` (MainWindow::pageNames(), empty for the data set page) is brought to the front once
+    /// the project has loaded; the capture waits for that page's data.
+    ScreenshotTaker(MainWindow& window, QString path, QString page = {},
+                    std::chrono::milliseconds timeout = std::chrono::seconds(60), QObject* parent = nullptr);
 
 Q_SIGNALS:
     /// Exactly once: exit code 0 with the saved path, or 1 with what went wrong.
@@ -27,11 +30,14 @@ Q_SIGNALS:
 
 private:
     void onViewsReady();
+    void onPageReady(const QString& page);
     void capture();
     void finish(int exitCode, const QString& message);
 
     MainWindow& m_window;
     QString m_path;
+    QString m_page;
+    bool m_pageRequested = false;
     QTimer m_timeout;
     QTimer m_settle;
     bool m_done = false;

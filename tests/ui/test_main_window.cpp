@@ -26,19 +26,24 @@
 #include <QTreeWidget>
 
 #include "app_identity.h"
+#include "gui_options.h"
 #include "log/log_dock.h"
 #include "main_window.h"
 #include "models/runs_table_model.h"
 #include "pages/dataset_page.h"
 #include "pages/runs_page.h"
+#include "pages/tokenizer_page.h"
 #include "plots/plot_probe.h"
 #include "project_explorer.h"
 #include "recent_projects.h"
 #include "temp_project.h"
 #include "tokenbench/data/synthetic.h"
 #include "tokenbench/logging.h"
+#include "tokenbench/models/recommender.h"
 #include "tokenbench/project.h"
+#include "tokenbench/registry.h"
 #include "tokenbench/storage/experiment_store.h"
+#include "tokenbench/tokenizers/tokenizer.h"
 
 using namespace tokenbench;
 
@@ -71,11 +76,13 @@ private Q_SLOTS:
     void logDockShowsLogLines();
     void settingsKeepRecentProjectsAndLayout();
     void screenshotCommandWritesPng();
+    void pageOptionNamesAPage();
 
 private:
     /// Opens `folder` in a fresh window and waits until its data views are ready.
     void openWindow(const QString& folder, ui::MainWindowOptions options = {false});
 
+    core::Registry m_registry;
     test::TempProject m_project;
     test::TempProject m_emptyProject;
     int64_t m_datasetId = 0;
@@ -86,6 +93,8 @@ private:
 
 void TestMainWindow::initTestCase() {
     QStandardPaths::setTestModeEnabled(true);  // QSettings and data locations go to a scratch place
+    core::registerTokenizers(m_registry);
+    core::registerModels(m_registry);
     QVERIFY(m_project.isValid());
     QVERIFY(m_emptyProject.isValid());
     core::initLogging("info");
@@ -117,7 +126,7 @@ void TestMainWindow::initTestCase() {
 
 void TestMainWindow::openWindow(const QString& folder, ui::MainWindowOptions options) {
     m_window.reset();
-    m_window = std::make_unique<ui::MainWindow>(options);
+    m_window = std::make_unique<ui::MainWindow>(m_registry, options);
     QSignalSpy ready(m_window.get(), &ui::MainWindow::dataViewsReady);
     m_window->show();
     m_window->openProject(folder);
@@ -147,17 +156,18 @@ void TestMainWindow::explorerListsDatasetAndRun() {
                  runtimeLabel->text().startsWith(QStringLiteral("GPU")),
              qPrintable(runtimeLabel->text()));
 
-    // Clicking a run in the explorer shows it on the Runs page.
+    // Clicking a tokenizer run in the explorer shows it on the Tokenizer page.
     QTreeWidget* tree = m_window->explorer()->tree();
     const QList<QTreeWidgetItem*> found =
         tree->findItems(QStringLiteral("#%1 %2").arg(m_runId).arg(kRunName), Qt::MatchExactly | Qt::MatchRecursive);
     QCOMPARE(found.size(), 1);
     tree->scrollToItem(found.front());
+    QSignalSpy shown(m_window->tokenizerPage(), &ui::TokenizerPage::runShown);
     QTest::mouseClick(tree->viewport(), Qt::LeftButton, {}, tree->visualItemRect(found.front()).center());
-    QCOMPARE(m_window->tabs()->currentWidget(), static_cast<QWidget*>(m_window->runsPage()));
-    const QModelIndexList selected = m_window->runsPage()->view()->selectionModel()->selectedRows();
-    QCOMPARE(selected.size(), 1);
-    QCOMPARE(selected.front().data(ui::RunsTableModel::RunIdRole).toLongLong(), m_runId);
+    QCOMPARE(m_window->tabs()->currentWidget(), static_cast<QWidget*>(m_window->tokenizerPage()));
+    QCOMPARE(m_window->tokenizerPage()->shownRunId(), m_runId);
+    QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), kTimeoutMs);
+    QCOMPARE(shown.front().front().toLongLong(), m_runId);
 
     // A new run appears after reload(), without reopening the project.
     {
@@ -294,7 +304,7 @@ void TestMainWindow::settingsKeepRecentProjectsAndLayout() {
     QVERIFY(!settings.value(QStringLiteral("mainWindow/state")).toByteArray().isEmpty());
 
     // A new window comes back with the saved size; the list stays capped at eight entries.
-    const ui::MainWindow restored(ui::MainWindowOptions{true});
+    const ui::MainWindow restored(m_registry, ui::MainWindowOptions{true});
     QCOMPARE(restored.size(), QSize(1100, 700));
     ui::RecentProjects::add(folder + QStringLiteral("/../project"));  // same folder, not a new entry
     QCOMPARE(ui::RecentProjects::list(), QStringList{QDir::cleanPath(folder)});
@@ -340,9 +350,23 @@ void TestMainWindow::screenshotCommandWritesPng() {
     QVERIFY2(QFileInfo(png).size() > 20 * 1024, qPrintable(QString::number(QFileInfo(png).size())));
     const QImage image(png);
     QVERIFY(!image.isNull());
-    QCOMPARE(image.size(), QSize(1280, 800));
+    QCOMPARE(image.size(), QSize(1366, 768));
     QVERIFY(distinctColors(image) > 40);
 #endif
+}
+
+void TestMainWindow::pageOptionNamesAPage() {
+    const auto parsed = ui::parseGuiOptions({QStringLiteral("tokenbench"), QStringLiteral("--page"), QStringLiteral("Codebook")});
+    QCOMPARE(parsed.action, ui::GuiOptionsResult::Action::Run);
+    QCOMPARE(parsed.options.page, QStringLiteral("codebook"));
+    const auto bad = ui::parseGuiOptions({QStringLiteral("tokenbench"), QStringLiteral("--page"), QStringLiteral("nope")});
+    QCOMPARE(bad.action, ui::GuiOptionsResult::Action::Error);
+    QVERIFY(bad.message.contains(QStringLiteral("--page")));
+    QVERIFY(bad.message.contains(QStringLiteral("hierarchy")));
+    for (const QString& name : ui::MainWindow::pageNames()) {
+        QCOMPARE(ui::parseGuiOptions({QStringLiteral("tokenbench"), QStringLiteral("--page"), name}).action,
+                 ui::GuiOptionsResult::Action::Run);
+    }
 }
 
 QTEST_MAIN(TestMainWindow)

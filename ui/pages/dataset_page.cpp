@@ -12,12 +12,14 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLocale>
+#include <QPushButton>
 #include <QStyle>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "pages/stat_card.h"
 #include "plots/palette.h"
+#include "plots/plot_export.h"
 #include "plots/plot_style.h"
 #include "text_format.h"
 
@@ -80,11 +82,17 @@ DatasetPage::DatasetPage(QWidget* parent) : QWidget(parent) {
     m_infoLine->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_infoLine->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
 
+    m_import = new QPushButton(style()->standardIcon(QStyle::SP_DialogOpenButton), QStringLiteral("Import…"), this);
+    m_import->setObjectName(QStringLiteral("importButton"));
+    m_import->setToolTip(QStringLiteral("Import a data set from files (or drop a file on the window)"));
+    connect(m_import, &QPushButton::clicked, this, &DatasetPage::importRequested);
+
     auto* header = new QHBoxLayout;
     header->addWidget(selectorLabel);
     header->addWidget(m_selector);
     header->addSpacing(12);
     header->addWidget(m_infoLine, 1);
+    header->addWidget(m_import);
 
     // Error banner: visible text instead of a modal box, so a broken data set never blocks.
     m_errorBanner = new QFrame(this);
@@ -171,6 +179,8 @@ void DatasetPage::buildPlots() {
         axis->setNumberPrecision(6);
         axis->grid()->setSubGridVisible(true);
     }
+    installPlotExport(m_lengthPlot, QStringLiteral("sequence-lengths"));
+    installPlotExport(m_popularityPlot, QStringLiteral("item-popularity"));
     m_popularityGraph = m_popularityPlot->addGraph();
     m_popularityGraph->setName(QStringLiteral("Interactions"));
     m_popularityGraph->setLineStyle(QCPGraph::lsLine);

@@ -20,6 +20,7 @@ class QCPGraph;
 class QCPItemStraightLine;
 class QCPItemText;
 class QLabel;
+class QPushButton;
 
 namespace tokenbench::ui {
 
@@ -59,6 +60,8 @@ Q_SIGNALS:
     void loadStarted(qint64 datasetId);
     /// Figures and plots now show the selection (data, empty state or error) and were replotted.
     void viewsReady();
+    /// The user asked to import a data set (the window opens the wizard).
+    void importRequested();
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -77,6 +80,7 @@ private:
 
     QComboBox* m_selector = nullptr;
     QLabel* m_infoLine = nullptr;
+    QPushButton* m_import = nullptr;
     QFrame* m_errorBanner = nullptr;
     QLabel* m_errorText = nullptr;
     std::vector<StatCard*> m_cards;

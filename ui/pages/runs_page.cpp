@@ -14,10 +14,12 @@
 #include <QPlainTextEdit>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
 
 #include "models/runs_table_model.h"
+#include "pages/run_comparison.h"
 #include "run_status.h"
 #include "text_format.h"
 
@@ -67,7 +69,9 @@ RunsPage::RunsPage(QWidget* parent)
       m_filter(new QLineEdit),
       m_count(new QLabel),
       m_hint(new QLabel),
-      m_details(new QPlainTextEdit) {
+      m_details(new QPlainTextEdit),
+      m_bottom(new QTabWidget),
+      m_comparison(new RunComparison) {
     setObjectName(QStringLiteral("runsPage"));
     m_proxy->setSourceModel(m_model);
     m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
@@ -84,7 +88,7 @@ RunsPage::RunsPage(QWidget* parent)
     m_view->setSortingEnabled(true);
     m_view->sortByColumn(RunsTableModel::Id, Qt::DescendingOrder);  // newest first
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_view->setAlternatingRowColors(true);
     m_view->setWordWrap(false);
     m_view->verticalHeader()->hide();
@@ -111,11 +115,15 @@ RunsPage::RunsPage(QWidget* parent)
     grid->addWidget(m_view, 0, 0);
     grid->addWidget(m_hint, 0, 0, Qt::AlignCenter);
 
+    m_bottom->setObjectName(QStringLiteral("runsBottomTabs"));
+    m_bottom->addTab(m_details, QStringLiteral("Details"));
+    m_bottom->addTab(m_comparison, QStringLiteral("Compare selected runs"));
+
     auto* splitter = new QSplitter(Qt::Vertical);
     splitter->addWidget(tableArea);
-    splitter->addWidget(m_details);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 1);
+    splitter->addWidget(m_bottom);
+    splitter->setStretchFactor(0, 2);
+    splitter->setStretchFactor(1, 3);
     splitter->setChildrenCollapsible(false);
 
     auto* top = new QHBoxLayout;
@@ -132,13 +140,13 @@ RunsPage::RunsPage(QWidget* parent)
         m_proxy->setFilterFixedString(text);
         updateHint();
     });
-    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &RunsPage::showDetails);
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &RunsPage::onSelectionChanged);
     connect(m_model, &QAbstractItemModel::modelReset, this, &RunsPage::updateHint);
     updateHint();
 }
 
 void RunsPage::setRuns(std::vector<core::RunRecord> runs) {
-    const int64_t selected = selectedRunId();
+    const std::vector<int64_t> selected = selectedRunIds();
     const bool wasEmpty = m_model->rowCount() == 0;
     m_model->setRuns(std::move(runs));
     if (wasEmpty && m_model->rowCount() > 0) {
@@ -148,7 +156,13 @@ void RunsPage::setRuns(std::vector<core::RunRecord> runs) {
             m_view->setColumnWidth(column, std::min(m_view->columnWidth(column), 240));
         }
     }
-    if (selected > 0) selectRun(selected);
+    // Keep the selection (and so the comparison) across reloads, dropping runs that vanished.
+    std::vector<int64_t> still;
+    for (int64_t id : selected) {
+        if (m_model->rowOfRun(id)) still.push_back(id);
+    }
+    if (still.size() == 1) selectRun(still.front());
+    else if (still.size() > 1) selectRuns(still);
     showDetails();
 }
 
@@ -199,9 +213,53 @@ void RunsPage::updateHint() {
 }
 
 int64_t RunsPage::selectedRunId() const {
+    const QModelIndex current = m_view->selectionModel()->currentIndex();
+    if (current.isValid() && m_view->selectionModel()->isRowSelected(current.row(), current.parent())) {
+        return current.data(RunsTableModel::RunIdRole).toLongLong();
+    }
     const QModelIndexList rows = m_view->selectionModel()->selectedRows();
     if (rows.isEmpty()) return 0;
     return rows.front().data(RunsTableModel::RunIdRole).toLongLong();
+}
+
+std::vector<int64_t> RunsPage::selectedRunIds() const {
+    QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    std::sort(rows.begin(), rows.end(), [](const QModelIndex& a, const QModelIndex& b) { return a.row() < b.row(); });
+    std::vector<int64_t> ids;
+    for (const QModelIndex& row : rows) ids.push_back(row.data(RunsTableModel::RunIdRole).toLongLong());
+    return ids;
+}
+
+void RunsPage::setDatabase(const std::string& dbPath) {
+    m_comparison->setDatabase(dbPath);
+}
+
+bool RunsPage::selectRuns(const std::vector<int64_t>& runIds) {
+    QItemSelection selection;
+    for (int64_t id : runIds) {
+        const auto row = m_model->rowOfRun(id);
+        if (!row) return false;
+        QModelIndex index = m_proxy->mapFromSource(m_model->index(*row, 0));
+        if (!index.isValid()) {
+            m_filter->clear();
+            index = m_proxy->mapFromSource(m_model->index(*row, 0));
+        }
+        selection.select(index, index.siblingAtColumn(m_proxy->columnCount() - 1));
+    }
+    m_view->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    showComparison(runIds.size() > 1);
+    return true;
+}
+
+void RunsPage::showComparison(bool comparison) {
+    m_bottom->setCurrentWidget(comparison ? static_cast<QWidget*>(m_comparison) : m_details);
+}
+
+void RunsPage::onSelectionChanged() {
+    showDetails();
+    const std::vector<int64_t> ids = selectedRunIds();
+    m_comparison->compare(ids);
+    if (ids.size() > 1) showComparison(true);
 }
 
 void RunsPage::showDetails() {

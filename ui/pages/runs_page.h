@@ -1,7 +1,9 @@
 #pragma once
-/// The "Runs" page: every tokenizer and model run of the project in a sortable, filterable table.
+/// The "Runs" page: every tokenizer and model run of the project in a sortable, filterable table,
+/// the selected run's details, and a comparison of several selected runs.
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include <QWidget>
@@ -13,9 +15,11 @@ class QLineEdit;
 class QPlainTextEdit;
 class QSortFilterProxyModel;
 class QTableView;
+class QTabWidget;
 
 namespace tokenbench::ui {
 
+class RunComparison;
 class RunsTableModel;
 
 /// Table of runs over RunsTableModel through a QSortFilterProxyModel, a filter box and a details
@@ -26,10 +30,19 @@ class RunsPage final : public QWidget {
 public:
     explicit RunsPage(QWidget* parent = nullptr);
 
+    /// The project database the comparison reads from (empty: none).
+    void setDatabase(const std::string& dbPath);
     /// Replaces the rows, keeping the selected run selected when it is still there.
     void setRuns(std::vector<core::RunRecord> runs);
     /// Selects and scrolls to the run (clearing a filter that hides it); false when unknown.
     bool selectRun(int64_t runId);
+    /// Selects these runs (for comparing) and shows the comparison; false when one is unknown.
+    bool selectRuns(const std::vector<int64_t>& runIds);
+    /// Ids of the selected runs, in table order.
+    [[nodiscard]] std::vector<int64_t> selectedRunIds() const;
+    [[nodiscard]] RunComparison* comparison() const { return m_comparison; }
+    /// Shows the comparison (true) or the details (false) under the table.
+    void showComparison(bool comparison);
 
     [[nodiscard]] RunsTableModel* model() const { return m_model; }
     [[nodiscard]] QSortFilterProxyModel* proxyModel() const { return m_proxy; }
@@ -45,6 +58,7 @@ private:
     void applyHintPalette();
     void updateHint();
     void showDetails();
+    void onSelectionChanged();
     [[nodiscard]] int64_t selectedRunId() const;
 
     RunsTableModel* m_model;
@@ -54,6 +68,8 @@ private:
     QLabel* m_count;
     QLabel* m_hint;
     QPlainTextEdit* m_details;
+    QTabWidget* m_bottom;
+    RunComparison* m_comparison;
 };
 
 }  // namespace tokenbench::ui

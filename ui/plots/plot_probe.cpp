@@ -1,5 +1,7 @@
 #include "plots/plot_probe.h"
 
+#include <algorithm>
+
 #include <qcustomplot.h>
 
 namespace tokenbench::ui {
@@ -29,6 +31,12 @@ PlotProbe probePlot(const QWidget* widget) {
             probe.dataPoints += bars->dataCount();
         } else if (auto* curve = qobject_cast<QCPCurve*>(plottable)) {
             probe.dataPoints += curve->dataCount();
+        } else if (auto* map = qobject_cast<QCPColorMap*>(plottable); map && map->visible()) {
+            QCPColorMapData* data = map->data();
+            probe.colorMapCells += data->keySize() * data->valueSize();
+            for (int y = 0; y < data->valueSize(); ++y) {
+                for (int x = 0; x < data->keySize(); ++x) probe.colorMapMax = std::max(probe.colorMapMax, data->cell(x, y));
+            }
         }
     }
     return probe;

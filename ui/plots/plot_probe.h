@@ -17,7 +17,9 @@ struct PlotProbe final {
     bool xLogarithmic = false;
     bool yLogarithmic = false;
     int plottables = 0;
-    int dataPoints = 0;  ///< sum over all plottables
+    int dataPoints = 0;  ///< sum over graphs, bars and curves
+    int colorMapCells = 0;  ///< cells of colour maps (heatmaps)
+    double colorMapMax = 0.0;  ///< largest cell value over all colour maps
 };
 
 /// Inspects `widget` (a QCustomPlot). UI thread.

@@ -1,6 +1,10 @@
 #include "plots/plot_style.h"
 
+#include <algorithm>
+
 #include <qcustomplot.h>
+
+#include <QFontMetrics>
 
 #include "plots/palette.h"
 
@@ -66,7 +70,7 @@ void stylePlot(QCustomPlot& plot, const QPalette& palette) {
     }
     if (QCPLegend* legend = plot.legend) {
         legend->setBrush(QBrush(background));
-        legend->setBorderPen(QPen(gridColor));
+        legend->setBorderPen(plot.plotLayout()->elements(false).contains(legend) ? QPen(Qt::NoPen) : QPen(gridColor));
         legend->setTextColor(text);
         legend->setFont(scaledFont(base, 0.9));
     }
@@ -90,6 +94,50 @@ QCPTextElement* setPlotTitle(QCustomPlot& plot, const QString& title) {
     }
     element->setText(title);
     return element;
+}
+
+void setLegendBelow(QCustomPlot& plot, bool shown, int columns) {
+    QCPLegend* legend = plot.legend;
+    QCPLayoutGrid* grid = plot.plotLayout();
+    // A new plot keeps its legend inside the axis rect; move it out of there once.
+    if (QCPLayoutInset* inset = plot.axisRect()->insetLayout(); inset->elements(false).contains(legend)) {
+        inset->take(legend);
+        inset->simplify();
+    }
+    const bool inGrid = grid->elements(false).contains(legend);
+    if (shown && !inGrid) {
+        const int row = grid->rowCount();
+        grid->insertRow(row);
+        grid->addElement(row, 0, legend);
+        grid->setRowStretchFactor(row, 0.001);  // as tall as its text, no more
+        legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+        legend->setWrap(columns);
+        legend->setMargins(QMargins(4, 0, 4, 4));
+        legend->setBorderPen(Qt::NoPen);
+    } else if (!shown && inGrid) {
+        grid->take(legend);
+        grid->simplify();
+    }
+    legend->setVisible(shown);
+}
+
+void fitLegendColumns(QCustomPlot& plot) {
+    QCPLegend* legend = plot.legend;
+    if (!legend->visible() || legend->itemCount() == 0) return;
+    const QFontMetrics metrics(legend->font());
+    int widest = 0;
+    for (int i = 0; i < legend->itemCount(); ++i) {
+        if (auto* item = qobject_cast<QCPPlottableLegendItem*>(legend->item(i))) {
+            widest = std::max(widest, metrics.horizontalAdvance(item->plottable()->name()));
+        }
+    }
+    const int itemWidth = widest + legend->iconSize().width() + legend->iconTextPadding() + 24;
+    const int available = std::max(1, plot.width() - 16);
+    const int columns = std::clamp(available / std::max(1, itemWidth), 1, legend->itemCount());
+    if (legend->wrap() != columns) {
+        legend->setWrap(columns);
+        legend->setFillOrder(legend->fillOrder(), true);  // setWrap alone leaves placed items where they are
+    }
 }
 
 void setPlotPlaceholder(QCustomPlot& plot, const QString& text) {

@@ -16,6 +16,14 @@ void stylePlot(QCustomPlot& plot, const QPalette& palette);
 /// Sets the plot's title, adding a title row above the axis rect on first use.
 QCPTextElement* setPlotTitle(QCustomPlot& plot, const QString& title);
 
+/// Shows the legend in its own row under the axis rect (one line, wrapping after `columns`
+/// entries), or removes it: a legend outside the data never hides a curve or a bar. Does not replot.
+void setLegendBelow(QCustomPlot& plot, bool shown, int columns = 4);
+
+/// Sets the legend below the axis rect to as many columns as its widest entry allows in the plot's
+/// current width, so entries are never clipped. Call before replotting.
+void fitLegendColumns(QCustomPlot& plot);
+
 /// Shows `text` centred in the axis rect (empty or error state); an empty string hides it.
 /// Does not replot.
 void setPlotPlaceholder(QCustomPlot& plot, const QString& text);

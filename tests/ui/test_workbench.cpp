@@ -1,0 +1,516 @@
+// The workbench driven through its real widgets on a small synthetic project: build features,
+// train a small RQ-KMeans tokenizer (live curves, heatmap, usage bars, hierarchy with the right
+// child counts, item search), a collapse warning, a one-epoch SASRec (loss and validation curves,
+// cold/warm bars), its attention, the runs comparison, exports of plots, semantic IDs and models,
+// the import wizard and drag-and-drop, and every page rendered at 1366×768.
+
+#include <memory>
+#include <set>
+
+#include <QAbstractItemModelTester>
+#include <QComboBox>
+#include <QDir>
+#include <QDropEvent>
+#include <QFile>
+#include <QFileInfo>
+#include <QImage>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMimeData>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeView>
+#include <QUrl>
+
+#include "attention/attention_heatmap.h"
+#include "attention/attention_page.h"
+#include "hierarchy/hierarchy_model.h"
+#include "hierarchy/hierarchy_view.h"
+#include "import/import_wizard.h"
+#include "jobs/job_controls.h"
+#include "jobs/job_manager.h"
+#include "jobs/run_exports.h"
+#include "main_window.h"
+#include "pages/feature_dialog.h"
+#include "pages/model_page.h"
+#include "pages/run_comparison.h"
+#include "pages/runs_page.h"
+#include "pages/tokenizer_page.h"
+#include "plots/bar_chart.h"
+#include "plots/codebook_heatmap.h"
+#include "plots/curve_plot.h"
+#include "plots/plot_export.h"
+#include "plots/plot_probe.h"
+#include "project_explorer.h"
+#include "temp_project.h"
+#include "test_printers.h"
+#include "tokenbench/data/synthetic.h"
+#include "tokenbench/features/feature_sets.h"
+#include "tokenbench/logging.h"
+#include "tokenbench/models/recommender.h"
+#include "tokenbench/project.h"
+#include "tokenbench/registry.h"
+#include "tokenbench/storage/experiment_store.h"
+#include "tokenbench/tokenizers/token_hierarchy.h"
+#include "tokenbench/tokenizers/tokenizer.h"
+#include "widgets/schema_form.h"
+
+using namespace tokenbench;
+
+namespace {
+
+constexpr int kTimeoutMs = 90000;
+const QString kDataset = QStringLiteral("syn");
+constexpr int kItems = 120;
+constexpr int kUsers = 300;
+
+int distinctColors(const QImage& image) {
+    std::set<QRgb> colors;
+    for (int y = 0; y < image.height(); y += 3) {
+        for (int x = 0; x < image.width(); x += 3) colors.insert(image.pixel(x, y));
+    }
+    return static_cast<int>(colors.size());
+}
+
+bool selectData(QComboBox* combo, const QString& data) {
+    const int index = combo->findData(data);
+    if (index < 0) return false;
+    combo->setCurrentIndex(index);
+    return true;
+}
+
+}  // namespace
+
+class TestWorkbench final : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void buildFeaturesThroughTheDialog();
+    void tokenizerRunShowsCurvesHeatmapAndHierarchy();
+    void hierarchySearchRevealsAnItem();
+    void storedRunShowsTheSameViews();
+    void collapsedCodebookShowsAWarning();
+    void modelTrainsOneEpochWithCurves();
+    void attentionOfTheModelRun();
+    void runsCompareSideBySide();
+    void exportsOfPlotsIdsAndModels();
+    void importWizardDetectsPreviewsAndImports();
+    void droppingAFileOpensTheWizard();
+    void everyPageRendersAtLaptopSize();
+    void cleanupTestCase();
+
+private:
+    /// Waits until `job` finishes; returns its outcome.
+    ui::JobOutcome waitFor(ui::Job* job);
+
+    core::Registry m_registry;
+    test::TempProject m_project;
+    std::unique_ptr<ui::MainWindow> m_window;
+    int64_t m_tokenizerRun = 0;
+    int64_t m_modelRun = 0;
+    bool m_modelTrained = false;
+};
+
+void TestWorkbench::initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);
+    core::initLogging("warn");
+    core::registerTokenizers(m_registry);
+    core::registerModels(m_registry);
+    QVERIFY(m_project.isValid());
+    const core::ProjectPaths paths = core::ensureProject(m_project.path());
+    core::SyntheticConfig config;
+    config.seed = 5;
+    config.users = kUsers;
+    config.items = kItems;
+    config.branching = {3, 2, 2};
+    core::ExperimentStore store(paths.database);
+    store.saveDataset(kDataset.toStdString(), core::generateSynthetic(config).dataset, "generator", "synthetic", "{}");
+
+    m_window = std::make_unique<ui::MainWindow>(m_registry, ui::MainWindowOptions{false});
+    m_window->resize(1366, 768);
+    QSignalSpy ready(m_window.get(), &ui::MainWindow::dataViewsReady);
+    m_window->show();
+    m_window->openProject(QString::fromStdString(m_project.path()));
+    QTRY_VERIFY_WITH_TIMEOUT(!ready.isEmpty() && m_window->hasProject(), kTimeoutMs);
+}
+
+void TestWorkbench::cleanupTestCase() {
+    if (m_window) m_window->jobs()->cancelAll();
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->jobs()->runningCount(), 0, kTimeoutMs);
+    m_window.reset();
+}
+
+ui::JobOutcome TestWorkbench::waitFor(ui::Job* job) {
+    ui::JobOutcome outcome;
+    if (!job) return outcome;
+    bool done = false;
+    connect(job, &ui::Job::finished, this, [&](const ui::JobOutcome& o) {
+        outcome = o;
+        done = true;
+    });
+    if (!QTest::qWaitFor([&] { return done; }, kTimeoutMs)) qWarning("job %s did not finish in time", qPrintable(job->title()));
+    QCoreApplication::processEvents();  // the window's reload after the job
+    return outcome;
+}
+
+void TestWorkbench::buildFeaturesThroughTheDialog() {
+    ui::TokenizerPage* page = m_window->tokenizerPage();
+    m_window->tabs()->setCurrentWidget(page);
+    page->openFeatureDialog();
+    auto* dialog = m_window->findChild<ui::FeatureDialog*>(QStringLiteral("featureDialog"));
+    QVERIFY(dialog);
+    QTRY_VERIFY(dialog->isVisible());
+    dialog->setKinds({QStringLiteral("attributes")});
+    dialog->setDim(8);
+    QSignalSpy started(m_window->jobs(), &ui::JobManager::jobStarted);
+    dialog->accept();
+    QCOMPARE(started.size(), 1);
+    const ui::JobOutcome outcome = waitFor(started.front().front().value<ui::Job*>());
+    QVERIFY2(outcome.status == core::RunStatus::Completed, outcome.message.c_str());
+
+    QTRY_COMPARE(m_window->explorer()->entries(ui::ProjectExplorer::Group::FeatureSets),
+                 QStringList{QStringLiteral("attributes")});
+    QVERIFY(page->featureSelector()->findData(QStringLiteral("attributes")) >= 0);
+    QVERIFY(page->featureSelector()->itemText(0).startsWith(QStringLiteral("attributes (120 × 8)")));
+}
+
+void TestWorkbench::tokenizerRunShowsCurvesHeatmapAndHierarchy() {
+    ui::TokenizerPage* page = m_window->tokenizerPage();
+    QVERIFY(selectData(page->methodSelector(), QStringLiteral("rq-kmeans")));
+    QCOMPARE(page->form()->componentId(), std::string("rq-kmeans"));
+    QVERIFY(page->form()->setValue(QStringLiteral("levels"), QStringLiteral("2")));
+    QVERIFY(page->form()->setValue(QStringLiteral("codebook_size"), QStringLiteral("6")));
+    QVERIFY(page->form()->setValue(QStringLiteral("iterations"), QStringLiteral("15")));
+    QVERIFY(selectData(page->featureSelector(), QStringLiteral("attributes")));
+
+    QSignalSpy hierarchyLoaded(page->hierarchy(), &ui::HierarchyView::loaded);
+    ui::Job* job = page->startTraining();
+    QVERIFY(job);
+    QVERIFY(page->controls()->isBusy());
+    QSignalSpy reports(job, &ui::Job::reportsArrived);
+    const ui::JobOutcome outcome = waitFor(job);
+    QVERIFY2(outcome.status == core::RunStatus::Completed, outcome.message.c_str());
+    QVERIFY(!reports.isEmpty());
+    m_tokenizerRun = outcome.runId;
+    QCOMPARE(page->shownRunId(), m_tokenizerRun);
+    QVERIFY(!page->controls()->isBusy());
+    QVERIFY(page->controls()->statusText().contains(QStringLiteral("completed")));
+
+    // Live curves: one series per level, points from the job's health reports.
+    const ui::PlotProbe utilization = ui::probePlot(page->utilizationPlot()->plotWidget());
+    QCOMPARE(page->utilizationPlot()->seriesNames(), (QStringList{"Level 1", "Level 2"}));
+    QVERIFY(utilization.dataPoints >= 2);
+    QCOMPARE(utilization.xLabel, QStringLiteral("Step"));
+    QVERIFY(ui::probePlot(page->perplexityPlot()->plotWidget()).dataPoints >= 2);
+    QVERIFY(ui::probePlot(page->lossPlot()->plotWidget()).dataPoints >= 1);
+
+    // Heatmap: level × code, every item counted once per level.
+    ui::CodebookHeatmap* heatmap = page->heatmap();
+    QCOMPARE(heatmap->levels(), 2);
+    QCOMPARE(heatmap->codes(), 6);
+    for (int level = 0; level < 2; ++level) {
+        int64_t items = 0;
+        for (int code = 0; code < 6; ++code) items += heatmap->cell(level, code);
+        QCOMPARE(items, int64_t{kItems});
+    }
+    const ui::PlotProbe cells = ui::probePlot(heatmap->plotWidget());
+    QCOMPARE(cells.colorMapCells, 12);
+    QVERIFY(cells.colorMapMax > 0);
+    QCOMPARE(page->usageBars()->barCount(), 6);
+    QVERIFY2(page->figuresText().contains(QStringLiteral("120 items")), qPrintable(page->figuresText()));
+    QVERIFY(page->collapseWarning().isEmpty());
+
+    // The hierarchy loads after the run; its first two levels match core's hierarchy.
+    QTRY_VERIFY_WITH_TIMEOUT(!hierarchyLoaded.isEmpty(), kTimeoutMs);
+    ui::HierarchyModel* model = page->hierarchy()->model();
+    QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    core::ExperimentStore store(core::projectPaths(m_project.path()).database, core::ExperimentStore::Access::ReadOnly);
+    const core::Dataset dataset = store.loadDataset(store.findDataset(kDataset.toStdString())->id);
+    const core::TokenHierarchy expected(core::SemanticIds::fromRows(store.semanticIds(m_tokenizerRun)), dataset);
+    const auto top = expected.children({});
+    QCOMPARE(model->rowCount(), static_cast<int>(top.size()));
+    int64_t total = 0;
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const QModelIndex index = model->index(row, 0);
+        QCOMPARE(model->index(row, ui::HierarchyModel::Items).data().toLongLong(), top[static_cast<size_t>(row)].items);
+        total += top[static_cast<size_t>(row)].items;
+        QVERIFY(model->hasChildren(index));
+        if (model->canFetchMore(index)) model->fetchMore(index);
+        QCOMPARE(model->rowCount(index), static_cast<int>(expected.children(top[static_cast<size_t>(row)].prefix).size()));
+        QCOMPARE(model->rowCount(index), top[static_cast<size_t>(row)].children);
+    }
+    QCOMPARE(total, int64_t{kItems});
+
+    // Selecting a node lists its items.
+    page->hierarchy()->tree()->setCurrentIndex(model->index(0, 0));
+    QCOMPARE(page->hierarchy()->itemTable()->rowCount(), static_cast<int>(top.front().items));
+}
+
+void TestWorkbench::hierarchySearchRevealsAnItem() {
+    ui::HierarchyView* view = m_window->tokenizerPage()->hierarchy();
+    const ui::HierarchyData* data = view->model()->hierarchy();
+    QVERIFY(data);
+    const int32_t item = 37;
+    const QString rawId = QString::fromStdString(data->dataset.items[item].rawId);
+    QVERIFY(view->search(rawId) >= 1);
+    const QModelIndex current = view->tree()->currentIndex();
+    QCOMPARE(current.siblingAtColumn(0).data(ui::HierarchyModel::ItemRole).toInt(), item);
+    // Its ancestors are expanded and its parent is the node of its full ID.
+    QVERIFY(view->tree()->isExpanded(current.parent()));
+    const std::vector<int32_t> id = data->tree->idOf(item);
+    QCOMPARE(view->model()->prefixOf(current.parent()), id);
+    // A title word finds items too; nonsense finds none.
+    const QString word = QString::fromStdString(data->dataset.items[item].title).section(QLatin1Char(' '), 0, 0);
+    QVERIFY(view->search(word) >= 1);
+    QCOMPARE(view->search(QStringLiteral("zzz-no-such-item")), 0);
+}
+
+void TestWorkbench::storedRunShowsTheSameViews() {
+    QSignalSpy ready(m_window.get(), &ui::MainWindow::pageReady);
+    QVERIFY(m_window->showPage(QStringLiteral("codebook")));
+    QTRY_VERIFY_WITH_TIMEOUT(!ready.isEmpty(), kTimeoutMs);
+    ui::TokenizerPage* page = m_window->tokenizerPage();
+    QCOMPARE(page->shownRunId(), m_tokenizerRun);
+    QCOMPARE(ui::probePlot(page->heatmap()->plotWidget()).colorMapCells, 12);
+    QVERIFY(ui::probePlot(page->utilizationPlot()->plotWidget()).dataPoints >= 2);
+    QVERIFY(page->figuresText().contains(QStringLiteral("unique IDs")));
+}
+
+void TestWorkbench::collapsedCodebookShowsAWarning() {
+    // Every item gets the same embedding: the first level cannot use more than one code.
+    QTemporaryDir dir;
+    const QString csv = dir.filePath(QStringLiteral("same.csv"));
+    {
+        core::ExperimentStore store(core::projectPaths(m_project.path()).database);
+        const int64_t datasetId = store.findDataset(kDataset.toStdString())->id;
+        const core::Dataset dataset = store.loadDataset(datasetId);
+        QFile file(csv);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        for (const core::ItemInfo& item : dataset.items) file.write(QByteArray::fromStdString(item.rawId) + ",0.5,0.25,1.0\n");
+        file.close();
+        core::FeatureSpec spec;
+        spec.kinds = {"embeddings"};
+        spec.embeddingsPath = csv.toStdString();
+        core::createFeatureSet(store, datasetId, "same", spec);
+    }
+    m_window->reload();
+    ui::TokenizerPage* page = m_window->tokenizerPage();
+    QVERIFY(selectData(page->methodSelector(), QStringLiteral("rq-kmeans")));
+    QVERIFY(page->form()->setValue(QStringLiteral("levels"), QStringLiteral("2")));
+    QVERIFY(page->form()->setValue(QStringLiteral("codebook_size"), QStringLiteral("16")));
+    QVERIFY(selectData(page->featureSelector(), QStringLiteral("same")));
+    const ui::JobOutcome outcome = waitFor(page->startTraining());
+    QVERIFY2(outcome.status == core::RunStatus::Completed, outcome.message.c_str());
+    QVERIFY2(page->collapseWarning().contains(QStringLiteral("collapse")), qPrintable(page->collapseWarning()));
+    QVERIFY(page->collapseWarning().contains(QStringLiteral("level 1")));
+
+    // Back to the healthy run: no banner.
+    QSignalSpy shown(page, &ui::TokenizerPage::runShown);
+    QVERIFY(page->showRun(m_tokenizerRun));
+    QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), kTimeoutMs);
+    QVERIFY(page->collapseWarning().isEmpty());
+}
+
+void TestWorkbench::modelTrainsOneEpochWithCurves() {
+    ui::ModelPage* page = m_window->modelPage();
+    m_window->tabs()->setCurrentWidget(page);
+    QVERIFY(selectData(page->modelSelector(), QStringLiteral("sasrec")));
+    ui::SchemaForm* form = page->form();
+    QVERIFY(form->setValue(QStringLiteral("hidden"), QStringLiteral("16")));
+    QVERIFY(form->setValue(QStringLiteral("blocks"), QStringLiteral("1")));
+    QVERIFY(form->setValue(QStringLiteral("heads"), QStringLiteral("2")));
+    QVERIFY(form->setValue(QStringLiteral("max_length"), QStringLiteral("20")));
+    QVERIFY(form->setValue(QStringLiteral("batch_size"), QStringLiteral("32")));
+    page->epochsSpin()->setValue(1);
+
+    ui::Job* job = page->startTraining();
+    QVERIFY2(job, qPrintable(page->formError()));
+    const ui::JobOutcome outcome = waitFor(job);
+    QVERIFY2(outcome.status == core::RunStatus::Completed, outcome.message.c_str());
+    m_modelRun = outcome.runId;
+    m_modelTrained = true;
+    QCOMPARE(page->shownRunId(), m_modelRun);
+
+    const ui::PlotProbe loss = ui::probePlot(page->lossPlot()->plotWidget());
+    QVERIFY(loss.dataPoints >= 1);
+    QCOMPARE(loss.xLabel, QStringLiteral("Optimizer step"));
+    QVERIFY(page->validationPlot()->seriesNames().contains(QStringLiteral("NDCG@10")));
+    QCOMPARE(page->validationPlot()->pointCount(QStringLiteral("NDCG@10")), 1);
+    QVERIFY(page->validationPlot()->seriesNames().contains(QStringLiteral("Recall@10")));
+    // Cold/warm bars from the summary's test, test_cold and test_warm objects.
+    QVERIFY(page->breakdownChart()->barCount() >= 4);
+    QVERIFY2(page->figuresText().contains(QStringLiteral("test NDCG@10")), qPrintable(page->figuresText()));
+}
+
+void TestWorkbench::attentionOfTheModelRun() {
+    if (!m_modelTrained) QSKIP("needs the model run");
+    ui::AttentionPage* page = m_window->attentionPage();
+    m_window->tabs()->setCurrentWidget(page);
+    QVERIFY(page->selectRun(m_modelRun));
+    QSignalSpy shown(page, &ui::AttentionPage::attentionShown);
+    page->showAttention(QStringLiteral("#3"));
+    QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), kTimeoutMs);
+    QVERIFY2(page->mapCount() == 2, qPrintable(page->statusText()));  // 1 block × 2 heads
+    const ui::PlotProbe probe = ui::probePlot(page->heatmap()->plotWidget());
+    QVERIFY(probe.colorMapCells > 1);
+    QVERIFY(probe.colorMapMax > 0);
+    QVERIFY(page->heatmap()->describeCell(0, 0).contains(QStringLiteral("weight")));
+    QVERIFY(page->selectMap(0, 1));
+    QVERIFY(!page->selectMap(3, 0));
+}
+
+void TestWorkbench::runsCompareSideBySide() {
+    if (!m_modelTrained) QSKIP("needs the model run");
+    ui::RunsPage* runs = m_window->runsPage();
+    m_window->tabs()->setCurrentWidget(runs);
+    QSignalSpy compared(runs->comparison(), &ui::RunComparison::compared);
+    QVERIFY(runs->selectRuns({m_tokenizerRun, m_modelRun}));
+    QTRY_VERIFY_WITH_TIMEOUT(!compared.isEmpty() && compared.back().front().toInt() == 2, kTimeoutMs);
+    ui::RunComparison* comparison = runs->comparison();
+    QCOMPARE(comparison->metricsTable()->columnCount(), 2);
+    QVERIFY(comparison->metricsTable()->rowCount() > 5);
+    QVERIFY(comparison->selectCurve(QStringLiteral("valid · ndcg@10")));
+    QCOMPARE(comparison->curves()->seriesNames().size(), 1);  // only the model run has it
+    QVERIFY(comparison->selectCurve(QStringLiteral("train · utilization/l0")));
+    QCOMPARE(comparison->curves()->seriesNames().size(), 1);
+    QVERIFY(comparison->selectBreakdownMetric(QStringLiteral("recall@10")));
+    QCOMPARE(comparison->breakdown()->barCount(), 3);  // one run × all/cold/warm
+}
+
+void TestWorkbench::exportsOfPlotsIdsAndModels() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    ui::TokenizerPage* page = m_window->tokenizerPage();
+    ui::ImageExportOptions options;
+    options.size = QSize(640, 360);
+    options.dpi = 144;
+    for (QWidget* plot : {page->heatmap()->plotWidget(), page->utilizationPlot()->plotWidget(),
+                          page->usageBars()->plotWidget(), m_window->modelPage()->validationPlot()->plotWidget()}) {
+        for (const char* suffix : {"png", "pdf", "svg"}) {
+            const QString path = dir.filePath(QStringLiteral("%1.%2").arg(plot->objectName(), QLatin1String(suffix)));
+            QString error;
+            QVERIFY2(ui::exportPlotImage(plot, path, options, &error), qPrintable(error));
+            QVERIFY2(QFileInfo(path).size() > 2000, qPrintable(path));
+        }
+        QVERIFY(ui::plotDataCsv(plot).count(QLatin1Char('\n')) > 1);
+    }
+
+    // Semantic IDs as CSV (header + one row per item) and JSON.
+    const std::string db = core::projectPaths(m_project.path()).database;
+    const QString csv = dir.filePath(QStringLiteral("ids.csv"));
+    QCOMPARE(ui::exportSemanticIds(db, m_tokenizerRun, csv.toStdString()), int64_t{kItems});
+    QFile file(csv);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = file.readAll().trimmed().split('\n');
+    QCOMPARE(lines.size(), kItems + 1);
+    QVERIFY(lines.front().startsWith("item,c1,c2"));
+    const QString json = dir.filePath(QStringLiteral("ids.json"));
+    QCOMPARE(ui::exportSemanticIds(db, m_tokenizerRun, json.toStdString()), int64_t{kItems});
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, ui::exportSemanticIds(db, m_tokenizerRun, dir.filePath("ids.txt").toStdString()));
+
+    if (m_modelTrained) {
+        const QString out = dir.filePath(QStringLiteral("model"));
+        ui::Job* job = m_window->jobs()->start(QStringLiteral("export"),
+                                               ui::modelExportJobBody(m_project.path(), m_modelRun, out.toStdString()));
+        const ui::JobOutcome outcome = waitFor(job);
+        QVERIFY2(outcome.status == core::RunStatus::Completed, outcome.message.c_str());
+        QVERIFY(QFileInfo(out + QStringLiteral("/weights.safetensors")).size() > 1000);
+        QVERIFY(QFileInfo::exists(out + QStringLiteral("/config.json")));
+    }
+}
+
+void TestWorkbench::importWizardDetectsPreviewsAndImports() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("tiny.csv"));
+    {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("user,item,ts\n");
+        for (int u = 0; u < 30; ++u) {
+            for (int k = 0; k < 6; ++k) file.write(QStringLiteral("u%1,i%2,%3\n").arg(u).arg((u * 7 + k * 3) % 40).arg(1000 + k).toUtf8());
+        }
+    }
+    m_window->openImportWizard({path});
+    auto* wizard = m_window->findChild<ui::ImportWizard*>(QStringLiteral("importWizard"));
+    QVERIFY(wizard);
+    QCOMPARE(wizard->detectedFormat(), QStringLiteral("csv"));
+    QCOMPARE(wizard->nameEdit()->text(), QStringLiteral("tiny"));
+    QCOMPARE(wizard->previewTable()->columnCount(), 3);
+    QVERIFY(wizard->previewTable()->rowCount() >= 10);
+    QCOMPARE(wizard->previewTable()->horizontalHeaderItem(1)->text(), QStringLiteral("item"));
+    const core::ImportRequest request = wizard->request();
+    QCOMPARE(request.load.csv.user, std::string("user"));
+    QCOMPARE(request.load.csv.item, std::string("item"));
+    QCOMPARE(request.load.csv.timestamp, std::string("ts"));
+
+    QSignalSpy started(m_window->jobs(), &ui::JobManager::jobStarted);
+    wizard->accept();
+    QCOMPARE(started.size(), 1);
+    const ui::JobOutcome outcome = waitFor(started.front().front().value<ui::Job*>());
+    QVERIFY2(outcome.status == core::RunStatus::Completed, outcome.message.c_str());
+    QTRY_VERIFY(m_window->explorer()->entries(ui::ProjectExplorer::Group::Datasets).contains(QStringLiteral("tiny")));
+
+    // A second import under the same name fails with a clear message, not a crash.
+    m_window->openImportWizard({path});
+    QTRY_VERIFY(m_window->findChild<ui::ImportWizard*>(QStringLiteral("importWizard")));
+    ui::ImportWizard* again = nullptr;
+    for (ui::ImportWizard* w : m_window->findChildren<ui::ImportWizard*>()) {
+        if (w->isVisible()) again = w;
+    }
+    QVERIFY(again);
+    QSignalSpy startedAgain(m_window->jobs(), &ui::JobManager::jobStarted);
+    again->accept();
+    const ui::JobOutcome failed = waitFor(startedAgain.front().front().value<ui::Job*>());
+    QCOMPARE(test::statusName(failed.status), test::statusName(core::RunStatus::Failed));
+    QVERIFY2(QString::fromStdString(failed.message).contains(QStringLiteral("tiny")), failed.message.c_str());
+}
+
+void TestWorkbench::droppingAFileOpensTheWizard() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("drop.txt"));
+    {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        for (int u = 1; u <= 20; ++u) file.write(QStringLiteral("%1 %2 %3 %4\n").arg(u).arg(u + 1).arg(u + 2).arg(u + 5).toUtf8());
+    }
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(path)});
+    QDragEnterEvent enter(QPoint(200, 200), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(m_window.get(), &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent drop(QPointF(200, 200), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(m_window.get(), &drop);
+    ui::ImportWizard* wizard = nullptr;
+    QTRY_VERIFY([&] {
+        for (ui::ImportWizard* w : m_window->findChildren<ui::ImportWizard*>()) {
+            if (w->isVisible()) wizard = w;
+        }
+        return wizard != nullptr;
+    }());
+    QCOMPARE(wizard->detectedFormat(), QStringLiteral("seqtxt"));
+    QCOMPARE(QString::fromStdString(wizard->request().load.paths.front()), path);
+    wizard->reject();
+}
+
+void TestWorkbench::everyPageRendersAtLaptopSize() {
+    m_window->resize(1366, 768);
+    for (const QString& name : ui::MainWindow::pageNames()) {
+        QSignalSpy ready(m_window.get(), &ui::MainWindow::pageReady);
+        QVERIFY(m_window->showPage(name));
+        QTRY_VERIFY_WITH_TIMEOUT(!ready.isEmpty(), kTimeoutMs);
+        QCOMPARE(ready.front().front().toString(), name);
+        const QImage image = m_window->grab().toImage();
+        QVERIFY(image.width() >= 1300);
+        QVERIFY2(distinctColors(image) > 40, qPrintable(name));
+    }
+    QVERIFY(!m_window->showPage(QStringLiteral("no-such-page")));
+}
+
+QTEST_MAIN(TestWorkbench)
+#include "test_workbench.moc"

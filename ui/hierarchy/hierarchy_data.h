@@ -1,0 +1,36 @@
+#pragma once
+/// A tokenizer run's token hierarchy together with the data set it describes, built off the UI
+/// thread and then only read.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <QString>
+
+#include "tokenbench/data/dataset.h"
+#include "tokenbench/tokenizers/token_hierarchy.h"
+
+namespace tokenbench::ui {
+
+/// Owns the data set the hierarchy refers to (TokenHierarchy keeps a reference), so both live and
+/// die together. Immutable after loading; const queries from the UI thread.
+struct HierarchyData final {
+    int64_t runId = 0;
+    core::Dataset dataset;
+    std::unique_ptr<core::TokenHierarchy> tree;
+};
+
+/// Result of loading: data or an error message.
+struct HierarchyLoad final {
+    quint64 request = 0;
+    int64_t runId = 0;
+    std::shared_ptr<const HierarchyData> data;
+    QString error;
+};
+
+/// Reads the run's semantic IDs and its data set through a read-only store of its own and builds the
+/// hierarchy (`purityField` as TokenHierarchy takes it). Never throws. Worker thread.
+[[nodiscard]] HierarchyLoad loadHierarchy(const std::string& dbPath, int64_t runId, const std::string& purityField = {});
+
+}  // namespace tokenbench::ui

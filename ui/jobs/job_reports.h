@@ -1,0 +1,51 @@
+#pragma once
+/// Value types that carry a job's reports from its worker thread to the UI thread.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <QMetaType>
+#include <QString>
+
+#include "tokenbench/progress_sink.h"
+#include "tokenbench/storage/records.h"
+
+namespace tokenbench::ui {
+
+/// One log line a job reported through its sink.
+struct JobLogLine final {
+    std::string level;
+    std::string message;
+};
+
+/// Everything a job reported since the previous hand-off, in arrival order per kind. The UI appends
+/// it to its plots, so nothing is ever re-read from the store while a job runs.
+struct JobReports final {
+    int64_t runId = 0;  ///< 0 until the job created its run (jobs without a run stay 0)
+    std::optional<core::ProgressUpdate> progress;  ///< latest only: a progress bar needs no history
+    std::vector<core::MetricPoint> metrics;
+    std::vector<core::CodebookSnapshot> snapshots;
+    std::vector<core::RunEvent> events;
+    std::vector<core::ArtifactRecord> artifacts;
+    std::vector<JobLogLine> logs;
+
+    [[nodiscard]] bool empty() const {
+        return !progress && metrics.empty() && snapshots.empty() && events.empty() && artifacts.empty() &&
+               logs.empty();
+    }
+};
+
+/// How a job ended. Jobs that are not runs (imports, feature builds) leave runId at 0.
+struct JobOutcome final {
+    int64_t runId = 0;
+    core::RunStatus status = core::RunStatus::Failed;
+    std::string summaryJson = "{}";
+    std::string message;
+};
+
+}  // namespace tokenbench::ui
+
+Q_DECLARE_METATYPE(tokenbench::ui::JobReports)
+Q_DECLARE_METATYPE(tokenbench::ui::JobOutcome)

@@ -1,0 +1,172 @@
+#include "plots/codebook_heatmap.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <qcustomplot.h>
+
+#include <QEvent>
+#include <QLocale>
+#include <QMouseEvent>
+#include <QToolTip>
+#include <QVBoxLayout>
+
+#include "plots/palette.h"
+#include "plots/plot_export.h"
+#include "plots/plot_style.h"
+
+namespace tokenbench::ui {
+
+CodebookHeatmap::CodebookHeatmap(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(this)) {
+    setObjectName(QStringLiteral("codebookHeatmap"));
+    m_plot->setObjectName(QStringLiteral("codebookHeatmapPlot"));
+    m_plot->setMinimumSize(300, 160);
+    setPlotTitle(*m_plot, QStringLiteral("Codebook usage"));
+    m_plot->xAxis->setLabel(QStringLiteral("Code"));
+    m_plot->yAxis->setLabel(QStringLiteral("Level"));
+    m_plot->yAxis->setRangeReversed(true);  // level 1 on top, like the hierarchy reads
+
+    QSharedPointer<QCPAxisTickerFixed> codeTicks(new QCPAxisTickerFixed);
+    codeTicks->setTickStep(1.0);
+    codeTicks->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    m_plot->xAxis->setTicker(codeTicks);
+    QSharedPointer<QCPAxisTickerFixed> levelTicks(new QCPAxisTickerFixed);
+    levelTicks->setTickStep(1.0);
+    levelTicks->setScaleStrategy(QCPAxisTickerFixed::ssNone);
+    m_plot->yAxis->setTicker(levelTicks);
+    m_plot->xAxis->grid()->setVisible(false);
+    m_plot->yAxis->grid()->setVisible(false);
+
+    m_map = new QCPColorMap(m_plot->xAxis, m_plot->yAxis);
+    m_map->setName(QStringLiteral("Items per code"));
+    m_map->setInterpolate(false);  // codes are discrete: no blending between neighbours
+    m_map->setTightBoundary(true);
+    m_scale = new QCPColorScale(m_plot);
+    m_plot->plotLayout()->addElement(m_plot->plotLayout()->rowCount() - 1, 1, m_scale);
+    m_scale->setType(QCPAxis::atRight);
+    m_scale->setBarWidth(12);
+    m_scale->axis()->setLabel(QStringLiteral("Items per code"));
+    m_map->setColorScale(m_scale);
+    m_map->setGradient(sequentialGradient());
+    // Keep the colour bar as tall as the map.
+    auto* group = new QCPMarginGroup(m_plot);
+    m_plot->axisRect()->setMarginGroup(QCP::msTop | QCP::msBottom, group);
+    m_scale->setMarginGroup(QCP::msTop | QCP::msBottom, group);
+
+    installPlotExport(m_plot, QStringLiteral("codebook-usage"));
+    m_plot->setMouseTracking(true);
+    m_plot->installEventFilter(this);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_plot);
+    restyle();
+    clear(QStringLiteral("No codebook snapshot yet"));
+}
+
+QWidget* CodebookHeatmap::plotWidget() const {
+    return m_plot;
+}
+
+void CodebookHeatmap::setUsage(const std::vector<std::vector<int64_t>>& usage, int64_t step) {
+    m_usage = usage;
+    m_codes = 0;
+    int64_t peak = 0;
+    for (const auto& level : usage) {
+        m_codes = std::max(m_codes, static_cast<int>(level.size()));
+        for (int64_t v : level) peak = std::max(peak, v);
+    }
+    const int levels = static_cast<int>(usage.size());
+    if (levels == 0 || m_codes == 0) {
+        clear(QStringLiteral("No codebook snapshot yet"));
+        return;
+    }
+    QCPColorMapData* data = m_map->data();
+    data->setSize(m_codes, levels);
+    data->setRange(QCPRange(0, m_codes - 1), QCPRange(1, levels));
+    for (int l = 0; l < levels; ++l) {
+        for (int c = 0; c < m_codes; ++c) {
+            const auto& row = usage[static_cast<size_t>(l)];
+            data->setCell(c, l, c < static_cast<int>(row.size()) ? static_cast<double>(row[static_cast<size_t>(c)]) : 0.0);
+        }
+    }
+    m_map->setDataRange(QCPRange(0, std::max<int64_t>(1, peak)));
+    m_map->setVisible(true);
+    m_scale->setVisible(true);
+    m_plot->xAxis->setTickLabels(true);
+    m_plot->yAxis->setTickLabels(true);
+    m_plot->xAxis->setRange(-0.5, m_codes - 0.5);
+    m_plot->yAxis->setRange(0.5, levels + 0.5);
+    setPlotTitle(*m_plot, step < 0 ? QStringLiteral("Codebook usage (final IDs)")
+                                   : QStringLiteral("Codebook usage (step %1)").arg(QLocale().toString(static_cast<qlonglong>(step))));
+    setPlotPlaceholder(*m_plot, {});
+    m_plot->replot();
+}
+
+void CodebookHeatmap::clear(const QString& placeholder) {
+    m_usage.clear();
+    m_codes = 0;
+    m_map->data()->clear();
+    m_map->data()->setSize(1, 1);
+    m_map->setDataRange(QCPRange(0, 1));
+    m_map->setVisible(false);
+    // An empty map shows its message only: no colour bar, no ticks for cells that do not exist.
+    m_scale->setVisible(false);
+    m_plot->xAxis->setTickLabels(false);
+    m_plot->yAxis->setTickLabels(false);
+    m_plot->xAxis->setRange(0, 1);
+    m_plot->yAxis->setRange(0.5, 1.5);
+    setPlotTitle(*m_plot, QStringLiteral("Codebook usage"));
+    setPlotPlaceholder(*m_plot, placeholder);
+    m_plot->replot();
+}
+
+int64_t CodebookHeatmap::cell(int level, int code) const {
+    if (level < 0 || level >= static_cast<int>(m_usage.size())) return -1;
+    const auto& row = m_usage[static_cast<size_t>(level)];
+    if (code < 0 || code >= m_codes) return -1;
+    return code < static_cast<int>(row.size()) ? row[static_cast<size_t>(code)] : 0;
+}
+
+bool CodebookHeatmap::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == m_plot && event->type() == QEvent::MouseMove && !m_usage.empty()) {
+        const auto* mouse = static_cast<QMouseEvent*>(event);
+        const QPointF pos = mouse->position();
+        const int code = static_cast<int>(std::lround(m_plot->xAxis->pixelToCoord(pos.x())));
+        const int level = static_cast<int>(std::lround(m_plot->yAxis->pixelToCoord(pos.y()))) - 1;
+        const int64_t items = m_plot->axisRect()->rect().contains(pos.toPoint()) ? cell(level, code) : -1;
+        if (items >= 0) {
+            QToolTip::showText(mouse->globalPosition().toPoint(),
+                               QStringLiteral("Level %1 · code %2: %3 item%4")
+                                   .arg(level + 1)
+                                   .arg(code)
+                                   .arg(items)
+                                   .arg(items == 1 ? QString() : QStringLiteral("s")),
+                               m_plot);
+        } else {
+            QToolTip::hideText();
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void CodebookHeatmap::restyle() {
+    stylePlot(*m_plot, palette());
+    const QColor text = palette().color(QPalette::WindowText);
+    m_scale->axis()->setLabelColor(text);
+    m_scale->axis()->setTickLabelColor(text);
+    m_scale->axis()->setBasePen(QPen(blend(palette().color(QPalette::Base), text, 0.55)));
+    m_scale->axis()->setTickPen(QPen(blend(palette().color(QPalette::Base), text, 0.55)));
+    m_scale->axis()->setLabelFont(m_plot->xAxis->labelFont());
+    m_scale->axis()->setTickLabelFont(m_plot->xAxis->tickLabelFont());
+}
+
+void CodebookHeatmap::changeEvent(QEvent* event) {
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange) {
+        restyle();
+        m_plot->replot();
+    }
+}
+
+}  // namespace tokenbench::ui
