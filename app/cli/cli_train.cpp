@@ -35,6 +35,7 @@ struct AttentionArgs {
     std::string project;
     int64_t run = 0;
     std::string user;
+    std::vector<std::string> items;
     bool json = false;
 };
 
@@ -131,24 +132,32 @@ void addTrainCommands(CLI::App& app, CliContext& ctx) {
     });
 
     static AttentionArgs att;
-    auto* at = app.add_subcommand("attention", "Attention weights of a model run for one user's history (stored in the run)");
+    auto* at = app.add_subcommand(
+        "attention", "Attention weights of a model run for one user's history (stored in the run) or a typed history");
     at->add_option("--project", att.project, "Project folder")->required();
     at->add_option("--run", att.run, "Model run id")->required();
-    at->add_option("--user", att.user, "Raw user id, or #N for the N-th user")->required();
+    auto* user = at->add_option("--user", att.user, "Raw user id, or #N for the N-th user");
+    auto* items = at->add_option("--items", att.items, "A history of raw item ids, oldest first (not stored)")
+                      ->delimiter(',');
+    user->excludes(items);
     at->add_flag("--json", att.json, "Print one JSON object on stdout");
     at->callback([&ctx] {
         ctx.action = [] {
             (void)openExistingProject(att.project);
-            const auto maps = core::computeAttention(att.project, att.run, att.user);
+            if (att.user.empty() && att.items.empty())
+                throw std::invalid_argument("attention: give --user U or --items A,B,C");
+            const auto maps = att.items.empty() ? core::computeAttention(att.project, att.run, att.user)
+                                                : core::computeAttentionForItems(att.project, att.run, att.items);
             nlohmann::json list = nlohmann::json::array();
             for (const auto& map : maps) {
                 list.push_back({{"layer", map.layer}, {"head", map.head}, {"rows", map.rows}, {"cols", map.cols},
                                 {"labels", map.labels}, {"weights", map.weights}});
             }
-            const nlohmann::json out = {{"run_id", att.run},
-                                        {"user", att.user},
-                                        {"user_index", maps.empty() ? -1 : maps.front().userIdx},
-                                        {"maps", list}};
+            nlohmann::json out = {{"run_id", att.run},
+                                  {"user", att.user},
+                                  {"user_index", maps.empty() ? -1 : maps.front().userIdx},
+                                  {"maps", list}};
+            if (!att.items.empty()) out["items"] = att.items;
             if (att.json) {
                 printJson(out);
             } else {

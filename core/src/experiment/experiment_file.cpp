@@ -178,6 +178,7 @@ ExperimentFile parseExperiment(const std::string& text, const std::string& path)
         model.epochs = m.integer("epochs", 50, 1);
         model.maxMinutes = m.number("max_minutes", 0.0, 0.0);
         model.patience = m.integer("patience", 5, 0);
+        model.evalEvery = m.integer("eval_every", 1, 1);
         model.seed = static_cast<uint64_t>(m.integer("seed", 42, 0));
         model.validMetric = m.text("valid_metric", "ndcg@10");
         model.configJson = m.object("config");

@@ -142,6 +142,7 @@ std::string runExperiment(const ExperimentFile& file, const ExperimentOptions& o
         request.epochs = options.epochs > 0 ? options.epochs : m.epochs;
         request.maxMinutes = options.maxMinutes > 0 ? options.maxMinutes : m.maxMinutes;
         request.patience = m.patience;
+        request.evalEvery = m.evalEvery;
         request.seed = m.seed;
         request.validMetric = m.validMetric;
         request.device = options.device;

@@ -37,7 +37,9 @@
 
 #include "models/bert4rec_module.h"
 #include "models/builtin_models.h"
+#include "models/model_checkpoint.h"
 #include "models/module_export.h"
+#include "models/sequence_tensors.h"
 #include "tokenbench/cancellation.h"
 #include "tokenbench/data/data_error.h"
 
@@ -131,6 +133,7 @@ private:
     }
     /// B x T left-padded tensor of token sequences, on the model's device.
     at::Tensor tokenBatch(const std::vector<std::vector<int64_t>>& sequences) const;
+    CheckpointSpec checkpointSpec() const;
     /// The sizes a checkpoint must match: hidden, blocks, heads, max_length.
     at::Tensor shapeTensor() const {
         return at::tensor({m_config.hidden, m_config.blocks, m_config.heads, m_config.maxLength}, at::kLong);
@@ -270,16 +273,7 @@ EpochReport Bert4RecModel::trainEpoch(const std::function<void(int64_t, double)>
 }
 
 at::Tensor Bert4RecModel::tokenBatch(const std::vector<std::vector<int64_t>>& sequences) const {
-    int64_t t = 1;
-    for (const auto& s : sequences) t = std::max<int64_t>(t, static_cast<int64_t>(s.size()));
-    const auto b = static_cast<int64_t>(sequences.size());
-    at::Tensor batch = at::zeros({b, t}, at::TensorOptions().dtype(at::kLong));
-    int64_t* data = batch.data_ptr<int64_t>();
-    for (int64_t r = 0; r < b; ++r) {
-        const auto& s = sequences[static_cast<size_t>(r)];
-        std::copy(s.begin(), s.end(), data + r * t + (t - static_cast<int64_t>(s.size())));
-    }
-    return batch.to(m_device);
+    return leftPaddedBatch(sequences, m_device);
 }
 
 void Bert4RecModel::scoreUsers(const std::vector<int32_t>& users, EvalPhase phase, std::vector<float>& out) {
@@ -315,27 +309,6 @@ void Bert4RecModel::scoreUsers(const std::vector<int32_t>& users, EvalPhase phas
     if (wasTraining) m_net->train();
 }
 
-std::vector<AttentionMap> toAttentionMaps(const std::vector<at::Tensor>& attentions,
-                                            const std::vector<std::string>& labels) {
-    const auto n = static_cast<int32_t>(labels.size());
-    std::vector<AttentionMap> maps;
-    for (size_t layer = 0; layer < attentions.size(); ++layer) {
-        const at::Tensor weights = attentions[layer][0].to(at::kCPU, at::kFloat).contiguous();  // heads x T x T
-        for (int64_t head = 0; head < weights.size(0); ++head) {
-            AttentionMap map;
-            map.layer = static_cast<int32_t>(layer);
-            map.head = static_cast<int32_t>(head);
-            map.rows = n;
-            map.cols = n;
-            const float* data = weights[head].data_ptr<float>();
-            map.weights.assign(data, data + static_cast<size_t>(n) * static_cast<size_t>(n));
-            map.labels = labels;
-            maps.push_back(std::move(map));
-        }
-    }
-    return maps;
-}
-
 std::vector<AttentionMap> Bert4RecModel::attention(const std::vector<int32_t>& history) {
     requirePrepared("attention()");
     if (history.empty()) return {};
@@ -350,8 +323,7 @@ std::vector<AttentionMap> Bert4RecModel::attention(const std::vector<int32_t>& h
         if (history[i] < 0 || history[i] >= m_items)
             throw std::out_of_range("bert4rec: item " + std::to_string(history[i]) + " out of range");
         sequence.push_back(history[i] + 1);
-        const std::string& raw = m_data.dataset->items[static_cast<size_t>(history[i])].rawId;
-        labels.push_back(raw.empty() ? std::to_string(history[i]) : raw);
+        labels.push_back(itemLabel(*m_data.dataset, history[i]));
     }
     sequence.push_back(m_net->maskToken());
     labels.emplace_back(kMaskLabel);
@@ -362,66 +334,30 @@ std::vector<AttentionMap> Bert4RecModel::attention(const std::vector<int32_t>& h
     return toAttentionMaps(out.attentions, labels);
 }
 
+CheckpointSpec Bert4RecModel::checkpointSpec() const {
+    return {kBert4RecId, kCheckpointFormat, m_items,
+            {{"shape", shapeTensor(), "checkpoint was saved with other sizes (hidden, blocks, heads, max_length)"}}};
+}
+
 void Bert4RecModel::save(const std::string& path) const {
     requirePrepared("save()");
-    torch::serialize::OutputArchive archive;
-    torch::serialize::OutputArchive model;
-    torch::serialize::OutputArchive optimizer;
-    m_net->save(model);
-    m_optimizer->save(optimizer);
-    archive.write("model", model);
-    archive.write("optimizer", optimizer);
-    archive.write("model_id", c10::IValue(std::string(kBert4RecId)));
-    const at::TensorOptions longCpu = at::TensorOptions().dtype(at::kLong);
-    archive.write("format", at::full({1}, kCheckpointFormat, longCpu));
-    archive.write("items", at::full({1}, m_items, longCpu));
-    archive.write("epoch", at::full({1}, m_epoch, longCpu));
-    archive.write("steps", at::full({1}, m_steps, longCpu));
-    archive.write("shape", shapeTensor());
-    const std::string temporary = path + ".tmp";
-    try {
-        archive.save_to(temporary);
-        std::filesystem::rename(temporary, path);
-    } catch (const std::exception& e) {
-        std::error_code ignored;
-        std::filesystem::remove(temporary, ignored);
-        throw DataError(path, std::string("cannot write the checkpoint: ") + e.what());
-    }
+    saveCheckpoint(path, checkpointSpec(), {m_epoch, m_steps},
+                   [&](torch::serialize::OutputArchive& model, torch::serialize::OutputArchive& optimizer) {
+                       m_net->save(model);
+                       m_optimizer->save(optimizer);
+                   });
 }
 
 void Bert4RecModel::load(const std::string& path) {
     requirePrepared("load()");
-    try {
-        torch::serialize::InputArchive archive;
-        archive.load_from(path, m_device);
-        c10::IValue modelId;
-        if (!archive.try_read("model_id", modelId) || !modelId.isString() || modelId.toStringRef() != kBert4RecId)
-            throw DataError(path, "not a bert4rec checkpoint");
-        at::Tensor value;
-        auto readInt = [&](const char* key) {
-            archive.read(key, value);
-            return value.to(at::kCPU).item<int64_t>();
-        };
-        if (readInt("format") != kCheckpointFormat) throw DataError(path, "unknown bert4rec checkpoint format");
-        const int64_t items = readInt("items");
-        if (items != m_items)
-            throw DataError(path, "checkpoint has " + std::to_string(items) + " items, the data set " +
-                                      std::to_string(m_items));
-        // Module::load would silently resize parameters (Tensor::set_), so check the shape first.
-        archive.read("shape", value);
-        if (!at::equal(value.to(at::kCPU), shapeTensor()))
-            throw DataError(path, "checkpoint was saved with other sizes (hidden, blocks, heads, max_length)");
-        torch::serialize::InputArchive model;
-        torch::serialize::InputArchive optimizer;
-        archive.read("model", model);
-        archive.read("optimizer", optimizer);
-        m_net->load(model);
-        m_optimizer->load(optimizer);
-        m_epoch = readInt("epoch");
-        m_steps = readInt("steps");
-    } catch (const c10::Error& e) {
-        throw DataError(path, std::string("not a matching bert4rec checkpoint: ") + e.what_without_backtrace());
-    }
+    const CheckpointCounters counters = loadCheckpoint(
+        path, checkpointSpec(), m_device,
+        [&](torch::serialize::InputArchive& model, torch::serialize::InputArchive& optimizer) {
+            m_net->load(model);
+            m_optimizer->load(optimizer);
+        });
+    m_epoch = counters.epoch;
+    m_steps = counters.steps;
 }
 
 void Bert4RecModel::exportModel(const std::string& dir) const {

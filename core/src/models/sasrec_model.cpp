@@ -51,10 +51,12 @@
 #include <nlohmann/json.hpp>
 
 #include "models/builtin_models.h"
+#include "models/model_checkpoint.h"
 #include "models/module_export.h"
 #include "models/negative_sampler.h"
 #include "models/sasrec_adam.h"
 #include "models/sasrec_module.h"
+#include "models/sequence_tensors.h"
 #include "tokenbench/cancellation.h"
 #include "tokenbench/data/data_error.h"
 
@@ -66,7 +68,8 @@ using nlohmann::json;
 
 constexpr const char* kSasRecId = "sasrec";
 // 2: fused Q/K/V projection ("in_projection"), hard negatives, bucketing, hashed dropout masks.
-constexpr int kVersion = 2;
+// 3: block wiring choice, the paper code's by default (version-2 configs have no key: pre-LN).
+constexpr int kVersion = 3;
 constexpr int64_t kScoreTokens = 4096;  // scoring: positions (users x padded length) per forward pass
 constexpr int64_t kScoreRows = 1024;     // scoring: users per catalogue product
 constexpr int64_t kBucketPool = 32;   // batches per length-sorted pool (bucketing)
@@ -87,6 +90,7 @@ struct SasRecConfig final {
     double weightDecay = 0.0;
     Loss loss = Loss::CrossEntropy;
     bool bucketing = true;
+    bool preNorm = false;
     int64_t negatives = 1;
     int64_t hardWarmupEpochs = 10;
     double hardShare = 0.5;
@@ -107,6 +111,7 @@ SasRecConfig parseConfig(const std::string& configJson) {
     const std::string loss = j.at("loss").get<std::string>();
     config.loss = loss == "bce" ? Loss::Bce : loss == "hard" ? Loss::Hard : Loss::CrossEntropy;
     config.bucketing = j.at("bucketing").get<bool>();
+    config.preNorm = j.value("block", std::string("pre-norm")) == "pre-norm";
     config.negatives = j.at("negatives").get<int64_t>();
     config.hardWarmupEpochs = j.at("hard_warmup_epochs").get<int64_t>();
     config.hardShare = j.at("hard_share").get<double>();
@@ -153,6 +158,7 @@ private:
     }
     /// B x T left-padded tensor of the last max_length items of each history (shifted ids).
     at::Tensor historyBatch(const std::vector<std::vector<int64_t>>& histories) const;
+    CheckpointSpec checkpointSpec() const;
     /// This epoch's batches (indexes into m_samples), shuffled from `state`; see file comment.
     std::vector<std::vector<size_t>> epochBatches(uint64_t& state) const;
     /// Probability that a "hard" negative comes from the graph in the current epoch (curriculum).
@@ -217,6 +223,7 @@ void SasRecModel::prepare(const TrainingData& data, uint64_t seed, const std::st
     options.heads = m_config.heads;
     options.maxLength = m_config.maxLength;
     options.dropout = m_config.dropout;
+    options.preNorm = m_config.preNorm;
     m_net = SasRec(options);
     at::Generator generator = at::detail::createCPUGenerator(seed);
     m_net->resetParameters(generator);
@@ -353,16 +360,7 @@ EpochReport SasRecModel::trainEpoch(const std::function<void(int64_t, double)>& 
 }
 
 at::Tensor SasRecModel::historyBatch(const std::vector<std::vector<int64_t>>& histories) const {
-    int64_t t = 1;
-    for (const auto& h : histories) t = std::max<int64_t>(t, static_cast<int64_t>(h.size()));
-    const auto b = static_cast<int64_t>(histories.size());
-    at::Tensor batch = at::zeros({b, t}, at::TensorOptions().dtype(at::kLong));
-    int64_t* data = batch.data_ptr<int64_t>();
-    for (int64_t r = 0; r < b; ++r) {
-        const auto& h = histories[static_cast<size_t>(r)];
-        std::copy(h.begin(), h.end(), data + r * t + (t - static_cast<int64_t>(h.size())));
-    }
-    return batch.to(m_device);
+    return leftPaddedBatch(histories, m_device);
 }
 
 void SasRecModel::scoreUsers(const std::vector<int32_t>& users, EvalPhase phase, std::vector<float>& out) {
@@ -440,87 +438,34 @@ std::vector<AttentionMap> SasRecModel::attention(const std::vector<int32_t>& his
     if (wasTraining) m_net->train();
 
     std::vector<std::string> labels;
-    for (const int64_t item : shifted) {
-        const std::string& raw = m_data.dataset->items[static_cast<size_t>(item - 1)].rawId;
-        labels.push_back(raw.empty() ? std::to_string(item - 1) : raw);
-    }
-    const auto n = static_cast<int32_t>(shifted.size());
-    std::vector<AttentionMap> maps;
-    for (size_t layer = 0; layer < out.attentions.size(); ++layer) {
-        const at::Tensor weights = out.attentions[layer][0].to(at::kCPU, at::kFloat).contiguous();  // heads x T x T
-        for (int64_t head = 0; head < weights.size(0); ++head) {
-            AttentionMap map;
-            map.layer = static_cast<int32_t>(layer);
-            map.head = static_cast<int32_t>(head);
-            map.rows = n;
-            map.cols = n;
-            const float* data = weights[head].data_ptr<float>();
-            map.weights.assign(data, data + static_cast<size_t>(n) * static_cast<size_t>(n));
-            map.labels = labels;
-            maps.push_back(std::move(map));
-        }
-    }
-    return maps;
+    for (const int64_t item : shifted) labels.push_back(itemLabel(*m_data.dataset, static_cast<int32_t>(item - 1)));
+    return toAttentionMaps(out.attentions, labels);
+}
+
+CheckpointSpec SasRecModel::checkpointSpec() const {
+    return {kSasRecId, kCheckpointFormat, m_items,
+            {{"shape", shapeTensor(), "checkpoint was saved with other sizes (hidden, blocks, heads, max_length)"}}};
 }
 
 void SasRecModel::save(const std::string& path) const {
     requirePrepared("save()");
-    torch::serialize::OutputArchive archive;
-    torch::serialize::OutputArchive model;
-    torch::serialize::OutputArchive optimizer;
-    m_net->save(model);
-    m_optimizer->save(optimizer);
-    archive.write("model", model);
-    archive.write("optimizer", optimizer);
-    const at::TensorOptions longCpu = at::TensorOptions().dtype(at::kLong);
-    archive.write("format", at::full({1}, kCheckpointFormat, longCpu));
-    archive.write("items", at::full({1}, m_items, longCpu));
-    archive.write("epoch", at::full({1}, m_epoch, longCpu));
-    archive.write("steps", at::full({1}, m_steps, longCpu));
-    archive.write("shape", shapeTensor());
-    const std::string temporary = path + ".tmp";
-    try {
-        archive.save_to(temporary);
-        std::filesystem::rename(temporary, path);
-    } catch (const std::exception& e) {
-        std::error_code ignored;
-        std::filesystem::remove(temporary, ignored);
-        throw DataError(path, std::string("cannot write the checkpoint: ") + e.what());
-    }
+    saveCheckpoint(path, checkpointSpec(), {m_epoch, m_steps},
+                   [&](torch::serialize::OutputArchive& model, torch::serialize::OutputArchive& optimizer) {
+                       m_net->save(model);
+                       m_optimizer->save(optimizer);
+                   });
 }
 
 void SasRecModel::load(const std::string& path) {
     requirePrepared("load()");
-    try {
-        torch::serialize::InputArchive archive;
-        archive.load_from(path, m_device);
-        at::Tensor value;
-        auto readInt = [&](const char* key) {
-            archive.read(key, value);
-            return value.to(at::kCPU).item<int64_t>();
-        };
-        if (readInt("format") != kCheckpointFormat) throw DataError(path, "unknown sasrec checkpoint format");
-        const int64_t items = readInt("items");
-        if (items != m_items)
-            throw DataError(path, "checkpoint has " + std::to_string(items) + " items, the data set " +
-                                      std::to_string(m_items));
-        // Module::load would silently resize parameters (Tensor::set_), so check the shape first.
-        archive.read("shape", value);
-        if (!at::equal(value.to(at::kCPU), shapeTensor()))
-            throw DataError(path, "checkpoint was saved with other sizes (hidden, blocks, heads, max_length)");
-        torch::serialize::InputArchive model;
-        torch::serialize::InputArchive optimizer;
-        archive.read("model", model);
-        archive.read("optimizer", optimizer);
-        m_net->load(model);
-        m_optimizer->load(optimizer);
-        m_epoch = readInt("epoch");
-        m_steps = readInt("steps");
-    } catch (const c10::Error& e) {
-        throw DataError(path, std::string("not a matching sasrec checkpoint: ") + e.what_without_backtrace());
-    } catch (const std::invalid_argument& e) {
-        throw DataError(path, std::string("not a matching sasrec checkpoint: ") + e.what());
-    }
+    const CheckpointCounters counters = loadCheckpoint(
+        path, checkpointSpec(), m_device,
+        [&](torch::serialize::InputArchive& model, torch::serialize::InputArchive& optimizer) {
+            m_net->load(model);
+            m_optimizer->load(optimizer);
+        });
+    m_epoch = counters.epoch;
+    m_steps = counters.steps;
 }
 
 void SasRecModel::exportModel(const std::string& dir) const {
@@ -531,8 +476,12 @@ void SasRecModel::exportModel(const std::string& dir) const {
                   {"items", m_items},
                   {"epochs_trained", m_epoch},
                   {"layout",
-                   "item_embedding row 0 is padding, row i+1 is dense item i; positions are right-aligned "
-                   "(the most recent item at max_length-1); pre-LN blocks; blockN.attention.in_projection "
+                   std::string("item_embedding row 0 is padding, row i+1 is dense item i; positions are "
+                               "right-aligned (the most recent item at max_length-1); ") +
+                       (m_config.preNorm ? "pre-LN blocks: y = x + attn(LN(x)), out = y + ffn(LN(y)); "
+                                         : "blocks wired as the paper's code: q = LN(x), y = q + attn(q, keys/values "
+                                           "x), z = LN(y), out = z + ffn(z); ") +
+                       "blockN.attention.in_projection "
                    "stacks the query, key and value projections (rows [q; k; v], as torch.nn.MultiheadAttention's "
                    "in_proj_weight); score = final_norm(h_T) . item_embedding[1:]^T"}});
 }
@@ -575,6 +524,15 @@ ComponentInfo sasRecInfo() {
         "Batch sequences of similar length together (batch order shuffled each epoch): far less padding on "
         "short-history data; off pads random batches to their longest sequence, as the reference code";
     info.params.push_back(bucketing);
+    ParamSpec block;
+    block.key = "block";
+    block.label = "Block wiring";
+    block.type = ParamType::Choice;
+    block.defaultValue = "sasrec";
+    block.choices = {"sasrec", "pre-norm"};
+    block.help = "sasrec: the paper code's wiring (queries from LayerNorm(x), keys and values from x, residuals "
+                 "on the normalised inputs), as SASRec.pytorch; pre-norm: x + f(LayerNorm(x)) in both sub-layers";
+    info.params.push_back(block);
     ParamSpec loss;
     loss.key = "loss";
     loss.label = "Loss";

@@ -80,20 +80,30 @@ CausalSelfAttentionImpl::CausalSelfAttentionImpl(int64_t hidden, int64_t heads, 
     output = register_module("output", torch::nn::Linear(hidden, hidden));
 }
 
-at::Tensor CausalSelfAttentionImpl::forward(const at::Tensor& x, const at::Tensor& mask, at::Generator* generator,
-                                            at::Tensor* weights) {
-    const int64_t b = x.size(0), t = x.size(1), h = x.size(2);
+at::Tensor CausalSelfAttentionImpl::forward(const at::Tensor& query, const at::Tensor& keyValue, const at::Tensor& mask,
+                                            at::Generator* generator, at::Tensor* weights) {
+    const int64_t b = query.size(0), t = query.size(1), h = query.size(2);
     const int64_t d = h / m_heads;
-    // B x T x 3H -> 3 x (B heads) x T x d: one projection, then views (a copy only when heads > 1).
-    // Linear layers get 2-D inputs: torch then fuses the bias into the product (addmm).
-    at::Tensor qkv = inProjection->forward(x.reshape({b * t, h})).view({b, t, 3, m_heads, d}).permute({2, 0, 3, 1, 4});
-    if (m_heads > 1) qkv = qkv.reshape({3, b * m_heads, t, d});
-    else qkv = qkv.view({3, b, t, d});
-    // unbind, not three selects: its backward stacks the three gradients in one op.
-    const std::vector<at::Tensor> parts = qkv.unbind(0);
-    const at::Tensor& q = parts[0];
-    const at::Tensor& k = parts[1];
-    const at::Tensor& v = parts[2];
+    // B x T x (n H) -> n x (B heads) x T x d: views (a copy only when heads > 1). Linear layers get
+    // 2-D inputs: torch then fuses the bias into the product (addmm).
+    const auto splitHeads = [&](const at::Tensor& projected, int64_t n) {
+        at::Tensor parts = projected.view({b, t, n, m_heads, d}).permute({2, 0, 3, 1, 4});
+        return m_heads > 1 ? parts.reshape({n, b * m_heads, t, d}) : parts.view({n, b, t, d});
+    };
+    at::Tensor q, k, v;
+    if (query.is_same(keyValue)) {
+        // unbind, not three selects: its backward stacks the three gradients in one op.
+        const std::vector<at::Tensor> parts = splitHeads(inProjection->forward(query.reshape({b * t, h})), 3).unbind(0);
+        q = parts[0], k = parts[1], v = parts[2];
+    } else {
+        const at::Tensor& weight = inProjection->weight;
+        const at::Tensor& bias = inProjection->bias;
+        q = splitHeads(at::linear(query.reshape({b * t, h}), weight.narrow(0, 0, h), bias.narrow(0, 0, h)), 1)[0];
+        const std::vector<at::Tensor> parts =
+            splitHeads(at::linear(keyValue.reshape({b * t, h}), weight.narrow(0, h, 2 * h), bias.narrow(0, h, 2 * h)), 2)
+                .unbind(0);
+        k = parts[0], v = parts[1];
+    }
     // Scaled dot-product attention (Vaswani et al. 2017), causal: query i sees keys j <= i only
     // (Kang & McAuley sec. III-B, "Causality"), and never left padding other than itself. The mask
     // (-inf where blocked) and the 1/sqrt(d) scale are applied inside the batched product.
@@ -110,7 +120,8 @@ at::Tensor CausalSelfAttentionImpl::forward(const at::Tensor& x, const at::Tenso
     return output->forward(merged).view({b, t, h});
 }
 
-SasRecBlockImpl::SasRecBlockImpl(int64_t hidden, int64_t heads, double dropout) : m_dropout(dropout) {
+SasRecBlockImpl::SasRecBlockImpl(int64_t hidden, int64_t heads, double dropout, bool preNorm)
+    : m_dropout(dropout), m_preNorm(preNorm) {
     // eps 1e-8 as in the paper's reference code.
     attentionNorm = register_module("attention_norm",
                                     torch::nn::LayerNorm(torch::nn::LayerNormOptions({hidden}).eps(1e-8)));
@@ -124,13 +135,22 @@ SasRecBlockImpl::SasRecBlockImpl(int64_t hidden, int64_t heads, double dropout) 
 at::Tensor SasRecBlockImpl::forward(const at::Tensor& x, const at::Tensor& mask, at::Generator* generator,
                                     at::Tensor* weights) {
     const bool training = is_training();
-    const at::Tensor y = x + seededDropout(attention->forward(attentionNorm->forward(x), mask, generator, weights),
-                                           m_dropout, training, generator);
     // The point-wise network on B*T rows (2-D, so each Linear is one addmm).
-    const at::Tensor rows = y.reshape({-1, y.size(2)});
-    const at::Tensor inner = seededDropout(at::relu(feedForward1->forward(feedForwardNorm->forward(rows))), m_dropout,
-                                           training, generator);
-    return y + seededDropout(feedForward2->forward(inner), m_dropout, training, generator).view(y.sizes());
+    const auto feedForward = [&](const at::Tensor& rows) {
+        const at::Tensor inner = seededDropout(at::relu(feedForward1->forward(rows)), m_dropout, training, generator);
+        return seededDropout(feedForward2->forward(inner), m_dropout, training, generator);
+    };
+    if (m_preNorm) {
+        const at::Tensor normed = attentionNorm->forward(x);
+        const at::Tensor y =
+            x + seededDropout(attention->forward(normed, normed, mask, generator, weights), m_dropout, training, generator);
+        return y + feedForward(feedForwardNorm->forward(y.reshape({-1, y.size(2)}))).view(y.sizes());
+    }
+    // The paper's code: attention weights are the only dropout inside the attention sub-layer.
+    const at::Tensor query = attentionNorm->forward(x);
+    const at::Tensor y = query + attention->forward(query, x, mask, generator, weights);
+    const at::Tensor z = feedForwardNorm->forward(y.reshape({-1, y.size(2)}));
+    return (z + feedForward(z)).view(y.sizes());
 }
 
 SasRecImpl::SasRecImpl(const SasRecOptions& options) : m_options(options) {
@@ -144,7 +164,7 @@ SasRecImpl::SasRecImpl(const SasRecOptions& options) : m_options(options) {
         register_module("position_embedding", torch::nn::Embedding(options.maxLength, options.hidden));
     for (int64_t i = 0; i < options.blocks; ++i)
         blocks.push_back(register_module("block" + std::to_string(i),
-                                         SasRecBlock(options.hidden, options.heads, options.dropout)));
+                                         SasRecBlock(options.hidden, options.heads, options.dropout, options.preNorm)));
     finalNorm = register_module("final_norm",
                                 torch::nn::LayerNorm(torch::nn::LayerNormOptions({options.hidden}).eps(1e-8)));
 }

@@ -1,7 +1,7 @@
 #pragma once
 // Private: the torch modules of SASRec (Kang & McAuley, "Self-Attentive Sequential Recommendation",
-// ICDM 2018): item + learned positional embeddings, pre-LN transformer blocks with causal
-// self-attention written out (so the weights can be returned per layer and head), a point-wise
+// ICDM 2018): item + learned positional embeddings, transformer blocks (the paper code's wiring or
+// pre-LN) with causal self-attention written out (so the weights can be returned per layer and head), a point-wise
 // feed-forward network, a final LayerNorm, and scores tied to the item embedding. Registered names
 // are checkpoint and export keys ("item_embedding.weight", "block0.attention.in_projection.weight").
 // Used on one thread at a time (a job's worker thread).
@@ -33,6 +33,9 @@ struct SasRecOptions final {
     int64_t heads = 1;
     int64_t maxLength = 50;  ///< positions; the most recent item always sits at maxLength - 1
     double dropout = 0.2;
+    /// false: the wiring of the paper's code and its PyTorch port (queries from LN(x), keys and values
+    /// from x, residuals added to the normalised inputs); true: pre-LN blocks, x + f(LN(x)).
+    bool preNorm = false;
 };
 
 /// Inverted dropout whose mask comes from `generator` when `x` is on the CPU (so a seed fixes it);
@@ -46,10 +49,11 @@ at::Tensor seededDropout(const at::Tensor& x, double p, bool training, at::Gener
 class CausalSelfAttentionImpl final : public torch::nn::Module {
 public:
     CausalSelfAttentionImpl(int64_t hidden, int64_t heads, double dropout);
-    /// `x` B x T x H; `mask` B x T x T float, 0 where a query may attend to a key and -inf where not.
-    /// When `weights` is given it receives the B x heads x T x T attention probabilities.
-    at::Tensor forward(const at::Tensor& x, const at::Tensor& mask, at::Generator* generator,
-                       at::Tensor* weights = nullptr);
+    /// Queries from `query`, keys and values from `keyValue` (both B x T x H; one fused product when
+    /// they are the same tensor); `mask` B x T x T float, 0 where a query may attend to a key and -inf
+    /// where not. When `weights` is given it receives the B x heads x T x T attention probabilities.
+    at::Tensor forward(const at::Tensor& query, const at::Tensor& keyValue, const at::Tensor& mask,
+                       at::Generator* generator, at::Tensor* weights = nullptr);
 
     torch::nn::Linear inProjection{nullptr}, output{nullptr};
 
@@ -59,11 +63,12 @@ private:
 };
 TORCH_MODULE(CausalSelfAttention);
 
-/// One pre-LN block: x + Attn(LN(x)), then x + FFN(LN(x)); FFN = Linear-ReLU-Linear with inner size
-/// = hidden, as the paper's point-wise feed-forward network.
+/// One block; FFN = Linear-ReLU-Linear with inner size = hidden, as the paper's point-wise network.
+/// Paper-code wiring: q = LN(x), y = q + Attn(q, x), z = LN(y), out = z + FFN(z).
+/// Pre-LN: y = x + Attn(LN(x)), out = y + FFN(LN(y)).
 class SasRecBlockImpl final : public torch::nn::Module {
 public:
-    SasRecBlockImpl(int64_t hidden, int64_t heads, double dropout);
+    SasRecBlockImpl(int64_t hidden, int64_t heads, double dropout, bool preNorm);
     at::Tensor forward(const at::Tensor& x, const at::Tensor& mask, at::Generator* generator,
                        at::Tensor* weights = nullptr);
 
@@ -73,6 +78,7 @@ public:
 
 private:
     double m_dropout;
+    bool m_preNorm;
 };
 TORCH_MODULE(SasRecBlock);
 

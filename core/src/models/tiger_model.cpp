@@ -31,8 +31,10 @@
 #include <nlohmann/json.hpp>
 
 #include "models/builtin_models.h"
+#include "models/model_checkpoint.h"
 #include "models/module_export.h"
 #include "models/prefix_trie.h"
+#include "models/sequence_tensors.h"
 #include "models/tiger_beam_search.h"
 #include "models/tiger_config.h"
 #include "models/tiger_module.h"
@@ -130,6 +132,7 @@ private:
         return at::tensor(std::vector<int64_t>(m_data.semanticIds->codes.begin(), m_data.semanticIds->codes.end()),
                           at::kLong);
     }
+    CheckpointSpec checkpointSpec() const;
 
     TigerConfig m_config;
     TrainingData m_data;
@@ -472,92 +475,42 @@ std::vector<AttentionMap> TigerModel::attention(const std::vector<int32_t>& hist
     std::vector<std::string> labels;
     const SemanticIds& ids = *m_data.semanticIds;
     for (const int32_t item : items) {
-        const std::string& raw = m_data.dataset->items[static_cast<size_t>(item)].rawId;
-        const std::string name = raw.empty() ? std::to_string(item) : raw;
+        const std::string name = itemLabel(*m_data.dataset, item);
         for (int32_t level = 0; level < ids.levels; ++level)
             labels.push_back(name + ":L" + std::to_string(level + 1) + "=" + std::to_string(ids.at(item, level)));
     }
-    const auto n = static_cast<int32_t>(labels.size());
-    std::vector<AttentionMap> maps;
-    for (size_t layer = 0; layer < memory.attentions.size(); ++layer) {
-        const at::Tensor weights = memory.attentions[layer][0].to(at::kCPU, at::kFloat).contiguous();  // heads x S x S
-        for (int64_t head = 0; head < weights.size(0); ++head) {
-            AttentionMap map;
-            map.layer = static_cast<int32_t>(layer);
-            map.head = static_cast<int32_t>(head);
-            map.rows = n;
-            map.cols = n;
-            const float* data = weights[head].data_ptr<float>();
-            map.weights.assign(data, data + static_cast<size_t>(n) * static_cast<size_t>(n));
-            map.labels = labels;
-            maps.push_back(std::move(map));
-        }
-    }
-    return maps;
+    return toAttentionMaps(memory.attentions, labels);
+}
+
+CheckpointSpec TigerModel::checkpointSpec() const {
+    return {kTigerId,
+            kCheckpointFormat,
+            m_items,
+            {{"shape", shapeTensor(),
+              "checkpoint was saved with other sizes (hidden, layers, heads, feed_forward, max_items, user_buckets, "
+              "levels)"},
+             {"codes", codesTensor(), "checkpoint was trained on other semantic IDs"}}};
 }
 
 void TigerModel::save(const std::string& path) const {
     requirePrepared("save()");
-    torch::serialize::OutputArchive archive;
-    torch::serialize::OutputArchive model;
-    torch::serialize::OutputArchive optimizer;
-    m_net->save(model);
-    m_optimizer->save(optimizer);
-    archive.write("model", model);
-    archive.write("optimizer", optimizer);
-    const at::TensorOptions longCpu = at::TensorOptions().dtype(at::kLong);
-    archive.write("format", at::full({1}, kCheckpointFormat, longCpu));
-    archive.write("items", at::full({1}, m_items, longCpu));
-    archive.write("epoch", at::full({1}, m_epoch, longCpu));
-    archive.write("steps", at::full({1}, m_steps, longCpu));
-    archive.write("shape", shapeTensor());
-    archive.write("codes", codesTensor());
-    const std::string temporary = path + ".tmp";
-    try {
-        archive.save_to(temporary);
-        std::filesystem::rename(temporary, path);
-    } catch (const std::exception& e) {
-        std::error_code ignored;
-        std::filesystem::remove(temporary, ignored);
-        throw DataError(path, std::string("cannot write the checkpoint: ") + e.what());
-    }
+    saveCheckpoint(path, checkpointSpec(), {m_epoch, m_steps},
+                   [&](torch::serialize::OutputArchive& model, torch::serialize::OutputArchive& optimizer) {
+                       m_net->save(model);
+                       m_optimizer->save(optimizer);
+                   });
 }
 
 void TigerModel::load(const std::string& path) {
     requirePrepared("load()");
-    try {
-        torch::serialize::InputArchive archive;
-        archive.load_from(path, m_device);
-        at::Tensor value;
-        auto readInt = [&](const char* key) {
-            archive.read(key, value);
-            return value.to(at::kCPU).item<int64_t>();
-        };
-        if (readInt("format") != kCheckpointFormat) throw DataError(path, "unknown tiger checkpoint format");
-        const int64_t items = readInt("items");
-        if (items != m_items)
-            throw DataError(
-                path, "checkpoint has " + std::to_string(items) + " items, the data set " + std::to_string(m_items));
-        // Module::load would silently resize parameters (Tensor::set_), so check the shape first.
-        archive.read("shape", value);
-        if (!at::equal(value.to(at::kCPU), shapeTensor()))
-            throw DataError(path,
-                            "checkpoint was saved with other sizes (hidden, layers, heads, feed_forward, "
-                            "max_items, user_buckets, levels)");
-        archive.read("codes", value);
-        if (!at::equal(value.to(at::kCPU), codesTensor()))
-            throw DataError(path, "checkpoint was trained on other semantic IDs");
-        torch::serialize::InputArchive model;
-        torch::serialize::InputArchive optimizer;
-        archive.read("model", model);
-        archive.read("optimizer", optimizer);
-        m_net->load(model);
-        m_optimizer->load(optimizer);
-        m_epoch = readInt("epoch");
-        m_steps = readInt("steps");
-    } catch (const c10::Error& e) {
-        throw DataError(path, std::string("not a matching tiger checkpoint: ") + e.what_without_backtrace());
-    }
+    const CheckpointCounters counters = loadCheckpoint(
+        path, checkpointSpec(), m_device,
+        [&](torch::serialize::InputArchive& model, torch::serialize::InputArchive& optimizer) {
+            m_net->load(model);
+            m_optimizer->load(optimizer);
+        });
+    m_epoch = counters.epoch;
+    m_steps = counters.steps;
 }
 
 void TigerModel::exportModel(const std::string& dir) const {

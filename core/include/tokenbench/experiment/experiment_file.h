@@ -11,8 +11,8 @@
 ///            (import paths are relative to the data folder)
 ///   features:   [{name, kinds: "attributes+cooccurrence", dim}]
 ///   tokenizers: [{name, method, features, seed, collisions, config: {...}}]
-///   models:     [{name, model, tokenizer: tokenizer name, epochs, max_minutes, patience, seed,
-///                 valid_metric, config: {...}}]
+///   models:     [{name, model, tokenizer: tokenizer name, epochs, max_minutes, patience, eval_every,
+///                 seed, valid_metric, config: {...}}]
 ///
 /// Threads: runExperiment runs on the calling thread (GUI worker or CLI main thread).
 
@@ -49,6 +49,7 @@ struct ExperimentModel final {
     int64_t epochs = 50;
     double maxMinutes = 0.0;
     int64_t patience = 5;
+    int64_t evalEvery = 1;         ///< validate every N epochs (beam-search models validate slowly)
     uint64_t seed = 42;
     std::string validMetric = "ndcg@10";
     std::string configJson = "{}";
