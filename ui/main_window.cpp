@@ -85,22 +85,30 @@ ProjectOpening prepareProject(const std::string& folder, bool demo, quint64 requ
     return result;
 }
 
-/// "CPU · 2 threads · OpenBLAS 0.3.21" or "GPU · CUDA · 15 threads".
+/// "CPU · 2 threads · OpenBLAS 0.3.21", "GPU · NVIDIA H100 80GB HBM3 · 79.6 GiB · 16 threads", or, when
+/// LibTorch has no CUDA but the machine has a GPU, the CPU line plus "(GPU … unused: CPU LibTorch)".
 QString runtimeSummary(const core::RuntimeInfo& info) {
     const QString threads =
         info.intraOpThreads == 1 ? QStringLiteral("1 thread") : QStringLiteral("%1 threads").arg(info.intraOpThreads);
+    QString gpu;
+    if (!info.gpuNames.empty()) {
+        gpu = QString::fromStdString(info.gpuNames.front());
+        if (!info.gpuMemoryBytes.empty() && info.gpuMemoryBytes.front() > 0)
+            gpu += QStringLiteral(" · %1 GiB").arg(static_cast<double>(info.gpuMemoryBytes.front()) / (1ull << 30), 0, 'f', 1);
+        if (info.gpuNames.size() > 1) gpu += QStringLiteral(" (×%1)").arg(info.gpuNames.size());
+    }
     if (info.cudaAvailable) {
-        // RuntimeInfo carries no device name, so the count stands in for it.
-        const QString gpu =
-            info.cudaDevices > 1 ? QStringLiteral("CUDA × %1").arg(info.cudaDevices) : QStringLiteral("CUDA");
+        if (gpu.isEmpty())
+            gpu = info.cudaDevices > 1 ? QStringLiteral("CUDA × %1").arg(info.cudaDevices) : QStringLiteral("CUDA");
         return QStringLiteral("GPU · %1 · %2").arg(gpu, threads);
     }
     // BLAS comes as "OpenBLAS 0.3.21 NO_LAPACKE ... (pthread) at /usr/lib/...": keep name and version.
     const QStringList words = QString::fromStdString(info.blas).split(QLatin1Char(' '), Qt::SkipEmptyParts);
     QString blas = words.value(0);
     if (words.size() > 1 && words.at(1).front().isDigit()) blas += QLatin1Char(' ') + words.at(1);
-    return blas.isEmpty() ? QStringLiteral("CPU · %1").arg(threads)
-                          : QStringLiteral("CPU · %1 · %2").arg(threads, blas);
+    QString cpu = blas.isEmpty() ? QStringLiteral("CPU · %1").arg(threads) : QStringLiteral("CPU · %1 · %2").arg(threads, blas);
+    if (!gpu.isEmpty()) cpu += QStringLiteral(" (GPU %1 unused: LibTorch without CUDA)").arg(gpu);
+    return cpu;
 }
 
 QIcon themedIcon(const QString& name, QStyle::StandardPixmap fallback, const QStyle* style) {
