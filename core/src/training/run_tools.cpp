@@ -1,5 +1,7 @@
 // What can be done with a finished model run: evaluate it again, look at its attention, export it.
 #include <filesystem>
+#include <stdexcept>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
@@ -53,6 +55,28 @@ std::vector<AttentionMap> computeAttention(const std::string& projectDir, int64_
         map.runId = runId;
         map.userIdx = user;
         store.saveAttentionMap(map);
+    }
+    return maps;
+}
+
+std::vector<AttentionMap> computeAttentionForItems(const std::string& projectDir, int64_t runId,
+                                                  const std::vector<std::string>& itemRawIds) {
+    RestoredRun restored = restoreModelRun(projectDir, runId);
+    const TrainingInputs& in = *restored.inputs;
+    if (itemRawIds.empty()) throw std::invalid_argument("the history is empty: give at least one item id");
+    std::unordered_map<std::string, int32_t> index;
+    for (size_t i = 0; i < in.dataset.items.size(); ++i) index.emplace(in.dataset.items[i].rawId, static_cast<int32_t>(i));
+    std::vector<int32_t> history;
+    for (const std::string& raw : itemRawIds) {
+        const auto found = index.find(raw);
+        if (found == index.end())
+            throw std::invalid_argument("no item '" + raw + "' in data set '" + in.datasetRecord.name + "'");
+        history.push_back(found->second);
+    }
+    std::vector<AttentionMap> maps = restored.model->attention(history);
+    for (AttentionMap& map : maps) {
+        map.runId = runId;
+        map.userIdx = -1;
     }
     return maps;
 }

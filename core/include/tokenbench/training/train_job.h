@@ -77,6 +77,12 @@ TrainResult runTrainJob(const TrainRequest& request, ProgressSink& sink, const s
 [[nodiscard]] std::vector<AttentionMap> computeAttention(const std::string& projectDir, int64_t runId,
                                                          const std::string& userRawId);
 
+/// Attention maps of a model run's best checkpoint for a typed history: raw item ids of the run's
+/// data set, oldest first. Not stored (the store keys maps by user). Throws std::invalid_argument
+/// naming an unknown item.
+[[nodiscard]] std::vector<AttentionMap> computeAttentionForItems(const std::string& projectDir, int64_t runId,
+                                                                 const std::vector<std::string>& itemRawIds);
+
 /// Writes the run's best model to `outDir` (weights.safetensors, config.json, items.json with the raw
 /// item id of each dense index, and semantic_ids.json for generative models); returns the files written.
 std::vector<std::string> exportModelRun(const std::string& projectDir, int64_t runId, const std::string& outDir);
