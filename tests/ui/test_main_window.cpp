@@ -29,6 +29,7 @@
 #include "gui_options.h"
 #include "log/log_dock.h"
 #include "main_window.h"
+#include "models/runs_sort_proxy.h"
 #include "models/runs_table_model.h"
 #include "pages/dataset_page.h"
 #include "pages/runs_page.h"
@@ -71,6 +72,7 @@ private Q_SLOTS:
     void initTestCase();
     void explorerListsDatasetAndRun();
     void runsModelShowsRunAndFilters();
+    void runsTableSortsMetricsNumerically();
     void datasetPageShowsStatsPlotsAndRenders();
     void emptyProjectShowsHints();
     void logDockShowsLogLines();
@@ -220,6 +222,54 @@ void TestMainWindow::runsModelShowsRunAndFilters() {
     for (const core::RunRecord& run : model->runs()) QVERIFY(first >= run.id);
 
     QVERIFY(page->selectRun(m_runId));
+}
+
+void TestMainWindow::runsTableSortsMetricsNumerically() {
+    // Values whose text order differs from their numeric order ("10" < "9", "12.25" < "9.50").
+    const auto modelRun = [](int64_t id, double ndcg, int bestEpoch, double secondsPerEpoch) {
+        core::RunRecord run;
+        run.id = id;
+        run.kind = core::RunKind::Model;
+        run.status = core::RunStatus::Completed;
+        run.summaryJson = QStringLiteral(R"({"best_epoch":%1,"seconds_per_epoch":%2,"test":{"ndcg@10":%3,"recall@10":0.5}})")
+                              .arg(bestEpoch)
+                              .arg(secondsPerEpoch)
+                              .arg(ndcg)
+                              .toStdString();
+        return run;
+    };
+    core::RunRecord tokenizer;
+    tokenizer.id = 1;
+    tokenizer.kind = core::RunKind::Tokenizer;
+    tokenizer.summaryJson = R"({"collision_rate":0.01})";
+    ui::RunsTableModel model;
+    model.setRuns({tokenizer, modelRun(2, 0.031, 9, 9.5), modelRun(3, 0.1204, 10, 12.25), modelRun(4, 0.0045, 2, 100)});
+    ui::RunsSortProxy proxy;
+    proxy.setSourceModel(&model);
+    QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const auto order = [&proxy] {
+        QList<qint64> ids;
+        for (int row = 0; row < proxy.rowCount(); ++row) ids << proxy.index(row, 0).data(ui::RunsTableModel::RunIdRole).toLongLong();
+        return ids;
+    };
+
+    QCOMPARE(model.headerData(ui::RunsTableModel::TestNdcg10, Qt::Horizontal).toString(), QStringLiteral("NDCG@10"));
+    QCOMPARE(model.index(2, ui::RunsTableModel::TestNdcg10).data().toString(), QStringLiteral("0.1204"));
+    QCOMPARE(model.index(2, ui::RunsTableModel::BestEpoch).data().toString(), QStringLiteral("10"));
+    QVERIFY(model.index(0, ui::RunsTableModel::TestNdcg10).data().toString().isEmpty());
+    // The columns' values are not repeated in the summary; the rest is.
+    QVERIFY(!model.index(1, ui::RunsTableModel::Summary).data().toString().contains(QStringLiteral("best_epoch")));
+    QVERIFY(model.index(0, ui::RunsTableModel::Summary).data().toString().contains(QStringLiteral("collision_rate")));
+
+    // Best NDCG@10 first; the tokenizer run (no value) stays last in both orders.
+    proxy.sort(ui::RunsTableModel::TestNdcg10, Qt::DescendingOrder);
+    QCOMPARE(order(), (QList<qint64>{3, 2, 4, 1}));
+    proxy.sort(ui::RunsTableModel::TestNdcg10, Qt::AscendingOrder);
+    QCOMPARE(order(), (QList<qint64>{4, 2, 3, 1}));
+    proxy.sort(ui::RunsTableModel::BestEpoch, Qt::AscendingOrder);
+    QCOMPARE(order(), (QList<qint64>{4, 2, 3, 1}));
+    proxy.sort(ui::RunsTableModel::SecondsPerEpoch, Qt::DescendingOrder);
+    QCOMPARE(order(), (QList<qint64>{4, 3, 2, 1}));
 }
 
 void TestMainWindow::datasetPageShowsStatsPlotsAndRenders() {

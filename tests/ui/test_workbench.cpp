@@ -18,9 +18,11 @@
 #include <QLineEdit>
 #include <QMimeData>
 #include <QSignalSpy>
+#include <QSortFilterProxyModel>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTabWidget>
+#include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -36,6 +38,7 @@
 #include "jobs/job_manager.h"
 #include "jobs/run_exports.h"
 #include "main_window.h"
+#include "models/runs_table_model.h"
 #include "pages/feature_dialog.h"
 #include "pages/model_page.h"
 #include "pages/run_comparison.h"
@@ -98,6 +101,7 @@ private Q_SLOTS:
     void collapsedCodebookShowsAWarning();
     void modelTrainsOneEpochWithCurves();
     void attentionOfTheModelRun();
+    void runsSortByTestNdcg();
     void runsCompareSideBySide();
     void exportsOfPlotsIdsAndModels();
     void importWizardDetectsPreviewsAndImports();
@@ -363,6 +367,21 @@ void TestWorkbench::attentionOfTheModelRun() {
     QVERIFY(page->heatmap()->describeCell(0, 0).contains(QStringLiteral("weight")));
     QVERIFY(page->selectMap(0, 1));
     QVERIFY(!page->selectMap(3, 0));
+}
+
+void TestWorkbench::runsSortByTestNdcg() {
+    if (!m_modelTrained) QSKIP("needs the model run");
+    ui::RunsPage* runs = m_window->runsPage();
+    runs->filterEdit()->clear();
+    runs->view()->sortByColumn(ui::RunsTableModel::TestNdcg10, Qt::DescendingOrder);
+    const QModelIndex top = runs->proxyModel()->index(0, ui::RunsTableModel::TestNdcg10);
+    QCOMPARE(top.data(ui::RunsTableModel::RunIdRole).toLongLong(), m_modelRun);
+    QVERIFY(top.data(ui::RunsTableModel::SortRole).toDouble() >= 0.0);
+    QVERIFY(!runs->proxyModel()->index(0, ui::RunsTableModel::SecondsPerEpoch).data().toString().isEmpty());
+    // Tokenizer runs have no test metrics: last.
+    const int last = runs->proxyModel()->rowCount() - 1;
+    QVERIFY(!runs->proxyModel()->index(last, ui::RunsTableModel::TestNdcg10).data(ui::RunsTableModel::SortRole).isValid());
+    runs->view()->sortByColumn(ui::RunsTableModel::Id, Qt::DescendingOrder);
 }
 
 void TestWorkbench::runsCompareSideBySide() {

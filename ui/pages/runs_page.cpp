@@ -18,6 +18,7 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include "models/runs_sort_proxy.h"
 #include "models/runs_table_model.h"
 #include "pages/run_comparison.h"
 #include "run_status.h"
@@ -64,7 +65,7 @@ QString describeRun(const core::RunRecord& run) {
 RunsPage::RunsPage(QWidget* parent)
     : QWidget(parent),
       m_model(new RunsTableModel(this)),
-      m_proxy(new QSortFilterProxyModel(this)),
+      m_proxy(new RunsSortProxy(this)),
       m_view(new QTableView),
       m_filter(new QLineEdit),
       m_count(new QLabel),
