@@ -44,7 +44,6 @@
 #include "import/import_wizard.h"
 #include "jobs/core_jobs.h"
 #include "jobs/job_manager.h"
-#include "jobs/run_exports.h"
 #include "log/log_dock.h"
 #include "pages/dataset_page.h"
 #include "pages/model_page.h"
@@ -54,6 +53,7 @@
 #include "hierarchy/hierarchy_view.h"
 #include "project_explorer.h"
 #include "recent_projects.h"
+#include "run_actions.h"
 #include "tokenbench/experiment/experiment_file.h"
 #include "tokenbench/logging.h"
 #include "tokenbench/runtime.h"
@@ -124,6 +124,7 @@ MainWindow::MainWindow(const core::Registry& registry, MainWindowOptions options
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
 
     m_jobs = new JobManager(this);
+    m_runActions = new RunActions(*m_jobs, this);
     m_datasetPage = new DatasetPage;
     m_tokenizerPage = new TokenizerPage(m_registry, *m_jobs);
     m_modelPage = new ModelPage(m_registry, *m_jobs);
@@ -166,6 +167,18 @@ MainWindow::MainWindow(const core::Registry& registry, MainWindowOptions options
     });
     connect(m_explorer, &ProjectExplorer::contextMenuRequested, this,
             [this](ProjectExplorer::EntryKind kind, qint64 id, const QPoint& pos) { showExplorerMenu(static_cast<int>(kind), id, pos); });
+    connect(m_runsPage, &RunsPage::runContextMenuRequested, this,
+            [this](qint64 id, const QPoint& pos) { showRunMenu(id, pos, true); });
+    connect(m_runActions, &RunActions::showRequested, this, &MainWindow::onRunActivated);
+    connect(m_runActions, &RunActions::showInRunsTableRequested, this, [this](qint64 id) {
+        m_tabs->setCurrentWidget(m_runsPage);
+        m_runsPage->selectRun(id);
+    });
+    connect(m_runActions, &RunActions::attentionRequested, this, &MainWindow::showAttentionOf);
+    connect(m_runActions, &RunActions::exportSucceeded, this,
+            [this](const QString& message) { statusBar()->showMessage(message, 10000); });
+    connect(m_runActions, &RunActions::exportFailed, this,
+            [this](const QString& message) { showWarning(QStringLiteral("Export failed"), message); });
     connect(m_tokenizerPage, &TokenizerPage::runShown, this, [this] {
         const HierarchyView* hierarchy = m_tokenizerPage->hierarchy();
         const bool hierarchyShown = !hierarchy->isLoading() && hierarchy->runId() == m_tokenizerPage->shownRunId();
@@ -425,6 +438,7 @@ void MainWindow::onOpeningFinished() {
 
     m_store = std::move(store);
     m_paths = result.paths;
+    m_runActions->setProject(m_paths);
     const QString root = QString::fromStdString(m_paths.root);
     updateTitle();
     m_projectLabel->setText(QDir::toNativeSeparators(root));
@@ -597,83 +611,47 @@ void MainWindow::startImport(const core::ImportRequest& request) {
 }
 
 void MainWindow::showExplorerMenu(int kind, qint64 id, const QPoint& globalPos) {
+    const auto entryKind = static_cast<ProjectExplorer::EntryKind>(kind);
+    if (entryKind == ProjectExplorer::EntryKind::Run) {
+        showRunMenu(id, globalPos, false);
+        return;
+    }
     auto* menu = new QMenu(this);
     menu->setObjectName(QStringLiteral("explorerMenu"));
     menu->setAttribute(Qt::WA_DeleteOnClose);
-    const auto entryKind = static_cast<ProjectExplorer::EntryKind>(kind);
     if (entryKind == ProjectExplorer::EntryKind::Dataset) {
         menu->addAction(QStringLiteral("Show"), this, [this, id] {
             m_tabs->setCurrentWidget(m_datasetPage);
             m_datasetPage->selectDataset(id);
         });
         menu->addAction(QStringLiteral("Import another data set…"), this, [this] { openImportWizard(); });
-    } else if (entryKind == ProjectExplorer::EntryKind::Run) {
-        const auto it = std::find_if(m_runs.begin(), m_runs.end(), [id](const core::RunRecord& r) { return r.id == id; });
-        if (it == m_runs.end()) return;
-        menu->addAction(QStringLiteral("Show"), this, [this, id] { onRunActivated(id); });
-        menu->addAction(QStringLiteral("Show in runs table"), this, [this, id] {
-            m_tabs->setCurrentWidget(m_runsPage);
-            m_runsPage->selectRun(id);
-        });
-        const bool completed = it->status == core::RunStatus::Completed;
-        if (it->kind == core::RunKind::Tokenizer) {
-            menu->addSeparator();
-            QAction* csv = menu->addAction(QStringLiteral("Export semantic IDs as CSV…"), this,
-                                           [this, id] { exportSemanticIdsOf(id, QStringLiteral("csv")); });
-            QAction* json = menu->addAction(QStringLiteral("Export semantic IDs as JSON…"), this,
-                                            [this, id] { exportSemanticIdsOf(id, QStringLiteral("json")); });
-            csv->setEnabled(completed);
-            json->setEnabled(completed);
-        } else {
-            menu->addAction(QStringLiteral("Show attention"), this, [this, id] {
-                m_tabs->setCurrentWidget(m_attentionPage);
-                if (m_attentionPage->selectRun(id)) m_attentionPage->showLatest();
-            })->setEnabled(completed);
-            menu->addSeparator();
-            menu->addAction(QStringLiteral("Export model…"), this, [this, id] { exportModelOf(id); })->setEnabled(completed);
-        }
     } else {
-        return;
+        menu->addAction(QStringLiteral("Train a tokenizer on it"), this, [this, id] {
+            m_tabs->setCurrentWidget(m_tokenizerPage);
+            m_tokenizerPage->selectFeatureSet(id);
+        });
+        menu->addAction(QStringLiteral("Build another feature set…"), this, [this, id] {
+            m_tabs->setCurrentWidget(m_tokenizerPage);
+            m_tokenizerPage->selectFeatureSet(id);  // the dialog builds for the selected data set
+            m_tokenizerPage->openFeatureDialog();
+        });
     }
     menu->popup(globalPos);
 }
 
-void MainWindow::exportSemanticIdsOf(qint64 runId, const QString& suffix) {
-    if (!m_store) return;
-    const QString proposed = QDir(QString::fromStdString(m_paths.root)).filePath(QStringLiteral("semantic-ids-run-%1.%2").arg(runId).arg(suffix));
-    auto* dialog = new QFileDialog(this, QStringLiteral("Export semantic IDs of run #%1").arg(runId), proposed);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setAcceptMode(QFileDialog::AcceptSave);
-    dialog->setDefaultSuffix(suffix);
-    dialog->setNameFilter(suffix == QLatin1String("csv") ? QStringLiteral("CSV file (*.csv)") : QStringLiteral("JSON file (*.json)"));
-    connect(dialog, &QFileDialog::fileSelected, this, [this, runId](const QString& path) {
-        Job* job = m_jobs->start(QStringLiteral("Export semantic IDs of run #%1").arg(runId),
-                                 semanticIdExportJobBody(m_paths.database, runId, path.toStdString()));
-        connect(job, &Job::finished, this, [this](const JobOutcome& outcome) {
-            if (outcome.status == core::RunStatus::Completed) statusBar()->showMessage(QString::fromStdString(outcome.message), 10000);
-            else showWarning(QStringLiteral("Export failed"), QString::fromStdString(outcome.message));
-        });
-    });
-    dialog->open();
+void MainWindow::showRunMenu(qint64 runId, const QPoint& globalPos, bool inRunsTable) {
+    const auto it = std::find_if(m_runs.begin(), m_runs.end(), [runId](const core::RunRecord& r) { return r.id == runId; });
+    if (it == m_runs.end()) return;
+    auto* menu = new QMenu(this);
+    menu->setObjectName(QStringLiteral("runMenu"));
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    m_runActions->fillMenu(*menu, *it, inRunsTable ? RunActions::Place::RunsTable : RunActions::Place::ProjectDock);
+    menu->popup(globalPos);
 }
 
-void MainWindow::exportModelOf(qint64 runId) {
-    if (!m_store) return;
-    auto* dialog = new QFileDialog(this, QStringLiteral("Export model of run #%1 to a folder").arg(runId),
-                                   QString::fromStdString(m_paths.root));
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setFileMode(QFileDialog::Directory);
-    dialog->setOption(QFileDialog::ShowDirsOnly);
-    dialog->setLabelText(QFileDialog::Accept, QStringLiteral("Export here"));
-    connect(dialog, &QFileDialog::fileSelected, this, [this, runId](const QString& folder) {
-        Job* job = m_jobs->start(QStringLiteral("Export model of run #%1").arg(runId),
-                                 modelExportJobBody(m_paths.root, runId, folder.toStdString()));
-        connect(job, &Job::finished, this, [this](const JobOutcome& outcome) {
-            if (outcome.status == core::RunStatus::Completed) statusBar()->showMessage(QString::fromStdString(outcome.message), 10000);
-            else showWarning(QStringLiteral("Export failed"), QString::fromStdString(outcome.message));
-        });
-    });
-    dialog->open();
+void MainWindow::showAttentionOf(qint64 runId) {
+    m_tabs->setCurrentWidget(m_attentionPage);
+    if (m_attentionPage->selectRun(runId)) m_attentionPage->showLatest();
 }
 
 QStringList MainWindow::exampleFolders() {

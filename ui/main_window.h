@@ -32,6 +32,7 @@ class JobManager;
 class ModelPage;
 class LogDock;
 class ProjectExplorer;
+class RunActions;
 class RunsPage;
 class TokenizerPage;
 
@@ -133,8 +134,9 @@ private:
     void onRunActivated(qint64 runId);
     void askToCloseWhileRunning();
     void showExplorerMenu(int kind, qint64 id, const QPoint& globalPos);
-    void exportSemanticIdsOf(qint64 runId, const QString& suffix);
-    void exportModelOf(qint64 runId);
+    /// The run's context menu, the same in the Project dock and the Runs table.
+    void showRunMenu(qint64 runId, const QPoint& globalPos, bool inRunsTable);
+    void showAttentionOf(qint64 runId);
     void rebuildExamplesMenu();
     void openExample(const QString& file);
     void runExample(const core::ExperimentFile& experiment, const QString& folder, const QString& dataDir);
@@ -143,6 +145,7 @@ private:
     const core::Registry& m_registry;
     MainWindowOptions m_options;
     JobManager* m_jobs = nullptr;
+    RunActions* m_runActions = nullptr;
     TokenizerPage* m_tokenizerPage = nullptr;
     ModelPage* m_modelPage = nullptr;
     AttentionPage* m_attentionPage = nullptr;

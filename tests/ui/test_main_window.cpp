@@ -7,6 +7,9 @@
 #include <spdlog/spdlog.h>
 
 #include <QAbstractItemModelTester>
+#include <QAction>
+#include <QContextMenuEvent>
+#include <QMenu>
 #include <QDir>
 #include <QFileInfo>
 #include <QImage>
@@ -73,6 +76,7 @@ private Q_SLOTS:
     void explorerListsDatasetAndRun();
     void runsModelShowsRunAndFilters();
     void runsTableSortsMetricsNumerically();
+    void runsTableContextMenuOffersRunActions();
     void datasetPageShowsStatsPlotsAndRenders();
     void emptyProjectShowsHints();
     void logDockShowsLogLines();
@@ -270,6 +274,39 @@ void TestMainWindow::runsTableSortsMetricsNumerically() {
     QCOMPARE(order(), (QList<qint64>{4, 2, 3, 1}));
     proxy.sort(ui::RunsTableModel::SecondsPerEpoch, Qt::DescendingOrder);
     QCOMPARE(order(), (QList<qint64>{4, 3, 2, 1}));
+}
+
+void TestMainWindow::runsTableContextMenuOffersRunActions() {
+    openWindow(QString::fromStdString(m_project.path()));
+    if (QTest::currentTestFailed()) return;
+    ui::RunsPage* page = m_window->runsPage();
+    m_window->tabs()->setCurrentWidget(page);
+    page->filterEdit()->clear();
+    const auto row = page->model()->rowOfRun(m_runId);
+    QVERIFY(row.has_value());
+    const QModelIndex index = page->proxyModel()->mapFromSource(page->model()->index(*row, ui::RunsTableModel::Name));
+    QTableView* view = page->view();
+    view->clearSelection();
+    const QPoint pos = view->visualRect(index).center();
+
+    QSignalSpy requested(page, &ui::RunsPage::runContextMenuRequested);
+    QContextMenuEvent event(QContextMenuEvent::Mouse, pos, view->viewport()->mapToGlobal(pos));
+    QCoreApplication::sendEvent(view->viewport(), &event);
+    QCOMPARE(requested.size(), 1);
+    QCOMPARE(requested.front().front().toLongLong(), m_runId);
+    QCOMPARE(page->selectedRunIds(), std::vector<int64_t>{m_runId});  // the clicked row got selected
+
+    // The same actions as the Project dock's menu, less "Show in runs table"; exports wait for completion.
+    QMenu* menu = nullptr;
+    QTRY_VERIFY((menu = m_window->findChild<QMenu*>(QStringLiteral("runMenu"))) != nullptr && menu->isVisible());
+    QStringList texts;
+    for (const QAction* action : menu->actions()) {
+        if (!action->isSeparator()) texts << action->text();
+    }
+    QCOMPARE(texts, (QStringList{QStringLiteral("Show"), QStringLiteral("Export semantic IDs as CSV…"),
+                                 QStringLiteral("Export semantic IDs as JSON…")}));
+    QVERIFY(!menu->actions().back()->isEnabled());  // the run never completed
+    menu->close();
 }
 
 void TestMainWindow::datasetPageShowsStatsPlotsAndRenders() {

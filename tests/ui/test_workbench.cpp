@@ -8,6 +8,9 @@
 #include <set>
 
 #include <QAbstractItemModelTester>
+#include <QAction>
+#include <QContextMenuEvent>
+#include <QMenu>
 #include <QComboBox>
 #include <QDir>
 #include <QDropEvent>
@@ -27,6 +30,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
+#include <QTreeWidget>
 #include <QUrl>
 
 #include "attention/attention_heatmap.h"
@@ -39,6 +43,7 @@
 #include "jobs/run_exports.h"
 #include "main_window.h"
 #include "models/runs_table_model.h"
+#include "pages/dataset_page.h"
 #include "pages/feature_dialog.h"
 #include "pages/model_page.h"
 #include "pages/run_comparison.h"
@@ -95,6 +100,7 @@ class TestWorkbench final : public QObject {
 private Q_SLOTS:
     void initTestCase();
     void buildFeaturesThroughTheDialog();
+    void featureSetMenuTrainsATokenizerOnIt();
     void tokenizerRunShowsCurvesHeatmapAndHierarchy();
     void hierarchySearchRevealsAnItem();
     void storedRunShowsTheSameViews();
@@ -182,6 +188,32 @@ void TestWorkbench::buildFeaturesThroughTheDialog() {
                  QStringList{QStringLiteral("attributes")});
     QVERIFY(page->featureSelector()->findData(QStringLiteral("attributes")) >= 0);
     QVERIFY(page->featureSelector()->itemText(0).startsWith(QStringLiteral("attributes (120 × 8)")));
+}
+
+void TestWorkbench::featureSetMenuTrainsATokenizerOnIt() {
+    ui::TokenizerPage* page = m_window->tokenizerPage();
+    page->featureSelector()->setCurrentIndex(page->featureSelector()->count() - 1);  // a "build:" preset
+    QVERIFY(page->featureSelector()->currentData().toString() != QLatin1String("attributes"));
+    m_window->tabs()->setCurrentWidget(m_window->datasetPage());
+
+    QTreeWidget* tree = m_window->explorer()->tree();
+    const QList<QTreeWidgetItem*> found = tree->findItems(QStringLiteral("attributes"), Qt::MatchExactly | Qt::MatchRecursive);
+    QCOMPARE(found.size(), 1);
+    tree->scrollToItem(found.front());
+    const QPoint pos = tree->visualItemRect(found.front()).center();
+    QContextMenuEvent event(QContextMenuEvent::Mouse, pos, tree->viewport()->mapToGlobal(pos));
+    QCoreApplication::sendEvent(tree->viewport(), &event);
+    QMenu* menu = nullptr;
+    QTRY_VERIFY((menu = m_window->findChild<QMenu*>(QStringLiteral("explorerMenu"))) != nullptr && menu->isVisible());
+    QAction* train = nullptr;
+    for (QAction* action : menu->actions()) {
+        if (action->text() == QLatin1String("Train a tokenizer on it")) train = action;
+    }
+    QVERIFY(train);
+    menu->close();
+    train->trigger();
+    QCOMPARE(m_window->tabs()->currentWidget(), static_cast<QWidget*>(page));
+    QCOMPARE(page->featureSelector()->currentData().toString(), QStringLiteral("attributes"));
 }
 
 void TestWorkbench::tokenizerRunShowsCurvesHeatmapAndHierarchy() {
