@@ -651,7 +651,7 @@ void MainWindow::showRunMenu(qint64 runId, const QPoint& globalPos, bool inRunsT
 
 void MainWindow::showAttentionOf(qint64 runId) {
     m_tabs->setCurrentWidget(m_attentionPage);
-    if (m_attentionPage->selectRun(runId)) m_attentionPage->showLatest();
+    m_attentionPage->showRun(runId);
 }
 
 QStringList MainWindow::exampleFolders() {

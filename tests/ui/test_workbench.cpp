@@ -34,6 +34,7 @@
 #include <QUrl>
 
 #include "attention/attention_heatmap.h"
+#include "attention/attention_history.h"
 #include "attention/attention_page.h"
 #include "hierarchy/hierarchy_model.h"
 #include "hierarchy/hierarchy_view.h"
@@ -107,6 +108,8 @@ private Q_SLOTS:
     void collapsedCodebookShowsAWarning();
     void modelTrainsOneEpochWithCurves();
     void attentionOfTheModelRun();
+    void attentionOfATypedHistory();
+    void historyLengthCountsItemsNotTokens();
     void runsSortByTestNdcg();
     void runsCompareSideBySide();
     void exportsOfPlotsIdsAndModels();
@@ -399,6 +402,50 @@ void TestWorkbench::attentionOfTheModelRun() {
     QVERIFY(page->heatmap()->describeCell(0, 0).contains(QStringLiteral("weight")));
     QVERIFY(page->selectMap(0, 1));
     QVERIFY(!page->selectMap(3, 0));
+}
+
+void TestWorkbench::attentionOfATypedHistory() {
+    if (!m_modelTrained) QSKIP("needs the model run");
+    ui::AttentionPage* page = m_window->attentionPage();
+    QVERIFY(page->selectRun(m_modelRun));
+    core::ExperimentStore store(core::projectPaths(m_project.path()).database, core::ExperimentStore::Access::ReadOnly);
+    const core::Dataset dataset = store.loadDataset(store.findDataset(kDataset.toStdString())->id);
+    const QString history = QStringLiteral("%1, %2 ,%3").arg(QString::fromStdString(dataset.items[3].rawId),
+                                                             QString::fromStdString(dataset.items[40].rawId),
+                                                             QString::fromStdString(dataset.items[7].rawId));
+    page->itemsEdit()->setText(history);
+    QCOMPARE(page->typedItems().size(), 3);
+
+    // The typed history wins over the user; the work runs on a worker, the page stays usable.
+    QSignalSpy shown(page, &ui::AttentionPage::attentionShown);
+    QVERIFY(page->showRun(m_modelRun));
+    QVERIFY(page->statusText().startsWith(QStringLiteral("Computing")));
+    QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), kTimeoutMs);
+    QVERIFY2(page->mapCount() == 2, qPrintable(page->statusText()));
+    QVERIFY2(page->statusText().contains(QStringLiteral("typed history")), qPrintable(page->statusText()));
+    QVERIFY2(page->statusText().contains(QStringLiteral("history of 3 items")), qPrintable(page->statusText()));
+    QCOMPARE(ui::probePlot(page->heatmap()->plotWidget()).colorMapCells, 9);
+
+    // An unknown item is named in the message.
+    shown.clear();
+    page->itemsEdit()->setText(history + QStringLiteral(", no-such-item"));
+    page->showAttentionForItems(page->typedItems());
+    QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), kTimeoutMs);
+    QCOMPARE(page->mapCount(), 0);
+    QVERIFY2(page->statusText().contains(QStringLiteral("no-such-item")), qPrintable(page->statusText()));
+    page->itemsEdit()->clear();
+}
+
+void TestWorkbench::historyLengthCountsItemsNotTokens() {
+    core::AttentionMap tiger;
+    tiger.labels = {"i1:L1=3", "i1:L2=0", "i1:L3=5", "i2:L1=1", "i2:L2=4", "i2:L3=2"};
+    tiger.rows = tiger.cols = 6;
+    QCOMPARE(ui::historyItems(tiger), 2);
+    QCOMPARE(ui::describeHistory(tiger), QStringLiteral("history of 2 items (6 tokens)"));
+    core::AttentionMap bert;
+    bert.labels = {"a", "b", "c", "[MASK]"};
+    bert.rows = bert.cols = 4;
+    QCOMPARE(ui::describeHistory(bert), QStringLiteral("history of 3 items"));
 }
 
 void TestWorkbench::runsSortByTestNdcg() {
