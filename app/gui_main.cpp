@@ -105,7 +105,7 @@ int main(int argc, char** argv) {
         });
     }
     if (options.projectDir.isEmpty()) {
-        window.openDemoProject();
+        window.openStartupProject();
     } else {
         window.openProject(options.projectDir);
     }

@@ -400,6 +400,14 @@ void MainWindow::openDemoProject() {
     startOpening(demoProjectFolder(), true);
 }
 
+void MainWindow::openStartupProject() {
+    const QString last = m_options.persistSettings ? RecentProjects::last() : QString();
+    const bool demo = last.isEmpty() || QDir::cleanPath(last) == QDir::cleanPath(demoProjectFolder());
+    // The demo goes through its own path, which regenerates its data if part of it was deleted.
+    if (demo) openDemoProject();
+    else openProject(last);
+}
+
 void MainWindow::startOpening(const QString& folder, bool demo) {
     const QString absolute = QDir::cleanPath(QFileInfo(folder).absoluteFilePath());
     const quint64 request = ++m_openRequest;

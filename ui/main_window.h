@@ -68,6 +68,10 @@ public:
     void openProject(const QString& folder);
     /// Opens the embedded demo project (generated on first use) at demoProjectFolder().
     void openDemoProject();
+    /// What a start without --project opens: the project opened last (remembered in QSettings), or
+    /// the demo project on the very first start and when the last one is gone. Always the demo when
+    /// the window does not persist settings (screenshots).
+    void openStartupProject();
     /// AppLocalDataLocation + "/demo-project".
     [[nodiscard]] static QString demoProjectFolder();
 

@@ -77,6 +77,7 @@ private Q_SLOTS:
     void runsModelShowsRunAndFilters();
     void runsTableSortsMetricsNumerically();
     void runsTableContextMenuOffersRunActions();
+    void startupReopensTheLastProject();
     void datasetPageShowsStatsPlotsAndRenders();
     void emptyProjectShowsHints();
     void logDockShowsLogLines();
@@ -307,6 +308,26 @@ void TestMainWindow::runsTableContextMenuOffersRunActions() {
                                  QStringLiteral("Export semantic IDs as JSON…")}));
     QVERIFY(!menu->actions().back()->isEnabled());  // the run never completed
     menu->close();
+}
+
+void TestMainWindow::startupReopensTheLastProject() {
+    const QString folder = QDir::cleanPath(QString::fromStdString(m_project.path()));
+    ui::RecentProjects::add(folder);
+    ui::RecentProjects::clear();  // clearing the menu's list keeps the project to reopen
+    QCOMPARE(ui::RecentProjects::last(), folder);
+
+    m_window = std::make_unique<ui::MainWindow>(m_registry, ui::MainWindowOptions{true});
+    QSignalSpy opened(m_window.get(), &ui::MainWindow::projectOpened);
+    m_window->openStartupProject();
+    QTRY_VERIFY_WITH_TIMEOUT(!opened.isEmpty(), kTimeoutMs);
+    QCOMPARE(QDir::cleanPath(opened.front().front().toString()), folder);
+    m_window.reset();
+
+    // A last project whose folder lost its database is not reopened (the demo is opened instead).
+    QTemporaryDir gone;
+    ui::RecentProjects::add(gone.path());
+    QVERIFY(ui::RecentProjects::last().isEmpty());
+    ui::RecentProjects::clear();
 }
 
 void TestMainWindow::datasetPageShowsStatsPlotsAndRenders() {
