@@ -43,6 +43,7 @@
 #include "attention/attention_page.h"
 #include "import/import_wizard.h"
 #include "jobs/core_jobs.h"
+#include "jobs/job_controls.h"
 #include "jobs/job_manager.h"
 #include "log/log_dock.h"
 #include "pages/dataset_page.h"
@@ -248,20 +249,31 @@ void MainWindow::buildActions() {
     quit->setMenuRole(QAction::QuitRole);
 
     QMenu* run = menuBar()->addMenu(QStringLiteral("&Run"));
-    run->addAction(QStringLiteral("Train &tokenizer"), this, [this] {
-        m_tabs->setCurrentWidget(m_tokenizerPage);
-        m_tokenizerPage->startTraining();
-    });
-    run->addAction(QStringLiteral("Train &model"), this, [this] {
-        m_tabs->setCurrentWidget(m_modelPage);
-        m_modelPage->startTraining();
-    });
+    // Ctrl+Return belongs to the visible page's Train action (updateRunActions moves it).
+    m_trainTokenizerAction = run->addAction(QStringLiteral("Train &tokenizer"), this, [this] { trainOn(m_tokenizerPage); });
+    m_trainTokenizerAction->setObjectName(QStringLiteral("trainTokenizerAction"));
+    m_trainModelAction = run->addAction(QStringLiteral("Train &model"), this, [this] { trainOn(m_modelPage); });
+    m_trainModelAction->setObjectName(QStringLiteral("trainModelAction"));
     run->addAction(QStringLiteral("Build &features…"), this, [this] {
         m_tabs->setCurrentWidget(m_tokenizerPage);
         m_tokenizerPage->openFeatureDialog();
     });
     run->addSeparator();
+    m_cancelJobAction = run->addAction(QStringLiteral("C&ancel training on this page"), this, [this] {
+        auto* controls = m_tabs->currentWidget() == m_tokenizerPage ? m_tokenizerPage->controls()
+                         : m_tabs->currentWidget() == m_modelPage   ? m_modelPage->controls()
+                                                                    : nullptr;
+        if (controls) controls->cancelButton()->click();  // a no-op when the button is disabled
+        updateRunActions();
+    });
+    m_cancelJobAction->setObjectName(QStringLiteral("cancelJobAction"));
+    m_cancelJobAction->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Period), QKeySequence(Qt::Key_Escape)});
     run->addAction(QStringLiteral("&Cancel all jobs"), this, [this] { m_jobs->cancelAll(); });
+    connect(run, &QMenu::aboutToShow, this, &MainWindow::updateRunActions);
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::updateRunActions);
+    // Queued: a page hands its new job to its controls only after the manager announced it.
+    connect(m_jobs, &JobManager::runningCountChanged, this, &MainWindow::updateRunActions, Qt::QueuedConnection);
+    updateRunActions();
 
     QMenu* view = menuBar()->addMenu(QStringLiteral("&View"));
     QAction* reloadAction =
@@ -655,6 +667,30 @@ void MainWindow::showRunMenu(qint64 runId, const QPoint& globalPos, bool inRunsT
     menu->setAttribute(Qt::WA_DeleteOnClose);
     m_runActions->fillMenu(*menu, *it, inRunsTable ? RunActions::Place::RunsTable : RunActions::Place::ProjectDock);
     menu->popup(globalPos);
+}
+
+void MainWindow::trainOn(QWidget* page) {
+    m_tabs->setCurrentWidget(page);
+    JobControls* controls = page == m_tokenizerPage ? m_tokenizerPage->controls() : m_modelPage->controls();
+    // A repeated shortcut must not start a second run next to the one this page follows.
+    if (controls->isBusy()) {
+        statusBar()->showMessage(QStringLiteral("This page is already training; cancel it first (Ctrl+.)"), 5000);
+        return;
+    }
+    if (page == m_tokenizerPage) m_tokenizerPage->startTraining();
+    else m_modelPage->startTraining();
+}
+
+void MainWindow::updateRunActions() {
+    const QWidget* page = m_tabs->currentWidget();
+    const QKeySequence train(Qt::CTRL | Qt::Key_Return);
+    m_trainTokenizerAction->setShortcut(page == m_tokenizerPage ? train : QKeySequence());
+    m_trainModelAction->setShortcut(page == m_modelPage ? train : QKeySequence());
+    const JobControls* controls = page == m_tokenizerPage ? m_tokenizerPage->controls()
+                                  : page == m_modelPage   ? m_modelPage->controls()
+                                                          : nullptr;
+    // Disabled, Esc stays free for the widgets (closing popups, clearing fields).
+    m_cancelJobAction->setEnabled(controls && controls->cancelButton()->isEnabled());
 }
 
 void MainWindow::showAttentionOf(qint64 runId) {

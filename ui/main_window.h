@@ -13,6 +13,7 @@
 #include "tokenbench/project.h"
 #include "tokenbench/storage/records.h"
 
+class QAction;
 class QLabel;
 class QMenu;
 class QTabWidget;
@@ -141,6 +142,10 @@ private:
     /// The run's context menu, the same in the Project dock and the Runs table.
     void showRunMenu(qint64 runId, const QPoint& globalPos, bool inRunsTable);
     void showAttentionOf(qint64 runId);
+    /// Starts the tokenizer or model page's training unless that page is already training.
+    void trainOn(QWidget* page);
+    /// Moves the Train shortcut to the visible page's action and enables Cancel for its job.
+    void updateRunActions();
     void rebuildExamplesMenu();
     void openExample(const QString& file);
     void runExample(const core::ExperimentFile& experiment, const QString& folder, const QString& dataDir);
@@ -154,6 +159,9 @@ private:
     ModelPage* m_modelPage = nullptr;
     AttentionPage* m_attentionPage = nullptr;
     QMenu* m_examplesMenu = nullptr;
+    QAction* m_trainTokenizerAction = nullptr;
+    QAction* m_trainModelAction = nullptr;
+    QAction* m_cancelJobAction = nullptr;
     QLabel* m_jobsLabel = nullptr;
     QTimer* m_jobsTimer = nullptr;
     QString m_pendingPage;  ///< showPage() waiting for its page's data

@@ -35,6 +35,7 @@
 #include "models/runs_sort_proxy.h"
 #include "models/runs_table_model.h"
 #include "pages/dataset_page.h"
+#include "pages/model_page.h"
 #include "pages/runs_page.h"
 #include "pages/tokenizer_page.h"
 #include "plots/plot_probe.h"
@@ -77,6 +78,7 @@ private Q_SLOTS:
     void runsModelShowsRunAndFilters();
     void runsTableSortsMetricsNumerically();
     void runsTableContextMenuOffersRunActions();
+    void trainShortcutFollowsThePage();
     void startupReopensTheLastProject();
     void datasetPageShowsStatsPlotsAndRenders();
     void emptyProjectShowsHints();
@@ -308,6 +310,27 @@ void TestMainWindow::runsTableContextMenuOffersRunActions() {
                                  QStringLiteral("Export semantic IDs as JSON…")}));
     QVERIFY(!menu->actions().back()->isEnabled());  // the run never completed
     menu->close();
+}
+
+void TestMainWindow::trainShortcutFollowsThePage() {
+    openWindow(QString::fromStdString(m_project.path()));
+    if (QTest::currentTestFailed()) return;
+    auto* trainTokenizer = m_window->findChild<QAction*>(QStringLiteral("trainTokenizerAction"));
+    auto* trainModel = m_window->findChild<QAction*>(QStringLiteral("trainModelAction"));
+    auto* cancel = m_window->findChild<QAction*>(QStringLiteral("cancelJobAction"));
+    QVERIFY(trainTokenizer && trainModel && cancel);
+    const QKeySequence train(Qt::CTRL | Qt::Key_Return);
+    m_window->tabs()->setCurrentWidget(m_window->tokenizerPage());
+    QCOMPARE(trainTokenizer->shortcut(), train);
+    QVERIFY(trainModel->shortcut().isEmpty());
+    m_window->tabs()->setCurrentWidget(m_window->modelPage());
+    QCOMPARE(trainModel->shortcut(), train);
+    QVERIFY(trainTokenizer->shortcut().isEmpty());
+    m_window->tabs()->setCurrentWidget(m_window->runsPage());
+    QVERIFY(trainModel->shortcut().isEmpty() && trainTokenizer->shortcut().isEmpty());
+    // Cancel (Ctrl+. or Esc) only while the visible page trains, so Esc is otherwise the widgets'.
+    QVERIFY(cancel->shortcuts().contains(QKeySequence(Qt::Key_Escape)));
+    QVERIFY(!cancel->isEnabled());
 }
 
 void TestMainWindow::startupReopensTheLastProject() {
