@@ -261,6 +261,8 @@ void TestMainWindow::runsTableSortsMetricsNumerically() {
     };
 
     QCOMPARE(model.headerData(ui::RunsTableModel::TestNdcg10, Qt::Horizontal).toString(), QStringLiteral("NDCG@10"));
+    QCOMPARE(model.headerData(ui::RunsTableModel::TestNdcg10, Qt::Horizontal, Qt::InitialSortOrderRole).toInt(),
+             int(Qt::DescendingOrder));
     QCOMPARE(model.index(2, ui::RunsTableModel::TestNdcg10).data().toString(), QStringLiteral("0.1204"));
     QCOMPARE(model.index(2, ui::RunsTableModel::BestEpoch).data().toString(), QStringLiteral("10"));
     QVERIFY(model.index(0, ui::RunsTableModel::TestNdcg10).data().toString().isEmpty());

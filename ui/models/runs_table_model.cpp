@@ -158,6 +158,10 @@ QVariant RunsTableModel::displayValue(int row, int column) const {
 }
 
 QVariant RunsTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
+    if (orientation == Qt::Horizontal && role == Qt::InitialSortOrderRole &&
+        (section == TestNdcg10 || section == TestRecall10)) {
+        return Qt::DescendingOrder;  // one click on the header puts the best run first
+    }
     if (orientation != Qt::Horizontal || (role != Qt::DisplayRole && role != Qt::ToolTipRole)) {
         return QAbstractTableModel::headerData(section, orientation, role);
     }
