@@ -39,7 +39,7 @@ AttentionPage::AttentionPage(QWidget* parent)
     m_user->setToolTip(QStringLiteral("The data set's raw user id, or #N for the N-th user (0-based)"));
     for (int i = 0; i < 10; ++i) m_user->addItem(QStringLiteral("#%1").arg(i));
     m_items->setObjectName(QStringLiteral("attentionItems"));
-    m_items->setPlaceholderText(QStringLiteral("item ids, oldest first, comma-separated"));
+    m_items->setPlaceholderText(QStringLiteral("comma-separated item ids"));
     m_items->setClearButtonEnabled(true);
     m_items->setToolTip(QStringLiteral("A history of your own: the data set's raw item ids, oldest first. "
                                        "When filled in, it is used instead of the user."));
