@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include <QApplication>
+#include <QIcon>
 
 #include "app_identity.h"
 #include "gui_options.h"
@@ -35,6 +36,12 @@ int main(int argc, char** argv) {
     QApplication::setOrganizationName(ui::kOrganizationName);
     QApplication::setApplicationName(ui::kApplicationName);
     QApplication::setApplicationVersion(QString::fromUtf8(versionString()));
+    // Matches the installed desktop entry, so Wayland compositors and docks find its icon and name.
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.tokenbench.Tokenbench"));
+    QIcon icon;
+    for (const char* size : {"32", "64", "256"})
+        icon.addFile(QStringLiteral(":/icons/tokenbench-%1.png").arg(QLatin1String(size)));
+    QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("io.github.tokenbench.Tokenbench"), icon));
 
     const ui::GuiOptionsResult parsed = ui::parseGuiOptions(QApplication::arguments());
     switch (parsed.action) {
@@ -98,7 +105,7 @@ int main(int argc, char** argv) {
         });
     }
     if (options.projectDir.isEmpty()) {
-        window.openDemoProject();
+        window.openStartupProject();
     } else {
         window.openProject(options.projectDir);
     }

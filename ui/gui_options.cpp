@@ -16,7 +16,8 @@ GuiOptionsResult parseGuiOptions(const QStringList& arguments) {
     const QCommandLineOption versionOption = parser.addVersionOption();
     const QCommandLineOption projectOption(
         QStringLiteral("project"),
-        QStringLiteral("Open (creating on first use) the project folder DIR instead of the demo project."),
+        QStringLiteral("Open (creating on first use) the project folder DIR instead of the last project "
+                       "(the demo project on the first start)."),
         QStringLiteral("DIR"));
     const QCommandLineOption screenshotOption(
         QStringLiteral("screenshot"),

@@ -8,7 +8,7 @@ namespace tokenbench::ui {
 
 /// What the user asked for on the command line.
 struct GuiOptions final {
-    QString projectDir;      ///< empty: open the embedded demo project
+    QString projectDir;      ///< empty: the last project (the demo project on the first start)
     QString screenshotPath;  ///< non-empty: render the window to this PNG and quit
     QString page;            ///< page to show first (MainWindow::pageNames()); empty: the data set
     QString logLevel = QStringLiteral("info");

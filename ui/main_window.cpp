@@ -43,8 +43,8 @@
 #include "attention/attention_page.h"
 #include "import/import_wizard.h"
 #include "jobs/core_jobs.h"
+#include "jobs/job_controls.h"
 #include "jobs/job_manager.h"
-#include "jobs/run_exports.h"
 #include "log/log_dock.h"
 #include "pages/dataset_page.h"
 #include "pages/model_page.h"
@@ -54,6 +54,7 @@
 #include "hierarchy/hierarchy_view.h"
 #include "project_explorer.h"
 #include "recent_projects.h"
+#include "run_actions.h"
 #include "tokenbench/experiment/experiment_file.h"
 #include "tokenbench/logging.h"
 #include "tokenbench/runtime.h"
@@ -85,22 +86,30 @@ ProjectOpening prepareProject(const std::string& folder, bool demo, quint64 requ
     return result;
 }
 
-/// "CPU · 2 threads · OpenBLAS 0.3.21" or "GPU · CUDA · 15 threads".
+/// "CPU · 2 threads · OpenBLAS 0.3.21", "GPU · NVIDIA H100 80GB HBM3 · 79.6 GiB · 16 threads", or, when
+/// LibTorch has no CUDA but the machine has a GPU, the CPU line plus "(GPU … unused: CPU LibTorch)".
 QString runtimeSummary(const core::RuntimeInfo& info) {
     const QString threads =
         info.intraOpThreads == 1 ? QStringLiteral("1 thread") : QStringLiteral("%1 threads").arg(info.intraOpThreads);
+    QString gpu;
+    if (!info.gpuNames.empty()) {
+        gpu = QString::fromStdString(info.gpuNames.front());
+        if (!info.gpuMemoryBytes.empty() && info.gpuMemoryBytes.front() > 0)
+            gpu += QStringLiteral(" · %1 GiB").arg(static_cast<double>(info.gpuMemoryBytes.front()) / (1ull << 30), 0, 'f', 1);
+        if (info.gpuNames.size() > 1) gpu += QStringLiteral(" (×%1)").arg(info.gpuNames.size());
+    }
     if (info.cudaAvailable) {
-        // RuntimeInfo carries no device name, so the count stands in for it.
-        const QString gpu =
-            info.cudaDevices > 1 ? QStringLiteral("CUDA × %1").arg(info.cudaDevices) : QStringLiteral("CUDA");
+        if (gpu.isEmpty())
+            gpu = info.cudaDevices > 1 ? QStringLiteral("CUDA × %1").arg(info.cudaDevices) : QStringLiteral("CUDA");
         return QStringLiteral("GPU · %1 · %2").arg(gpu, threads);
     }
     // BLAS comes as "OpenBLAS 0.3.21 NO_LAPACKE ... (pthread) at /usr/lib/...": keep name and version.
     const QStringList words = QString::fromStdString(info.blas).split(QLatin1Char(' '), Qt::SkipEmptyParts);
     QString blas = words.value(0);
     if (words.size() > 1 && words.at(1).front().isDigit()) blas += QLatin1Char(' ') + words.at(1);
-    return blas.isEmpty() ? QStringLiteral("CPU · %1").arg(threads)
-                          : QStringLiteral("CPU · %1 · %2").arg(threads, blas);
+    QString cpu = blas.isEmpty() ? QStringLiteral("CPU · %1").arg(threads) : QStringLiteral("CPU · %1 · %2").arg(threads, blas);
+    if (!gpu.isEmpty()) cpu += QStringLiteral(" (GPU %1 unused: LibTorch without CUDA)").arg(gpu);
+    return cpu;
 }
 
 QIcon themedIcon(const QString& name, QStyle::StandardPixmap fallback, const QStyle* style) {
@@ -116,6 +125,7 @@ MainWindow::MainWindow(const core::Registry& registry, MainWindowOptions options
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
 
     m_jobs = new JobManager(this);
+    m_runActions = new RunActions(*m_jobs, this);
     m_datasetPage = new DatasetPage;
     m_tokenizerPage = new TokenizerPage(m_registry, *m_jobs);
     m_modelPage = new ModelPage(m_registry, *m_jobs);
@@ -158,6 +168,18 @@ MainWindow::MainWindow(const core::Registry& registry, MainWindowOptions options
     });
     connect(m_explorer, &ProjectExplorer::contextMenuRequested, this,
             [this](ProjectExplorer::EntryKind kind, qint64 id, const QPoint& pos) { showExplorerMenu(static_cast<int>(kind), id, pos); });
+    connect(m_runsPage, &RunsPage::runContextMenuRequested, this,
+            [this](qint64 id, const QPoint& pos) { showRunMenu(id, pos, true); });
+    connect(m_runActions, &RunActions::showRequested, this, &MainWindow::onRunActivated);
+    connect(m_runActions, &RunActions::showInRunsTableRequested, this, [this](qint64 id) {
+        m_tabs->setCurrentWidget(m_runsPage);
+        m_runsPage->selectRun(id);
+    });
+    connect(m_runActions, &RunActions::attentionRequested, this, &MainWindow::showAttentionOf);
+    connect(m_runActions, &RunActions::exportSucceeded, this,
+            [this](const QString& message) { statusBar()->showMessage(message, 10000); });
+    connect(m_runActions, &RunActions::exportFailed, this,
+            [this](const QString& message) { showWarning(QStringLiteral("Export failed"), message); });
     connect(m_tokenizerPage, &TokenizerPage::runShown, this, [this] {
         const HierarchyView* hierarchy = m_tokenizerPage->hierarchy();
         const bool hierarchyShown = !hierarchy->isLoading() && hierarchy->runId() == m_tokenizerPage->shownRunId();
@@ -227,20 +249,31 @@ void MainWindow::buildActions() {
     quit->setMenuRole(QAction::QuitRole);
 
     QMenu* run = menuBar()->addMenu(QStringLiteral("&Run"));
-    run->addAction(QStringLiteral("Train &tokenizer"), this, [this] {
-        m_tabs->setCurrentWidget(m_tokenizerPage);
-        m_tokenizerPage->startTraining();
-    });
-    run->addAction(QStringLiteral("Train &model"), this, [this] {
-        m_tabs->setCurrentWidget(m_modelPage);
-        m_modelPage->startTraining();
-    });
+    // Ctrl+Return belongs to the visible page's Train action (updateRunActions moves it).
+    m_trainTokenizerAction = run->addAction(QStringLiteral("Train &tokenizer"), this, [this] { trainOn(m_tokenizerPage); });
+    m_trainTokenizerAction->setObjectName(QStringLiteral("trainTokenizerAction"));
+    m_trainModelAction = run->addAction(QStringLiteral("Train &model"), this, [this] { trainOn(m_modelPage); });
+    m_trainModelAction->setObjectName(QStringLiteral("trainModelAction"));
     run->addAction(QStringLiteral("Build &features…"), this, [this] {
         m_tabs->setCurrentWidget(m_tokenizerPage);
         m_tokenizerPage->openFeatureDialog();
     });
     run->addSeparator();
+    m_cancelJobAction = run->addAction(QStringLiteral("C&ancel training on this page"), this, [this] {
+        auto* controls = m_tabs->currentWidget() == m_tokenizerPage ? m_tokenizerPage->controls()
+                         : m_tabs->currentWidget() == m_modelPage   ? m_modelPage->controls()
+                                                                    : nullptr;
+        if (controls) controls->cancelButton()->click();  // a no-op when the button is disabled
+        updateRunActions();
+    });
+    m_cancelJobAction->setObjectName(QStringLiteral("cancelJobAction"));
+    m_cancelJobAction->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Period), QKeySequence(Qt::Key_Escape)});
     run->addAction(QStringLiteral("&Cancel all jobs"), this, [this] { m_jobs->cancelAll(); });
+    connect(run, &QMenu::aboutToShow, this, &MainWindow::updateRunActions);
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::updateRunActions);
+    // Queued: a page hands its new job to its controls only after the manager announced it.
+    connect(m_jobs, &JobManager::runningCountChanged, this, &MainWindow::updateRunActions, Qt::QueuedConnection);
+    updateRunActions();
 
     QMenu* view = menuBar()->addMenu(QStringLiteral("&View"));
     QAction* reloadAction =
@@ -379,6 +412,14 @@ void MainWindow::openDemoProject() {
     startOpening(demoProjectFolder(), true);
 }
 
+void MainWindow::openStartupProject() {
+    const QString last = m_options.persistSettings ? RecentProjects::last() : QString();
+    const bool demo = last.isEmpty() || QDir::cleanPath(last) == QDir::cleanPath(demoProjectFolder());
+    // The demo goes through its own path, which regenerates its data if part of it was deleted.
+    if (demo) openDemoProject();
+    else openProject(last);
+}
+
 void MainWindow::startOpening(const QString& folder, bool demo) {
     const QString absolute = QDir::cleanPath(QFileInfo(folder).absoluteFilePath());
     const quint64 request = ++m_openRequest;
@@ -417,6 +458,7 @@ void MainWindow::onOpeningFinished() {
 
     m_store = std::move(store);
     m_paths = result.paths;
+    m_runActions->setProject(m_paths);
     const QString root = QString::fromStdString(m_paths.root);
     updateTitle();
     m_projectLabel->setText(QDir::toNativeSeparators(root));
@@ -589,83 +631,71 @@ void MainWindow::startImport(const core::ImportRequest& request) {
 }
 
 void MainWindow::showExplorerMenu(int kind, qint64 id, const QPoint& globalPos) {
+    const auto entryKind = static_cast<ProjectExplorer::EntryKind>(kind);
+    if (entryKind == ProjectExplorer::EntryKind::Run) {
+        showRunMenu(id, globalPos, false);
+        return;
+    }
     auto* menu = new QMenu(this);
     menu->setObjectName(QStringLiteral("explorerMenu"));
     menu->setAttribute(Qt::WA_DeleteOnClose);
-    const auto entryKind = static_cast<ProjectExplorer::EntryKind>(kind);
     if (entryKind == ProjectExplorer::EntryKind::Dataset) {
         menu->addAction(QStringLiteral("Show"), this, [this, id] {
             m_tabs->setCurrentWidget(m_datasetPage);
             m_datasetPage->selectDataset(id);
         });
         menu->addAction(QStringLiteral("Import another data set…"), this, [this] { openImportWizard(); });
-    } else if (entryKind == ProjectExplorer::EntryKind::Run) {
-        const auto it = std::find_if(m_runs.begin(), m_runs.end(), [id](const core::RunRecord& r) { return r.id == id; });
-        if (it == m_runs.end()) return;
-        menu->addAction(QStringLiteral("Show"), this, [this, id] { onRunActivated(id); });
-        menu->addAction(QStringLiteral("Show in runs table"), this, [this, id] {
-            m_tabs->setCurrentWidget(m_runsPage);
-            m_runsPage->selectRun(id);
-        });
-        const bool completed = it->status == core::RunStatus::Completed;
-        if (it->kind == core::RunKind::Tokenizer) {
-            menu->addSeparator();
-            QAction* csv = menu->addAction(QStringLiteral("Export semantic IDs as CSV…"), this,
-                                           [this, id] { exportSemanticIdsOf(id, QStringLiteral("csv")); });
-            QAction* json = menu->addAction(QStringLiteral("Export semantic IDs as JSON…"), this,
-                                            [this, id] { exportSemanticIdsOf(id, QStringLiteral("json")); });
-            csv->setEnabled(completed);
-            json->setEnabled(completed);
-        } else {
-            menu->addAction(QStringLiteral("Show attention"), this, [this, id] {
-                m_tabs->setCurrentWidget(m_attentionPage);
-                if (m_attentionPage->selectRun(id)) m_attentionPage->showLatest();
-            })->setEnabled(completed);
-            menu->addSeparator();
-            menu->addAction(QStringLiteral("Export model…"), this, [this, id] { exportModelOf(id); })->setEnabled(completed);
-        }
     } else {
-        return;
+        menu->addAction(QStringLiteral("Train a tokenizer on it"), this, [this, id] {
+            m_tabs->setCurrentWidget(m_tokenizerPage);
+            m_tokenizerPage->selectFeatureSet(id);
+        });
+        menu->addAction(QStringLiteral("Build another feature set…"), this, [this, id] {
+            m_tabs->setCurrentWidget(m_tokenizerPage);
+            m_tokenizerPage->selectFeatureSet(id);  // the dialog builds for the selected data set
+            m_tokenizerPage->openFeatureDialog();
+        });
     }
     menu->popup(globalPos);
 }
 
-void MainWindow::exportSemanticIdsOf(qint64 runId, const QString& suffix) {
-    if (!m_store) return;
-    const QString proposed = QDir(QString::fromStdString(m_paths.root)).filePath(QStringLiteral("semantic-ids-run-%1.%2").arg(runId).arg(suffix));
-    auto* dialog = new QFileDialog(this, QStringLiteral("Export semantic IDs of run #%1").arg(runId), proposed);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setAcceptMode(QFileDialog::AcceptSave);
-    dialog->setDefaultSuffix(suffix);
-    dialog->setNameFilter(suffix == QLatin1String("csv") ? QStringLiteral("CSV file (*.csv)") : QStringLiteral("JSON file (*.json)"));
-    connect(dialog, &QFileDialog::fileSelected, this, [this, runId](const QString& path) {
-        Job* job = m_jobs->start(QStringLiteral("Export semantic IDs of run #%1").arg(runId),
-                                 semanticIdExportJobBody(m_paths.database, runId, path.toStdString()));
-        connect(job, &Job::finished, this, [this](const JobOutcome& outcome) {
-            if (outcome.status == core::RunStatus::Completed) statusBar()->showMessage(QString::fromStdString(outcome.message), 10000);
-            else showWarning(QStringLiteral("Export failed"), QString::fromStdString(outcome.message));
-        });
-    });
-    dialog->open();
+void MainWindow::showRunMenu(qint64 runId, const QPoint& globalPos, bool inRunsTable) {
+    const auto it = std::find_if(m_runs.begin(), m_runs.end(), [runId](const core::RunRecord& r) { return r.id == runId; });
+    if (it == m_runs.end()) return;
+    auto* menu = new QMenu(this);
+    menu->setObjectName(QStringLiteral("runMenu"));
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    m_runActions->fillMenu(*menu, *it, inRunsTable ? RunActions::Place::RunsTable : RunActions::Place::ProjectDock);
+    menu->popup(globalPos);
 }
 
-void MainWindow::exportModelOf(qint64 runId) {
-    if (!m_store) return;
-    auto* dialog = new QFileDialog(this, QStringLiteral("Export model of run #%1 to a folder").arg(runId),
-                                   QString::fromStdString(m_paths.root));
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setFileMode(QFileDialog::Directory);
-    dialog->setOption(QFileDialog::ShowDirsOnly);
-    dialog->setLabelText(QFileDialog::Accept, QStringLiteral("Export here"));
-    connect(dialog, &QFileDialog::fileSelected, this, [this, runId](const QString& folder) {
-        Job* job = m_jobs->start(QStringLiteral("Export model of run #%1").arg(runId),
-                                 modelExportJobBody(m_paths.root, runId, folder.toStdString()));
-        connect(job, &Job::finished, this, [this](const JobOutcome& outcome) {
-            if (outcome.status == core::RunStatus::Completed) statusBar()->showMessage(QString::fromStdString(outcome.message), 10000);
-            else showWarning(QStringLiteral("Export failed"), QString::fromStdString(outcome.message));
-        });
-    });
-    dialog->open();
+void MainWindow::trainOn(QWidget* page) {
+    m_tabs->setCurrentWidget(page);
+    JobControls* controls = page == m_tokenizerPage ? m_tokenizerPage->controls() : m_modelPage->controls();
+    // A repeated shortcut must not start a second run next to the one this page follows.
+    if (controls->isBusy()) {
+        statusBar()->showMessage(QStringLiteral("This page is already training; cancel it first (Ctrl+.)"), 5000);
+        return;
+    }
+    if (page == m_tokenizerPage) m_tokenizerPage->startTraining();
+    else m_modelPage->startTraining();
+}
+
+void MainWindow::updateRunActions() {
+    const QWidget* page = m_tabs->currentWidget();
+    const QKeySequence train(Qt::CTRL | Qt::Key_Return);
+    m_trainTokenizerAction->setShortcut(page == m_tokenizerPage ? train : QKeySequence());
+    m_trainModelAction->setShortcut(page == m_modelPage ? train : QKeySequence());
+    const JobControls* controls = page == m_tokenizerPage ? m_tokenizerPage->controls()
+                                  : page == m_modelPage   ? m_modelPage->controls()
+                                                          : nullptr;
+    // Disabled, Esc stays free for the widgets (closing popups, clearing fields).
+    m_cancelJobAction->setEnabled(controls && controls->cancelButton()->isEnabled());
+}
+
+void MainWindow::showAttentionOf(qint64 runId) {
+    m_tabs->setCurrentWidget(m_attentionPage);
+    m_attentionPage->showRun(runId);
 }
 
 QStringList MainWindow::exampleFolders() {

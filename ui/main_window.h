@@ -13,6 +13,7 @@
 #include "tokenbench/project.h"
 #include "tokenbench/storage/records.h"
 
+class QAction;
 class QLabel;
 class QMenu;
 class QTabWidget;
@@ -32,6 +33,7 @@ class JobManager;
 class ModelPage;
 class LogDock;
 class ProjectExplorer;
+class RunActions;
 class RunsPage;
 class TokenizerPage;
 
@@ -67,6 +69,10 @@ public:
     void openProject(const QString& folder);
     /// Opens the embedded demo project (generated on first use) at demoProjectFolder().
     void openDemoProject();
+    /// What a start without --project opens: the project opened last (remembered in QSettings), or
+    /// the demo project on the very first start and when the last one is gone. Always the demo when
+    /// the window does not persist settings (screenshots).
+    void openStartupProject();
     /// AppLocalDataLocation + "/demo-project".
     [[nodiscard]] static QString demoProjectFolder();
 
@@ -133,8 +139,13 @@ private:
     void onRunActivated(qint64 runId);
     void askToCloseWhileRunning();
     void showExplorerMenu(int kind, qint64 id, const QPoint& globalPos);
-    void exportSemanticIdsOf(qint64 runId, const QString& suffix);
-    void exportModelOf(qint64 runId);
+    /// The run's context menu, the same in the Project dock and the Runs table.
+    void showRunMenu(qint64 runId, const QPoint& globalPos, bool inRunsTable);
+    void showAttentionOf(qint64 runId);
+    /// Starts the tokenizer or model page's training unless that page is already training.
+    void trainOn(QWidget* page);
+    /// Moves the Train shortcut to the visible page's action and enables Cancel for its job.
+    void updateRunActions();
     void rebuildExamplesMenu();
     void openExample(const QString& file);
     void runExample(const core::ExperimentFile& experiment, const QString& folder, const QString& dataDir);
@@ -143,10 +154,14 @@ private:
     const core::Registry& m_registry;
     MainWindowOptions m_options;
     JobManager* m_jobs = nullptr;
+    RunActions* m_runActions = nullptr;
     TokenizerPage* m_tokenizerPage = nullptr;
     ModelPage* m_modelPage = nullptr;
     AttentionPage* m_attentionPage = nullptr;
     QMenu* m_examplesMenu = nullptr;
+    QAction* m_trainTokenizerAction = nullptr;
+    QAction* m_trainModelAction = nullptr;
+    QAction* m_cancelJobAction = nullptr;
     QLabel* m_jobsLabel = nullptr;
     QTimer* m_jobsTimer = nullptr;
     QString m_pendingPage;  ///< showPage() waiting for its page's data

@@ -5,11 +5,14 @@
 #include <QSettings>
 
 #include "app_identity.h"
+#include "tokenbench/project.h"
 
 namespace tokenbench::ui {
 namespace {
 
 const QString kKey = QStringLiteral("recentProjects");
+// Kept apart from the list, so clearing the menu does not bring the demo back at the next start.
+const QString kLastKey = QStringLiteral("lastProject");
 
 }  // namespace
 
@@ -29,6 +32,14 @@ void RecentProjects::add(const QString& folder) {
     folders.prepend(clean);
     while (folders.size() > kMaxEntries) folders.removeLast();
     settings.setValue(kKey, folders);
+    settings.setValue(kLastKey, clean);
+}
+
+QString RecentProjects::last() {
+    const QString folder = QSettings(kOrganizationName, kApplicationName).value(kLastKey).toString();
+    if (folder.isEmpty()) return {};
+    const bool exists = QFileInfo::exists(QString::fromStdString(core::projectPaths(folder.toStdString()).database));
+    return exists ? folder : QString();
 }
 
 void RecentProjects::clear() {

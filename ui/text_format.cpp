@@ -8,12 +8,13 @@
 
 namespace tokenbench::ui {
 
-QString summarizeJson(const std::string& json, int maxLength) {
+QString summarizeJson(const std::string& json, int maxLength, const QStringList& skip) {
     const QJsonDocument document = QJsonDocument::fromJson(QByteArray::fromStdString(json));
     if (!document.isObject()) return QString::fromStdString(json).left(maxLength);
     const QJsonObject object = document.object();
     QStringList parts;
     for (auto it = object.begin(); it != object.end(); ++it) {
+        if (skip.contains(it.key())) continue;
         const QJsonValue value = it.value();
         QString text;
         if (value.isDouble()) {

@@ -7,6 +7,9 @@
 #include <spdlog/spdlog.h>
 
 #include <QAbstractItemModelTester>
+#include <QAction>
+#include <QContextMenuEvent>
+#include <QMenu>
 #include <QDir>
 #include <QFileInfo>
 #include <QImage>
@@ -29,8 +32,10 @@
 #include "gui_options.h"
 #include "log/log_dock.h"
 #include "main_window.h"
+#include "models/runs_sort_proxy.h"
 #include "models/runs_table_model.h"
 #include "pages/dataset_page.h"
+#include "pages/model_page.h"
 #include "pages/runs_page.h"
 #include "pages/tokenizer_page.h"
 #include "plots/plot_probe.h"
@@ -71,6 +76,10 @@ private Q_SLOTS:
     void initTestCase();
     void explorerListsDatasetAndRun();
     void runsModelShowsRunAndFilters();
+    void runsTableSortsMetricsNumerically();
+    void runsTableContextMenuOffersRunActions();
+    void trainShortcutFollowsThePage();
+    void startupReopensTheLastProject();
     void datasetPageShowsStatsPlotsAndRenders();
     void emptyProjectShowsHints();
     void logDockShowsLogLines();
@@ -220,6 +229,130 @@ void TestMainWindow::runsModelShowsRunAndFilters() {
     for (const core::RunRecord& run : model->runs()) QVERIFY(first >= run.id);
 
     QVERIFY(page->selectRun(m_runId));
+}
+
+void TestMainWindow::runsTableSortsMetricsNumerically() {
+    // Values whose text order differs from their numeric order ("10" < "9", "12.25" < "9.50").
+    const auto modelRun = [](int64_t id, double ndcg, int bestEpoch, double secondsPerEpoch) {
+        core::RunRecord run;
+        run.id = id;
+        run.kind = core::RunKind::Model;
+        run.status = core::RunStatus::Completed;
+        run.summaryJson = QStringLiteral(R"({"best_epoch":%1,"seconds_per_epoch":%2,"test":{"ndcg@10":%3,"recall@10":0.5}})")
+                              .arg(bestEpoch)
+                              .arg(secondsPerEpoch)
+                              .arg(ndcg)
+                              .toStdString();
+        return run;
+    };
+    core::RunRecord tokenizer;
+    tokenizer.id = 1;
+    tokenizer.kind = core::RunKind::Tokenizer;
+    tokenizer.summaryJson = R"({"collision_rate":0.01})";
+    ui::RunsTableModel model;
+    model.setRuns({tokenizer, modelRun(2, 0.031, 9, 9.5), modelRun(3, 0.1204, 10, 12.25), modelRun(4, 0.0045, 2, 100)});
+    ui::RunsSortProxy proxy;
+    proxy.setSourceModel(&model);
+    QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const auto order = [&proxy] {
+        QList<qint64> ids;
+        for (int row = 0; row < proxy.rowCount(); ++row) ids << proxy.index(row, 0).data(ui::RunsTableModel::RunIdRole).toLongLong();
+        return ids;
+    };
+
+    QCOMPARE(model.headerData(ui::RunsTableModel::TestNdcg10, Qt::Horizontal).toString(), QStringLiteral("NDCG@10"));
+    QCOMPARE(model.headerData(ui::RunsTableModel::TestNdcg10, Qt::Horizontal, Qt::InitialSortOrderRole).toInt(),
+             int(Qt::DescendingOrder));
+    QCOMPARE(model.index(2, ui::RunsTableModel::TestNdcg10).data().toString(), QStringLiteral("0.1204"));
+    QCOMPARE(model.index(2, ui::RunsTableModel::BestEpoch).data().toString(), QStringLiteral("10"));
+    QVERIFY(model.index(0, ui::RunsTableModel::TestNdcg10).data().toString().isEmpty());
+    // The columns' values are not repeated in the summary; the rest is.
+    QVERIFY(!model.index(1, ui::RunsTableModel::Summary).data().toString().contains(QStringLiteral("best_epoch")));
+    QVERIFY(model.index(0, ui::RunsTableModel::Summary).data().toString().contains(QStringLiteral("collision_rate")));
+
+    // Best NDCG@10 first; the tokenizer run (no value) stays last in both orders.
+    proxy.sort(ui::RunsTableModel::TestNdcg10, Qt::DescendingOrder);
+    QCOMPARE(order(), (QList<qint64>{3, 2, 4, 1}));
+    proxy.sort(ui::RunsTableModel::TestNdcg10, Qt::AscendingOrder);
+    QCOMPARE(order(), (QList<qint64>{4, 2, 3, 1}));
+    proxy.sort(ui::RunsTableModel::BestEpoch, Qt::AscendingOrder);
+    QCOMPARE(order(), (QList<qint64>{4, 2, 3, 1}));
+    proxy.sort(ui::RunsTableModel::SecondsPerEpoch, Qt::DescendingOrder);
+    QCOMPARE(order(), (QList<qint64>{4, 3, 2, 1}));
+}
+
+void TestMainWindow::runsTableContextMenuOffersRunActions() {
+    openWindow(QString::fromStdString(m_project.path()));
+    if (QTest::currentTestFailed()) return;
+    ui::RunsPage* page = m_window->runsPage();
+    m_window->tabs()->setCurrentWidget(page);
+    page->filterEdit()->clear();
+    const auto row = page->model()->rowOfRun(m_runId);
+    QVERIFY(row.has_value());
+    const QModelIndex index = page->proxyModel()->mapFromSource(page->model()->index(*row, ui::RunsTableModel::Name));
+    QTableView* view = page->view();
+    view->clearSelection();
+    const QPoint pos = view->visualRect(index).center();
+
+    QSignalSpy requested(page, &ui::RunsPage::runContextMenuRequested);
+    QContextMenuEvent event(QContextMenuEvent::Mouse, pos, view->viewport()->mapToGlobal(pos));
+    QCoreApplication::sendEvent(view->viewport(), &event);
+    QCOMPARE(requested.size(), 1);
+    QCOMPARE(requested.front().front().toLongLong(), m_runId);
+    QCOMPARE(page->selectedRunIds(), std::vector<int64_t>{m_runId});  // the clicked row got selected
+
+    // The same actions as the Project dock's menu, less "Show in runs table"; exports wait for completion.
+    QMenu* menu = nullptr;
+    QTRY_VERIFY((menu = m_window->findChild<QMenu*>(QStringLiteral("runMenu"))) != nullptr && menu->isVisible());
+    QStringList texts;
+    for (const QAction* action : menu->actions()) {
+        if (!action->isSeparator()) texts << action->text();
+    }
+    QCOMPARE(texts, (QStringList{QStringLiteral("Show"), QStringLiteral("Export semantic IDs as CSV…"),
+                                 QStringLiteral("Export semantic IDs as JSON…")}));
+    QVERIFY(!menu->actions().back()->isEnabled());  // the run never completed
+    menu->close();
+}
+
+void TestMainWindow::trainShortcutFollowsThePage() {
+    openWindow(QString::fromStdString(m_project.path()));
+    if (QTest::currentTestFailed()) return;
+    auto* trainTokenizer = m_window->findChild<QAction*>(QStringLiteral("trainTokenizerAction"));
+    auto* trainModel = m_window->findChild<QAction*>(QStringLiteral("trainModelAction"));
+    auto* cancel = m_window->findChild<QAction*>(QStringLiteral("cancelJobAction"));
+    QVERIFY(trainTokenizer && trainModel && cancel);
+    const QKeySequence train(Qt::CTRL | Qt::Key_Return);
+    m_window->tabs()->setCurrentWidget(m_window->tokenizerPage());
+    QCOMPARE(trainTokenizer->shortcut(), train);
+    QVERIFY(trainModel->shortcut().isEmpty());
+    m_window->tabs()->setCurrentWidget(m_window->modelPage());
+    QCOMPARE(trainModel->shortcut(), train);
+    QVERIFY(trainTokenizer->shortcut().isEmpty());
+    m_window->tabs()->setCurrentWidget(m_window->runsPage());
+    QVERIFY(trainModel->shortcut().isEmpty() && trainTokenizer->shortcut().isEmpty());
+    // Cancel (Ctrl+. or Esc) only while the visible page trains, so Esc is otherwise the widgets'.
+    QVERIFY(cancel->shortcuts().contains(QKeySequence(Qt::Key_Escape)));
+    QVERIFY(!cancel->isEnabled());
+}
+
+void TestMainWindow::startupReopensTheLastProject() {
+    const QString folder = QDir::cleanPath(QString::fromStdString(m_project.path()));
+    ui::RecentProjects::add(folder);
+    ui::RecentProjects::clear();  // clearing the menu's list keeps the project to reopen
+    QCOMPARE(ui::RecentProjects::last(), folder);
+
+    m_window = std::make_unique<ui::MainWindow>(m_registry, ui::MainWindowOptions{true});
+    QSignalSpy opened(m_window.get(), &ui::MainWindow::projectOpened);
+    m_window->openStartupProject();
+    QTRY_VERIFY_WITH_TIMEOUT(!opened.isEmpty(), kTimeoutMs);
+    QCOMPARE(QDir::cleanPath(opened.front().front().toString()), folder);
+    m_window.reset();
+
+    // A last project whose folder lost its database is not reopened (the demo is opened instead).
+    QTemporaryDir gone;
+    ui::RecentProjects::add(gone.path());
+    QVERIFY(ui::RecentProjects::last().isEmpty());
+    ui::RecentProjects::clear();
 }
 
 void TestMainWindow::datasetPageShowsStatsPlotsAndRenders() {

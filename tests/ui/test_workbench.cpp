@@ -8,6 +8,9 @@
 #include <set>
 
 #include <QAbstractItemModelTester>
+#include <QAction>
+#include <QContextMenuEvent>
+#include <QMenu>
 #include <QComboBox>
 #include <QDir>
 #include <QDropEvent>
@@ -18,16 +21,20 @@
 #include <QLineEdit>
 #include <QMimeData>
 #include <QSignalSpy>
+#include <QSortFilterProxyModel>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTabWidget>
+#include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
+#include <QTreeWidget>
 #include <QUrl>
 
 #include "attention/attention_heatmap.h"
+#include "attention/attention_history.h"
 #include "attention/attention_page.h"
 #include "hierarchy/hierarchy_model.h"
 #include "hierarchy/hierarchy_view.h"
@@ -36,6 +43,8 @@
 #include "jobs/job_manager.h"
 #include "jobs/run_exports.h"
 #include "main_window.h"
+#include "models/runs_table_model.h"
+#include "pages/dataset_page.h"
 #include "pages/feature_dialog.h"
 #include "pages/model_page.h"
 #include "pages/run_comparison.h"
@@ -92,12 +101,16 @@ class TestWorkbench final : public QObject {
 private Q_SLOTS:
     void initTestCase();
     void buildFeaturesThroughTheDialog();
+    void featureSetMenuTrainsATokenizerOnIt();
     void tokenizerRunShowsCurvesHeatmapAndHierarchy();
     void hierarchySearchRevealsAnItem();
     void storedRunShowsTheSameViews();
     void collapsedCodebookShowsAWarning();
     void modelTrainsOneEpochWithCurves();
     void attentionOfTheModelRun();
+    void attentionOfATypedHistory();
+    void historyLengthCountsItemsNotTokens();
+    void runsSortByTestNdcg();
     void runsCompareSideBySide();
     void exportsOfPlotsIdsAndModels();
     void importWizardDetectsPreviewsAndImports();
@@ -178,6 +191,32 @@ void TestWorkbench::buildFeaturesThroughTheDialog() {
                  QStringList{QStringLiteral("attributes")});
     QVERIFY(page->featureSelector()->findData(QStringLiteral("attributes")) >= 0);
     QVERIFY(page->featureSelector()->itemText(0).startsWith(QStringLiteral("attributes (120 × 8)")));
+}
+
+void TestWorkbench::featureSetMenuTrainsATokenizerOnIt() {
+    ui::TokenizerPage* page = m_window->tokenizerPage();
+    page->featureSelector()->setCurrentIndex(page->featureSelector()->count() - 1);  // a "build:" preset
+    QVERIFY(page->featureSelector()->currentData().toString() != QLatin1String("attributes"));
+    m_window->tabs()->setCurrentWidget(m_window->datasetPage());
+
+    QTreeWidget* tree = m_window->explorer()->tree();
+    const QList<QTreeWidgetItem*> found = tree->findItems(QStringLiteral("attributes"), Qt::MatchExactly | Qt::MatchRecursive);
+    QCOMPARE(found.size(), 1);
+    tree->scrollToItem(found.front());
+    const QPoint pos = tree->visualItemRect(found.front()).center();
+    QContextMenuEvent event(QContextMenuEvent::Mouse, pos, tree->viewport()->mapToGlobal(pos));
+    QCoreApplication::sendEvent(tree->viewport(), &event);
+    QMenu* menu = nullptr;
+    QTRY_VERIFY((menu = m_window->findChild<QMenu*>(QStringLiteral("explorerMenu"))) != nullptr && menu->isVisible());
+    QAction* train = nullptr;
+    for (QAction* action : menu->actions()) {
+        if (action->text() == QLatin1String("Train a tokenizer on it")) train = action;
+    }
+    QVERIFY(train);
+    menu->close();
+    train->trigger();
+    QCOMPARE(m_window->tabs()->currentWidget(), static_cast<QWidget*>(page));
+    QCOMPARE(page->featureSelector()->currentData().toString(), QStringLiteral("attributes"));
 }
 
 void TestWorkbench::tokenizerRunShowsCurvesHeatmapAndHierarchy() {
@@ -363,6 +402,65 @@ void TestWorkbench::attentionOfTheModelRun() {
     QVERIFY(page->heatmap()->describeCell(0, 0).contains(QStringLiteral("weight")));
     QVERIFY(page->selectMap(0, 1));
     QVERIFY(!page->selectMap(3, 0));
+}
+
+void TestWorkbench::attentionOfATypedHistory() {
+    if (!m_modelTrained) QSKIP("needs the model run");
+    ui::AttentionPage* page = m_window->attentionPage();
+    QVERIFY(page->selectRun(m_modelRun));
+    core::ExperimentStore store(core::projectPaths(m_project.path()).database, core::ExperimentStore::Access::ReadOnly);
+    const core::Dataset dataset = store.loadDataset(store.findDataset(kDataset.toStdString())->id);
+    const QString history = QStringLiteral("%1, %2 ,%3").arg(QString::fromStdString(dataset.items[3].rawId),
+                                                             QString::fromStdString(dataset.items[40].rawId),
+                                                             QString::fromStdString(dataset.items[7].rawId));
+    page->itemsEdit()->setText(history);
+    QCOMPARE(page->typedItems().size(), 3);
+
+    // The typed history wins over the user; the work runs on a worker, the page stays usable.
+    QSignalSpy shown(page, &ui::AttentionPage::attentionShown);
+    QVERIFY(page->showRun(m_modelRun));
+    QVERIFY(page->statusText().startsWith(QStringLiteral("Computing")));
+    QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), kTimeoutMs);
+    QVERIFY2(page->mapCount() == 2, qPrintable(page->statusText()));
+    QVERIFY2(page->statusText().contains(QStringLiteral("typed history")), qPrintable(page->statusText()));
+    QVERIFY2(page->statusText().contains(QStringLiteral("history of 3 items")), qPrintable(page->statusText()));
+    QCOMPARE(ui::probePlot(page->heatmap()->plotWidget()).colorMapCells, 9);
+
+    // An unknown item is named in the message.
+    shown.clear();
+    page->itemsEdit()->setText(history + QStringLiteral(", no-such-item"));
+    page->showAttentionForItems(page->typedItems());
+    QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), kTimeoutMs);
+    QCOMPARE(page->mapCount(), 0);
+    QVERIFY2(page->statusText().contains(QStringLiteral("no-such-item")), qPrintable(page->statusText()));
+    page->itemsEdit()->clear();
+}
+
+void TestWorkbench::historyLengthCountsItemsNotTokens() {
+    core::AttentionMap tiger;
+    tiger.labels = {"i1:L1=3", "i1:L2=0", "i1:L3=5", "i2:L1=1", "i2:L2=4", "i2:L3=2"};
+    tiger.rows = tiger.cols = 6;
+    QCOMPARE(ui::historyItems(tiger), 2);
+    QCOMPARE(ui::describeHistory(tiger), QStringLiteral("history of 2 items (6 tokens)"));
+    core::AttentionMap bert;
+    bert.labels = {"a", "b", "c", "[MASK]"};
+    bert.rows = bert.cols = 4;
+    QCOMPARE(ui::describeHistory(bert), QStringLiteral("history of 3 items"));
+}
+
+void TestWorkbench::runsSortByTestNdcg() {
+    if (!m_modelTrained) QSKIP("needs the model run");
+    ui::RunsPage* runs = m_window->runsPage();
+    runs->filterEdit()->clear();
+    runs->view()->sortByColumn(ui::RunsTableModel::TestNdcg10, Qt::DescendingOrder);
+    const QModelIndex top = runs->proxyModel()->index(0, ui::RunsTableModel::TestNdcg10);
+    QCOMPARE(top.data(ui::RunsTableModel::RunIdRole).toLongLong(), m_modelRun);
+    QVERIFY(top.data(ui::RunsTableModel::SortRole).toDouble() >= 0.0);
+    QVERIFY(!runs->proxyModel()->index(0, ui::RunsTableModel::SecondsPerEpoch).data().toString().isEmpty());
+    // Tokenizer runs have no test metrics: last.
+    const int last = runs->proxyModel()->rowCount() - 1;
+    QVERIFY(!runs->proxyModel()->index(last, ui::RunsTableModel::TestNdcg10).data(ui::RunsTableModel::SortRole).isValid());
+    runs->view()->sortByColumn(ui::RunsTableModel::Id, Qt::DescendingOrder);
 }
 
 void TestWorkbench::runsCompareSideBySide() {

@@ -13,6 +13,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "attention/attention_heatmap.h"
+#include "attention/attention_history.h"
 #include "run_status.h"
 #include "tokenbench/training/train_job.h"
 
@@ -22,6 +23,7 @@ AttentionPage::AttentionPage(QWidget* parent)
     : QWidget(parent),
       m_run(new QComboBox),
       m_user(new QComboBox),
+      m_items(new QLineEdit),
       m_layer(new QSpinBox),
       m_head(new QSpinBox),
       m_show(new QPushButton(QStringLiteral("Show attention"))),
@@ -36,6 +38,11 @@ AttentionPage::AttentionPage(QWidget* parent)
     m_user->setMinimumContentsLength(10);
     m_user->setToolTip(QStringLiteral("The data set's raw user id, or #N for the N-th user (0-based)"));
     for (int i = 0; i < 10; ++i) m_user->addItem(QStringLiteral("#%1").arg(i));
+    m_items->setObjectName(QStringLiteral("attentionItems"));
+    m_items->setPlaceholderText(QStringLiteral("comma-separated item ids"));
+    m_items->setClearButtonEnabled(true);
+    m_items->setToolTip(QStringLiteral("A history of your own: the data set's raw item ids, oldest first. "
+                                       "When filled in, it is used instead of the user."));
     m_layer->setObjectName(QStringLiteral("attentionLayer"));
     m_head->setObjectName(QStringLiteral("attentionHead"));
     for (QSpinBox* spin : {m_layer, m_head}) {
@@ -52,6 +59,8 @@ AttentionPage::AttentionPage(QWidget* parent)
     controls->addSpacing(8);
     controls->addWidget(new QLabel(QStringLiteral("User:")));
     controls->addWidget(m_user, 1);
+    controls->addWidget(new QLabel(QStringLiteral("or items:")));
+    controls->addWidget(m_items, 2);
     controls->addWidget(m_show);
     controls->addSpacing(8);
     controls->addWidget(new QLabel(QStringLiteral("Layer:")));
@@ -67,8 +76,9 @@ AttentionPage::AttentionPage(QWidget* parent)
     layout->addWidget(m_status);
     layout->addWidget(m_heatmap, 1);
 
-    connect(m_show, &QPushButton::clicked, this, [this] { showAttention(m_user->currentText()); });
+    connect(m_show, &QPushButton::clicked, this, &AttentionPage::showFromInputs);
     connect(m_user->lineEdit(), &QLineEdit::returnPressed, this, [this] { showAttention(m_user->currentText()); });
+    connect(m_items, &QLineEdit::returnPressed, this, [this] { showAttentionForItems(typedItems()); });
     connect(m_layer, qOverload<int>(&QSpinBox::valueChanged), this, &AttentionPage::showSelected);
     connect(m_head, qOverload<int>(&QSpinBox::valueChanged), this, &AttentionPage::showSelected);
     connect(m_watcher, &QFutureWatcherBase::finished, this, &AttentionPage::onComputed);
@@ -97,7 +107,7 @@ void AttentionPage::setProject(const core::ProjectPaths& paths, const std::vecto
     if (!sameProject) {
         ++m_request;
         m_maps.clear();
-        m_heatmap->clear(any ? QStringLiteral("Pick a user and press \"Show attention\"")
+        m_heatmap->clear(any ? QStringLiteral("Pick a user (or type items) and press \"Show attention\"")
                              : QStringLiteral("Train a model with attention (e.g. SASRec) to see its maps"));
         m_status->clear();
     }
@@ -120,26 +130,68 @@ bool AttentionPage::selectRun(int64_t runId) {
 bool AttentionPage::showLatest() {
     if (!m_run->isEnabled() || m_run->count() == 0) return false;
     m_run->setCurrentIndex(0);  // newest first
-    showAttention(m_user->currentText().isEmpty() ? QStringLiteral("#0") : m_user->currentText());
+    showFromInputs();
     return true;
 }
 
+bool AttentionPage::showRun(int64_t runId) {
+    if (!m_run->isEnabled() || !selectRun(runId)) return false;
+    showFromInputs();
+    return true;
+}
+
+QStringList AttentionPage::typedItems() const {
+    QStringList items;
+    for (const QString& item : m_items->text().split(QLatin1Char(','))) {
+        if (!item.trimmed().isEmpty()) items << item.trimmed();
+    }
+    return items;
+}
+
+void AttentionPage::showFromInputs() {
+    const QStringList items = typedItems();
+    if (!items.isEmpty()) {
+        showAttentionForItems(items);
+        return;
+    }
+    showAttention(m_user->currentText().trimmed().isEmpty() ? QStringLiteral("#0") : m_user->currentText());
+}
+
 void AttentionPage::showAttention(const QString& user) {
-    const int64_t runId = m_run->currentData().toLongLong();
     const QString who = user.trimmed();
-    if (runId <= 0 || m_paths.root.empty() || who.isEmpty()) return;
-    const quint64 request = ++m_request;
-    m_status->setText(QStringLiteral("Computing attention of run #%1 for user %2…").arg(runId).arg(who));
-    m_show->setEnabled(false);
+    if (who.isEmpty()) return;
     const std::string project = m_paths.root;
-    const std::string userId = who.toStdString();
-    m_watcher->setFuture(QtConcurrent::run([project, runId, userId, request] {
+    const int64_t runId = m_run->currentData().toLongLong();
+    startComputing(QStringLiteral("user %1").arg(who),
+                   [project, runId, userId = who.toStdString()] { return core::computeAttention(project, runId, userId); });
+}
+
+void AttentionPage::showAttentionForItems(const QStringList& itemRawIds) {
+    if (itemRawIds.isEmpty()) return;
+    std::vector<std::string> items;
+    items.reserve(static_cast<size_t>(itemRawIds.size()));
+    for (const QString& item : itemRawIds) items.push_back(item.toStdString());
+    const std::string project = m_paths.root;
+    const int64_t runId = m_run->currentData().toLongLong();
+    startComputing(QStringLiteral("typed history"), [project, runId, items = std::move(items)] {
+        return core::computeAttentionForItems(project, runId, items);
+    });
+}
+
+void AttentionPage::startComputing(const QString& subject, std::function<std::vector<core::AttentionMap>()> compute) {
+    const int64_t runId = m_run->currentData().toLongLong();
+    if (runId <= 0 || m_paths.root.empty()) return;
+    const quint64 request = ++m_request;
+    m_status->setText(QStringLiteral("Computing attention of run #%1 for %2…").arg(runId).arg(subject));
+    m_show->setEnabled(false);
+    // Restoring the checkpoint and running the model take seconds: never on the UI thread.
+    m_watcher->setFuture(QtConcurrent::run([compute = std::move(compute), runId, subject, request] {
         AttentionResult result;
         result.request = request;
         result.runId = runId;
-        result.user = QString::fromStdString(userId);
+        result.subject = subject;
         try {
-            result.maps = core::computeAttention(project, runId, userId);
+            result.maps = compute();
         } catch (const std::exception& error) {
             result.error = QString::fromStdString(error.what());
         } catch (...) {
@@ -157,10 +209,10 @@ void AttentionPage::onComputed() {
     m_show->setEnabled(m_run->isEnabled());
     m_maps = result.maps;
     m_mapsRun = result.runId;
-    m_mapsUser = result.user;
+    m_mapsSubject = result.subject;
     if (!result.error.isEmpty()) {
         m_maps.clear();
-        m_heatmap->clear(QStringLiteral("No attention for this user"));
+        m_heatmap->clear(QStringLiteral("No attention for %1").arg(result.subject));
         m_status->setText(QStringLiteral("Could not compute attention: %1").arg(result.error));
         Q_EMIT attentionShown(result.runId);
         return;
@@ -184,12 +236,12 @@ void AttentionPage::onComputed() {
         m_layer->setEnabled(layers > 1);
         m_head->setEnabled(heads > 1);
     }
-    m_status->setText(QStringLiteral("Run #%1 · user %2 · %3 layer(s) × %4 head(s) · history of %5 items · hover a cell for its weight")
+    m_status->setText(QStringLiteral("Run #%1 · %2 · %3 layer(s) × %4 head(s) · %5 · hover a cell for its weight")
                           .arg(result.runId)
-                          .arg(result.user)
+                          .arg(result.subject)
                           .arg(layers)
                           .arg(heads)
-                          .arg(m_maps.front().cols));
+                          .arg(describeHistory(m_maps.front())));
     showSelected();
     Q_EMIT attentionShown(result.runId);
 }
@@ -209,9 +261,9 @@ void AttentionPage::showSelected() {
     const int head = m_head->value() - 1;
     for (const core::AttentionMap& map : m_maps) {
         if (map.layer == layer && map.head == head) {
-            m_heatmap->setMap(map, QStringLiteral("Run #%1 · user %2 · layer %3, head %4")
+            m_heatmap->setMap(map, QStringLiteral("Run #%1 · %2 · layer %3, head %4")
                                        .arg(m_mapsRun)
-                                       .arg(m_mapsUser)
+                                       .arg(m_mapsSubject)
                                        .arg(layer + 1)
                                        .arg(head + 1));
             return;

@@ -1,16 +1,51 @@
 #include "models/runs_table_model.h"
 
+#include <cmath>
+#include <limits>
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLocale>
+
+#include "pages/metric_names.h"
 #include "run_status.h"
 #include "text_format.h"
 
 namespace tokenbench::ui {
+namespace {
+
+constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
+
+/// Summary keys that have a column of their own, so the Summary column does not repeat them.
+const QStringList& keysWithColumns() {
+    static const QStringList keys = {QStringLiteral("best_epoch"), QStringLiteral("seconds_per_epoch")};
+    return keys;
+}
+
+double numberOrMissing(const QJsonValue& value) {
+    return value.isDouble() ? value.toDouble() : kMissing;
+}
+
+}  // namespace
 
 RunsTableModel::RunsTableModel(QObject* parent) : QAbstractTableModel(parent) {}
 
 void RunsTableModel::setRuns(std::vector<core::RunRecord> runs) {
     beginResetModel();
     m_runs = std::move(runs);
+    // Parsed once here: sorting asks for these values O(n log n) times.
+    m_figures.clear();
+    m_figures.reserve(m_runs.size());
+    for (const core::RunRecord& run : m_runs) m_figures.push_back(readFigures(run.summaryJson));
     endResetModel();
+}
+
+RunsTableModel::Figures RunsTableModel::readFigures(const std::string& summaryJson) {
+    const QJsonObject summary = QJsonDocument::fromJson(QByteArray::fromStdString(summaryJson)).object();
+    return {summaryMetric(summary, QStringLiteral("test"), QStringLiteral("ndcg@10")),
+            summaryMetric(summary, QStringLiteral("test"), QStringLiteral("recall@10")),
+            numberOrMissing(summary.value(QStringLiteral("best_epoch"))),
+            numberOrMissing(summary.value(QStringLiteral("seconds_per_epoch")))};
 }
 
 std::optional<int> RunsTableModel::rowOfRun(int64_t runId) const {
@@ -28,13 +63,36 @@ int RunsTableModel::columnCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : ColumnCount;
 }
 
+bool RunsTableModel::isFigureColumn(int column) {
+    return column == TestNdcg10 || column == TestRecall10 || column == BestEpoch || column == SecondsPerEpoch;
+}
+
+double RunsTableModel::figure(int row, int column) const {
+    const Figures& figures = m_figures[static_cast<size_t>(row)];
+    switch (column) {
+        case TestNdcg10:
+            return figures.testNdcg10;
+        case TestRecall10:
+            return figures.testRecall10;
+        case BestEpoch:
+            return figures.bestEpoch;
+        case SecondsPerEpoch:
+            return figures.secondsPerEpoch;
+        default:
+            return kMissing;
+    }
+}
+
 QVariant RunsTableModel::data(const QModelIndex& index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) return {};
-    const core::RunRecord& run = m_runs[static_cast<size_t>(index.row())];
+    const int row = index.row();
+    const core::RunRecord& run = m_runs[static_cast<size_t>(row)];
     const int column = index.column();
     switch (role) {
         case Qt::DisplayRole:
-            return displayValue(run, column);
+            return displayValue(row, column);
+        case SortRole:
+            return sortValue(row, column);
         case Qt::ToolTipRole:
             if (column == Summary) return QString::fromStdString(run.summaryJson);
             if (column == Status && !run.message.empty()) return QString::fromStdString(run.message);
@@ -43,7 +101,7 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const {
         case Qt::DecorationRole:
             return column == Status ? QVariant(runStatusIcon(run.status)) : QVariant();
         case Qt::TextAlignmentRole:
-            if (column == Id || column == Seed) return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+            if (column == Id || column == Seed || isFigureColumn(column)) return QVariant(Qt::AlignRight | Qt::AlignVCenter);
             return {};
         case RunIdRole:
             return QVariant::fromValue<qint64>(run.id);
@@ -52,7 +110,18 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const {
     }
 }
 
-QVariant RunsTableModel::displayValue(const core::RunRecord& run, int column) const {
+QVariant RunsTableModel::sortValue(int row, int column) const {
+    if (isFigureColumn(column)) {
+        const double value = figure(row, column);
+        return std::isfinite(value) ? QVariant(value) : QVariant();
+    }
+    // The raw timestamp: the display form drops seconds.
+    if (column == Created) return QString::fromStdString(m_runs[static_cast<size_t>(row)].createdAt);
+    return displayValue(row, column);
+}
+
+QVariant RunsTableModel::displayValue(int row, int column) const {
+    const core::RunRecord& run = m_runs[static_cast<size_t>(row)];
     switch (column) {
         case Id:
             return QVariant::fromValue<qint64>(run.id);
@@ -66,6 +135,15 @@ QVariant RunsTableModel::displayValue(const core::RunRecord& run, int column) co
             return QString::fromStdString(run.datasetName);
         case Status:
             return runStatusLabel(run.status);
+        case TestNdcg10:
+        case TestRecall10:
+        case BestEpoch:
+        case SecondsPerEpoch: {
+            const double value = figure(row, column);
+            if (!std::isfinite(value)) return QString();
+            if (column == BestEpoch) return QString::number(std::llround(value));
+            return QLocale::c().toString(value, 'f', column == SecondsPerEpoch ? 2 : 4);
+        }
         case Device:
             return QString::fromStdString(run.device);
         case Seed:
@@ -73,15 +151,33 @@ QVariant RunsTableModel::displayValue(const core::RunRecord& run, int column) co
         case Created:
             return formatTimestamp(run.createdAt);
         case Summary:
-            return summarizeJson(run.summaryJson);
+            return summarizeJson(run.summaryJson, 120, keysWithColumns());
         default:
             return {};
     }
 }
 
 QVariant RunsTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) {
+    if (orientation == Qt::Horizontal && role == Qt::InitialSortOrderRole &&
+        (section == TestNdcg10 || section == TestRecall10)) {
+        return Qt::DescendingOrder;  // one click on the header puts the best run first
+    }
+    if (orientation != Qt::Horizontal || (role != Qt::DisplayRole && role != Qt::ToolTipRole)) {
         return QAbstractTableModel::headerData(section, orientation, role);
+    }
+    if (role == Qt::ToolTipRole) {
+        switch (section) {
+            case TestNdcg10:
+                return QStringLiteral("NDCG@10 on the test split, all targets (model runs)");
+            case TestRecall10:
+                return QStringLiteral("Recall@10 on the test split, all targets (model runs)");
+            case BestEpoch:
+                return QStringLiteral("Epoch of the checkpoint with the best validation score (model runs)");
+            case SecondsPerEpoch:
+                return QStringLiteral("Mean training time of one epoch in seconds (model runs)");
+            default:
+                return {};
+        }
     }
     switch (section) {
         case Id:
@@ -96,6 +192,14 @@ QVariant RunsTableModel::headerData(int section, Qt::Orientation orientation, in
             return QStringLiteral("Data set");
         case Status:
             return QStringLiteral("Status");
+        case TestNdcg10:
+            return QStringLiteral("NDCG@10");
+        case TestRecall10:
+            return QStringLiteral("Recall@10");
+        case BestEpoch:
+            return QStringLiteral("Best epoch");
+        case SecondsPerEpoch:
+            return QStringLiteral("s/epoch");
         case Device:
             return QStringLiteral("Device");
         case Seed:

@@ -11,15 +11,34 @@
 
 namespace tokenbench::ui {
 
-/// Rows are runs as listed by the store; columns are fixed. Display values sort correctly through
-/// a QSortFilterProxyModel (numbers as numbers, timestamps in ISO order). UI thread only.
+/// Rows are runs as listed by the store; columns are fixed. The final metrics of model runs have
+/// columns of their own; SortRole gives every cell a value that sorts right (numbers as numbers,
+/// timestamps in ISO order, an invalid QVariant where a run has no such value). UI thread only.
 class RunsTableModel final : public QAbstractTableModel {
     Q_OBJECT
 
 public:
-    enum Column { Id, Kind, Component, Name, Dataset, Status, Device, Seed, Created, Summary, ColumnCount };
+    enum Column {
+        Id,
+        Kind,
+        Component,
+        Name,
+        Dataset,
+        Status,
+        TestNdcg10,
+        TestRecall10,
+        BestEpoch,
+        SecondsPerEpoch,
+        Device,
+        Seed,
+        Created,
+        Summary,  ///< stays last: it takes the remaining width
+        ColumnCount
+    };
     /// Role returning the run id (qint64) for any cell.
     static constexpr int RunIdRole = Qt::UserRole + 1;
+    /// Role returning the value to sort by: a double in the metric columns, invalid when absent.
+    static constexpr int SortRole = Qt::UserRole + 2;
 
     explicit RunsTableModel(QObject* parent = nullptr);
 
@@ -36,9 +55,22 @@ public:
                                       int role = Qt::DisplayRole) const override;
 
 private:
-    [[nodiscard]] QVariant displayValue(const core::RunRecord& run, int column) const;
+    /// Final figures read once from a run's summary JSON; NaN where the summary has none.
+    struct Figures final {
+        double testNdcg10;
+        double testRecall10;
+        double bestEpoch;
+        double secondsPerEpoch;
+    };
+
+    [[nodiscard]] QVariant displayValue(int row, int column) const;
+    [[nodiscard]] QVariant sortValue(int row, int column) const;
+    [[nodiscard]] double figure(int row, int column) const;
+    [[nodiscard]] static bool isFigureColumn(int column);
+    [[nodiscard]] static Figures readFigures(const std::string& summaryJson);
 
     std::vector<core::RunRecord> m_runs;
+    std::vector<Figures> m_figures;  ///< parallel to m_runs
 };
 
 }  // namespace tokenbench::ui

@@ -18,6 +18,7 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include "models/runs_sort_proxy.h"
 #include "models/runs_table_model.h"
 #include "pages/run_comparison.h"
 #include "run_status.h"
@@ -64,7 +65,7 @@ QString describeRun(const core::RunRecord& run) {
 RunsPage::RunsPage(QWidget* parent)
     : QWidget(parent),
       m_model(new RunsTableModel(this)),
-      m_proxy(new QSortFilterProxyModel(this)),
+      m_proxy(new RunsSortProxy(this)),
       m_view(new QTableView),
       m_filter(new QLineEdit),
       m_count(new QLabel),
@@ -94,6 +95,7 @@ RunsPage::RunsPage(QWidget* parent)
     m_view->verticalHeader()->hide();
     m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->horizontalHeader()->setHighlightSections(false);
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
 
     // The hint shares the table's grid cell: an empty table with headers stays visible behind it.
     m_hint->setObjectName(QStringLiteral("runsHint"));
@@ -142,7 +144,17 @@ RunsPage::RunsPage(QWidget* parent)
     });
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &RunsPage::onSelectionChanged);
     connect(m_model, &QAbstractItemModel::modelReset, this, &RunsPage::updateHint);
+    connect(m_view, &QWidget::customContextMenuRequested, this, &RunsPage::onContextMenu);
     updateHint();
+}
+
+void RunsPage::onContextMenu(const QPoint& pos) {
+    const QModelIndex index = m_view->indexAt(pos);
+    if (!index.isValid()) return;
+    const qint64 runId = index.data(RunsTableModel::RunIdRole).toLongLong();
+    // Like a file manager: a right click outside the selection selects that row first.
+    if (!m_view->selectionModel()->isRowSelected(index.row(), index.parent())) selectRun(runId);
+    Q_EMIT runContextMenuRequested(runId, m_view->viewport()->mapToGlobal(pos));
 }
 
 void RunsPage::setRuns(std::vector<core::RunRecord> runs) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include <QPoint>
 #include <QWidget>
 
 #include "tokenbench/storage/records.h"
@@ -51,6 +52,10 @@ public:
     /// The overlay hint ("No runs yet", "No runs match the filter"), empty when hidden.
     [[nodiscard]] QString hintText() const;
 
+Q_SIGNALS:
+    /// Right click on a run's row (now selected): the window offers the actions for that run.
+    void runContextMenuRequested(qint64 runId, const QPoint& globalPos);
+
 protected:
     void changeEvent(QEvent* event) override;
 
@@ -59,6 +64,7 @@ private:
     void updateHint();
     void showDetails();
     void onSelectionChanged();
+    void onContextMenu(const QPoint& pos);
     [[nodiscard]] int64_t selectedRunId() const;
 
     RunsTableModel* m_model;

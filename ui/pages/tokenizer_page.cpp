@@ -464,6 +464,20 @@ void TokenizerPage::openFeatureDialog() {
     dialog->open();
 }
 
+bool TokenizerPage::selectFeatureSet(int64_t featureSetId) {
+    const auto record = std::find_if(m_featureSets.begin(), m_featureSets.end(),
+                                     [featureSetId](const core::FeatureSetRecord& r) { return r.id == featureSetId; });
+    if (record == m_featureSets.end() || !m_dataset->isEnabled()) return false;
+    const int dataset = m_dataset->findData(QVariant::fromValue<qint64>(record->datasetId));
+    if (dataset < 0) return false;
+    m_dataset->setCurrentIndex(dataset);  // refills the feature selector for that data set
+    const int features = m_features->findData(QString::fromStdString(record->name));
+    if (features < 0) return false;
+    m_features->setCurrentIndex(features);
+    m_userPickedFeatures = true;  // the user's choice: a reload must not replace it
+    return true;
+}
+
 void TokenizerPage::resetViews(const QString& placeholder) {
     m_loss->clear(placeholder);
     m_utilization->clear(placeholder);

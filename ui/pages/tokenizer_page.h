@@ -63,6 +63,9 @@ public:
     Job* startTraining();
     /// Opens the feature-set dialog for the selected data set.
     void openFeatureDialog();
+    /// Selects stored feature set `featureSetId` (and its data set) as the input of the next run;
+    /// false when the project has no such feature set.
+    bool selectFeatureSet(int64_t featureSetId);
     void setView(View view);
 
     // For tests, screenshots and the main window.
