@@ -189,6 +189,12 @@ void CurvePlot::rescale() {
         // Markers on the first and last epoch stay whole.
         xLow -= 0.2;
         xHigh += 0.2;
+    } else {
+        // Likewise for step axes: a series that only has points at the end (a later level's
+        // first step) keeps its marker inside the plot.
+        const double pad = (xHigh - xLow) * 0.02;
+        xLow -= pad;
+        xHigh += pad;
     }
     m_plot->xAxis->setRange(xLow, xHigh);
     if (m_fixedY) {

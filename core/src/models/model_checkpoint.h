@@ -53,4 +53,26 @@ void saveCheckpoint(const std::string& path, const CheckpointSpec& spec, Checkpo
 [[nodiscard]] CheckpointCounters loadCheckpoint(const std::string& path, const CheckpointSpec& spec,
                                                 const c10::Device& device, const ReadArchives& read);
 
+/// saveCheckpoint of a network and its optimizer (anything with save(OutputArchive&)).
+template <typename Net, typename Optimizer>
+void saveModelCheckpoint(const std::string& path, const CheckpointSpec& spec, CheckpointCounters counters,
+                         const Net& net, const Optimizer& optimizer) {
+    saveCheckpoint(path, spec, counters,
+                   [&](torch::serialize::OutputArchive& model, torch::serialize::OutputArchive& state) {
+                       net.save(model);
+                       optimizer.save(state);
+                   });
+}
+
+/// loadCheckpoint into a network and its optimizer (anything with load(InputArchive&)).
+template <typename Net, typename Optimizer>
+[[nodiscard]] CheckpointCounters loadModelCheckpoint(const std::string& path, const CheckpointSpec& spec,
+                                                     const c10::Device& device, Net& net, Optimizer& optimizer) {
+    return loadCheckpoint(path, spec, device,
+                          [&](torch::serialize::InputArchive& model, torch::serialize::InputArchive& state) {
+                              net.load(model);
+                              optimizer.load(state);
+                          });
+}
+
 }  // namespace tokenbench::core

@@ -14,6 +14,7 @@
 #include <torch/utils.h>
 
 #include "models/sasrec_batched_gemm.h"
+#include "models/weight_init.h"
 
 namespace tokenbench::core {
 
@@ -227,21 +228,8 @@ void SasRecImpl::scoreAllInto(const at::Tensor& hidden, at::Tensor& out) const {
 }
 
 void SasRecImpl::resetParameters(at::Generator& generator) {
+    resetXavierNormal(*this, generator);
     torch::NoGradGuard noGrad;
-    const at::TensorOptions cpu = at::TensorOptions().dtype(at::kFloat);
-    for (auto& item : named_parameters()) {
-        at::Tensor& p = item.value();
-        const std::string& name = item.key();
-        const bool isBias = name.size() >= 4 && name.compare(name.size() - 4, 4, "bias") == 0;
-        if (isBias) {
-            p.zero_();
-        } else if (p.dim() < 2) {
-            p.fill_(1.0);  // LayerNorm gains
-        } else {
-            const double std = std::sqrt(2.0 / static_cast<double>(p.size(0) + p.size(1)));
-            p.copy_(at::empty(p.sizes(), cpu).normal_(0.0, std, generator));
-        }
-    }
     itemEmbedding->weight[0].zero_();
 }
 

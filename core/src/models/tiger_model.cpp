@@ -494,21 +494,12 @@ CheckpointSpec TigerModel::checkpointSpec() const {
 
 void TigerModel::save(const std::string& path) const {
     requirePrepared("save()");
-    saveCheckpoint(path, checkpointSpec(), {m_epoch, m_steps},
-                   [&](torch::serialize::OutputArchive& model, torch::serialize::OutputArchive& optimizer) {
-                       m_net->save(model);
-                       m_optimizer->save(optimizer);
-                   });
+    saveModelCheckpoint(path, checkpointSpec(), {m_epoch, m_steps}, *m_net, *m_optimizer);
 }
 
 void TigerModel::load(const std::string& path) {
     requirePrepared("load()");
-    const CheckpointCounters counters = loadCheckpoint(
-        path, checkpointSpec(), m_device,
-        [&](torch::serialize::InputArchive& model, torch::serialize::InputArchive& optimizer) {
-            m_net->load(model);
-            m_optimizer->load(optimizer);
-        });
+    const CheckpointCounters counters = loadModelCheckpoint(path, checkpointSpec(), m_device, *m_net, *m_optimizer);
     m_epoch = counters.epoch;
     m_steps = counters.steps;
 }
