@@ -134,6 +134,8 @@ private Q_SLOTS:
     void benchmarkBeauty();
 
 private:
+    void checkShapesAndCausality(bool preNorm);
+
     SyntheticData m_synthetic;
     DataSplit m_split;
 };
@@ -148,8 +150,18 @@ void TestModels::initTestCase() {
 }
 
 void TestModels::moduleShapesAndCausality() {
+    // Both block wirings: causality and padding invariance are what training in length groups and
+    // scoring in length-sorted batches rely on.
+    for (const bool preNorm : {false, true}) {
+        checkShapesAndCausality(preNorm);
+        if (QTest::currentTestFailed()) return;
+    }
+}
+
+void TestModels::checkShapesAndCausality(bool preNorm) {
     torch::NoGradGuard noGrad;
     SasRecOptions options;
+    options.preNorm = preNorm;
     options.items = 30;
     options.hidden = 16;
     options.blocks = 2;
