@@ -36,22 +36,9 @@ AttentionHeatmap::AttentionHeatmap(QWidget* parent) : QWidget(parent), m_plot(ne
     m_plot->yAxis->setLabel(QStringLiteral("Attending position (query)"));
     m_plot->yAxis->setRangeReversed(true);  // first history item on top, like a matrix
     m_plot->xAxis->setTickLabelRotation(60);
-    m_plot->xAxis->grid()->setVisible(false);
-    m_plot->yAxis->grid()->setVisible(false);
-    m_map = new QCPColorMap(m_plot->xAxis, m_plot->yAxis);
-    m_map->setName(QStringLiteral("Attention weight"));
-    m_map->setInterpolate(false);
-    m_map->setTightBoundary(true);
-    m_scale = new QCPColorScale(m_plot);
-    m_plot->plotLayout()->addElement(m_plot->plotLayout()->rowCount() - 1, 1, m_scale);
-    m_scale->setType(QCPAxis::atRight);
-    m_scale->setBarWidth(12);
-    m_scale->axis()->setLabel(QStringLiteral("Attention weight"));
-    m_map->setColorScale(m_scale);
-    m_map->setGradient(sequentialGradient());
-    auto* group = new QCPMarginGroup(m_plot);
-    m_plot->axisRect()->setMarginGroup(QCP::msTop | QCP::msBottom, group);
-    m_scale->setMarginGroup(QCP::msTop | QCP::msBottom, group);
+    const ColorMapLayer layer = addColorMap(*m_plot, QStringLiteral("Attention weight"));
+    m_map = layer.map;
+    m_scale = layer.scale;
     installPlotExport(m_plot, QStringLiteral("attention"));
     m_plot->setMouseTracking(true);
     m_plot->installEventFilter(this);

@@ -1,7 +1,6 @@
 #include "pages/model_page.h"
 
 #include <algorithm>
-#include <limits>
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -28,7 +27,7 @@
 #include "plots/bar_chart.h"
 #include "plots/curve_plot.h"
 #include "run_status.h"
-#include "tokenbench/runtime.h"
+#include "widgets/run_fields.h"
 #include "widgets/schema_form.h"
 
 namespace tokenbench::ui {
@@ -84,23 +83,11 @@ void ModelPage::buildForm() {
         m_validMetric->addItem(metricLabel(QString::fromLatin1(metric)), QString::fromLatin1(metric));
     }
     m_validMetric->setToolTip(QStringLiteral("Which validation metric picks the best epoch"));
-    m_seed = new QSpinBox;
-    m_seed->setObjectName(QStringLiteral("modelSeed"));
-    m_seed->setRange(0, std::numeric_limits<int>::max());
-    m_seed->setValue(42);
-    m_device = new QComboBox;
-    m_device->setObjectName(QStringLiteral("modelDevice"));
-    m_device->addItem(QStringLiteral("Automatic"), QStringLiteral("auto"));
-    m_device->addItem(QStringLiteral("CPU"), QStringLiteral("cpu"));
-    if (core::runtimeInfo().cudaAvailable) m_device->addItem(QStringLiteral("CUDA GPU"), QStringLiteral("cuda"));
-    m_name = new QLineEdit;
-    m_name->setObjectName(QStringLiteral("modelRunName"));
-    m_name->setPlaceholderText(QStringLiteral("optional label"));
+    m_seed = makeSeedField(QStringLiteral("model"));
+    m_device = makeDeviceField(QStringLiteral("model"), /*withAutomatic=*/true);
+    m_name = makeRunNameField(QStringLiteral("model"));
     m_controls = new JobControls(QStringLiteral("Train model"));
-    m_formError = new QLabel;
-    m_formError->setObjectName(QStringLiteral("modelFormError"));
-    m_formError->setWordWrap(true);
-    m_formError->hide();
+    m_formError = makeFormErrorLabel(QStringLiteral("model"));
 
     auto* top = new QFormLayout;
     top->addRow(QStringLiteral("Data set:"), m_dataset);

@@ -37,8 +37,8 @@
 #include "plots/codebook_heatmap.h"
 #include "plots/curve_plot.h"
 #include "run_status.h"
-#include "tokenbench/runtime.h"
 #include "widgets/banner.h"
+#include "widgets/run_fields.h"
 #include "widgets/schema_form.h"
 
 namespace tokenbench::ui {
@@ -103,22 +103,11 @@ void TokenizerPage::buildForm() {
     m_collisionStrategy->addItem(QStringLiteral("Nearest free code"), QStringLiteral("reassign"));
     m_collisionStrategy->addItem(QStringLiteral("Keep collisions"), QStringLiteral("none"));
     m_collisionStrategy->setToolTip(QStringLiteral("How items sharing a full ID are made unique"));
-    m_seed = new QSpinBox;
-    m_seed->setObjectName(QStringLiteral("tokenizerSeed"));
-    m_seed->setRange(0, std::numeric_limits<int>::max());
-    m_seed->setValue(42);
-    m_device = new QComboBox;
-    m_device->setObjectName(QStringLiteral("tokenizerDevice"));
-    m_device->addItem(QStringLiteral("CPU"), QStringLiteral("cpu"));
-    if (core::runtimeInfo().cudaAvailable) m_device->addItem(QStringLiteral("CUDA GPU"), QStringLiteral("cuda"));
-    m_name = new QLineEdit;
-    m_name->setObjectName(QStringLiteral("tokenizerRunName"));
-    m_name->setPlaceholderText(QStringLiteral("optional label"));
+    m_seed = makeSeedField(QStringLiteral("tokenizer"));
+    m_device = makeDeviceField(QStringLiteral("tokenizer"), /*withAutomatic=*/false);
+    m_name = makeRunNameField(QStringLiteral("tokenizer"));
     m_controls = new JobControls(QStringLiteral("Train tokenizer"));
-    m_formError = new QLabel;
-    m_formError->setObjectName(QStringLiteral("tokenizerFormError"));
-    m_formError->setWordWrap(true);
-    m_formError->hide();
+    m_formError = makeFormErrorLabel(QStringLiteral("tokenizer"));
 
     auto* featureRow = new QHBoxLayout;
     featureRow->addWidget(m_features, 1);

@@ -34,24 +34,9 @@ CodebookHeatmap::CodebookHeatmap(QWidget* parent) : QWidget(parent), m_plot(new 
     levelTicks->setTickStep(1.0);
     levelTicks->setScaleStrategy(QCPAxisTickerFixed::ssNone);
     m_plot->yAxis->setTicker(levelTicks);
-    m_plot->xAxis->grid()->setVisible(false);
-    m_plot->yAxis->grid()->setVisible(false);
-
-    m_map = new QCPColorMap(m_plot->xAxis, m_plot->yAxis);
-    m_map->setName(QStringLiteral("Items per code"));
-    m_map->setInterpolate(false);  // codes are discrete: no blending between neighbours
-    m_map->setTightBoundary(true);
-    m_scale = new QCPColorScale(m_plot);
-    m_plot->plotLayout()->addElement(m_plot->plotLayout()->rowCount() - 1, 1, m_scale);
-    m_scale->setType(QCPAxis::atRight);
-    m_scale->setBarWidth(12);
-    m_scale->axis()->setLabel(QStringLiteral("Items per code"));
-    m_map->setColorScale(m_scale);
-    m_map->setGradient(sequentialGradient());
-    // Keep the colour bar as tall as the map.
-    auto* group = new QCPMarginGroup(m_plot);
-    m_plot->axisRect()->setMarginGroup(QCP::msTop | QCP::msBottom, group);
-    m_scale->setMarginGroup(QCP::msTop | QCP::msBottom, group);
+    const ColorMapLayer layer = addColorMap(*m_plot, QStringLiteral("Items per code"));
+    m_map = layer.map;
+    m_scale = layer.scale;
 
     installPlotExport(m_plot, QStringLiteral("codebook-usage"));
     m_plot->setMouseTracking(true);

@@ -156,4 +156,26 @@ void setPlotPlaceholder(QCustomPlot& plot, const QString& text) {
     placeholder->setVisible(!text.isEmpty());
 }
 
+ColorMapLayer addColorMap(QCustomPlot& plot, const QString& valueName) {
+    plot.xAxis->grid()->setVisible(false);
+    plot.yAxis->grid()->setVisible(false);
+    ColorMapLayer layer;
+    layer.map = new QCPColorMap(plot.xAxis, plot.yAxis);
+    layer.map->setName(valueName);
+    layer.map->setInterpolate(false);  // cells are discrete: no blending between neighbours
+    layer.map->setTightBoundary(true);
+    layer.scale = new QCPColorScale(&plot);
+    plot.plotLayout()->addElement(plot.plotLayout()->rowCount() - 1, 1, layer.scale);
+    layer.scale->setType(QCPAxis::atRight);
+    layer.scale->setBarWidth(12);
+    layer.scale->axis()->setLabel(valueName);
+    layer.map->setColorScale(layer.scale);
+    layer.map->setGradient(sequentialGradient());
+    // Keep the colour bar as tall as the map.
+    auto* group = new QCPMarginGroup(&plot);
+    plot.axisRect()->setMarginGroup(QCP::msTop | QCP::msBottom, group);
+    layer.scale->setMarginGroup(QCP::msTop | QCP::msBottom, group);
+    return layer;
+}
+
 }  // namespace tokenbench::ui

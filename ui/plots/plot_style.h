@@ -5,6 +5,8 @@
 #include <QString>
 
 class QCustomPlot;
+class QCPColorMap;
+class QCPColorScale;
 class QCPTextElement;
 
 namespace tokenbench::ui {
@@ -23,6 +25,16 @@ void setLegendBelow(QCustomPlot& plot, bool shown, int columns = 4);
 /// Sets the legend below the axis rect to as many columns as its widest entry allows in the plot's
 /// current width, so entries are never clipped. Call before replotting.
 void fitLegendColumns(QCustomPlot& plot);
+
+/// A heatmap layer: the colour map and its colour bar.
+struct ColorMapLayer final {
+    QCPColorMap* map = nullptr;
+    QCPColorScale* scale = nullptr;
+};
+
+/// Adds a discrete heatmap (no interpolation between cells, the palette's sequential gradient) with
+/// a colour bar at the right, as tall as the axis rect and labelled `valueName`; hides the grid.
+ColorMapLayer addColorMap(QCustomPlot& plot, const QString& valueName);
 
 /// Shows `text` centred in the axis rect (empty or error state); an empty string hides it.
 /// Does not replot.

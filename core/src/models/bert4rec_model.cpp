@@ -131,8 +131,7 @@ private:
     void requirePrepared(const char* what) const {
         if (!m_net) throw std::logic_error(std::string("bert4rec: ") + what + " before prepare()");
     }
-    /// B x T left-padded tensor of token sequences, on the model's device.
-    at::Tensor tokenBatch(const std::vector<std::vector<int64_t>>& sequences) const;
+    /// Model id, format, catalogue size and sizes that a checkpoint must match.
     CheckpointSpec checkpointSpec() const;
     /// The sizes a checkpoint must match: hidden, blocks, heads, max_length.
     at::Tensor shapeTensor() const {
@@ -272,10 +271,6 @@ EpochReport Bert4RecModel::trainEpoch(const std::function<void(int64_t, double)>
     return report;
 }
 
-at::Tensor Bert4RecModel::tokenBatch(const std::vector<std::vector<int64_t>>& sequences) const {
-    return leftPaddedBatch(sequences, m_device);
-}
-
 void Bert4RecModel::scoreUsers(const std::vector<int32_t>& users, EvalPhase phase, std::vector<float>& out) {
     requirePrepared("scoreUsers()");
     torch::NoGradGuard noGrad;  // grad mode is per thread: guard here, whoever calls
@@ -300,7 +295,7 @@ void Bert4RecModel::scoreUsers(const std::vector<int32_t>& users, EvalPhase phas
             for (int64_t i = start; i < stop; ++i) sequence.push_back(items[static_cast<size_t>(i)] + 1);
             sequence.push_back(m_net->maskToken());
         }
-        const at::Tensor input = tokenBatch(sequences);
+        const at::Tensor input = leftPaddedBatch(sequences, m_device);
         const at::Tensor last = m_net->forward(input).hidden.select(1, input.size(1) - 1);
         const at::Tensor scores = m_net->scoreAll(last).to(at::kCPU, at::kFloat).contiguous();
         std::memcpy(out.data() + begin * static_cast<size_t>(m_items), scores.data_ptr<float>(),
@@ -329,7 +324,7 @@ std::vector<AttentionMap> Bert4RecModel::attention(const std::vector<int32_t>& h
     labels.emplace_back(kMaskLabel);
     const bool wasTraining = m_net->is_training();
     m_net->eval();
-    const Bert4RecOutput out = m_net->forward(tokenBatch({sequence}), nullptr, /*withAttention=*/true);
+    const Bert4RecOutput out = m_net->forward(leftPaddedBatch({sequence}, m_device), nullptr, /*withAttention=*/true);
     if (wasTraining) m_net->train();
     return toAttentionMaps(out.attentions, labels);
 }

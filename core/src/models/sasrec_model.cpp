@@ -162,8 +162,7 @@ private:
     void requirePrepared(const char* what) const {
         if (!m_net) throw std::logic_error(std::string("sasrec: ") + what + " before prepare()");
     }
-    /// B x T left-padded tensor of the last max_length items of each history (shifted ids).
-    at::Tensor historyBatch(const std::vector<std::vector<int64_t>>& histories) const;
+    /// Model id, format, catalogue size and sizes that a checkpoint must match.
     CheckpointSpec checkpointSpec() const;
     /// This epoch's batches (indexes into m_samples), shuffled from `state`; see file comment.
     std::vector<std::vector<size_t>> epochBatches(uint64_t& state) const;
@@ -402,10 +401,6 @@ EpochReport SasRecModel::trainEpoch(const std::function<void(int64_t, double)>& 
     return report;
 }
 
-at::Tensor SasRecModel::historyBatch(const std::vector<std::vector<int64_t>>& histories) const {
-    return leftPaddedBatch(histories, m_device);
-}
-
 void SasRecModel::scoreUsers(const std::vector<int32_t>& users, EvalPhase phase, std::vector<float>& out) {
     requirePrepared("scoreUsers()");
     torch::NoGradGuard noGrad;  // grad mode is per thread: guard here, whoever calls
@@ -445,7 +440,7 @@ void SasRecModel::scoreUsers(const std::vector<int32_t>& users, EvalPhase phase,
             histories.push_back(std::move(all[order[r]]));
             rows.push_back(static_cast<int64_t>(order[r]));
         }
-        const at::Tensor input = historyBatch(histories);
+        const at::Tensor input = leftPaddedBatch(histories, m_device);
         const at::Tensor index = at::from_blob(rows.data(), {static_cast<int64_t>(rows.size())}, at::kLong).to(last.device());
         last.index_copy_(0, index, m_net->forward(input).hidden.select(1, input.size(1) - 1));
         begin = end;
@@ -477,7 +472,7 @@ std::vector<AttentionMap> SasRecModel::attention(const std::vector<int32_t>& his
     if (shifted.empty()) return {};
     const bool wasTraining = m_net->is_training();
     m_net->eval();
-    const SasRecOutput out = m_net->forward(historyBatch({shifted}), nullptr, /*withAttention=*/true);
+    const SasRecOutput out = m_net->forward(leftPaddedBatch({shifted}, m_device), nullptr, /*withAttention=*/true);
     if (wasTraining) m_net->train();
 
     std::vector<std::string> labels;

@@ -1,0 +1,25 @@
+#pragma once
+/// The fields every "new run" form has (seed, device, run name, an error line), made alike for
+/// the tokenizer and model pages. `prefix` names the objects ("model" -> "modelSeed", ...), which
+/// the tests look up.
+
+#include <QString>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+
+namespace tokenbench::ui {
+
+/// Seed spin box, 0 .. INT_MAX, 42 to start with.
+[[nodiscard]] QSpinBox* makeSeedField(const QString& prefix);
+/// Device choice ("auto" first when `withAutomatic`, "cpu", and "cuda" when LibTorch has CUDA);
+/// the item data is the device string core expects.
+[[nodiscard]] QComboBox* makeDeviceField(const QString& prefix, bool withAutomatic);
+/// Optional run label.
+[[nodiscard]] QLineEdit* makeRunNameField(const QString& prefix);
+/// Hidden, word-wrapped label for what is wrong with the form.
+[[nodiscard]] QLabel* makeFormErrorLabel(const QString& prefix);
+
+}  // namespace tokenbench::ui
