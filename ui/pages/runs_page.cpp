@@ -124,8 +124,9 @@ RunsPage::RunsPage(QWidget* parent)
     auto* splitter = new QSplitter(Qt::Vertical);
     splitter->addWidget(tableArea);
     splitter->addWidget(m_bottom);
-    splitter->setStretchFactor(0, 2);
-    splitter->setStretchFactor(1, 3);
+    // Equal shares: at 1366x768 the table shows five runs and the comparison stays readable.
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 1);
     splitter->setChildrenCollapsible(false);
 
     auto* top = new QHBoxLayout;
