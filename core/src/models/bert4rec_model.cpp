@@ -28,19 +28,13 @@
 #include <vector>
 
 #include <ATen/ATen.h>
-#include <ATen/CPUGeneratorImpl.h>
-#include <torch/cuda.h>
 #include <torch/optim/adam.h>
-#include <torch/serialize/archive.h>
-#include <torch/utils.h>
 #include <nlohmann/json.hpp>
 
 #include "models/bert4rec_module.h"
 #include "models/builtin_models.h"
-#include "models/model_checkpoint.h"
-#include "models/module_export.h"
 #include "models/sequence_tensors.h"
-#include "tokenbench/cancellation.h"
+#include "models/torch_recommender.h"
 #include "tokenbench/data/data_error.h"
 
 namespace tokenbench::core {
@@ -55,6 +49,7 @@ constexpr int64_t kScoreBatch = 256;  // users per scoring pass
 constexpr int64_t kCheckpointFormat = 1;
 constexpr double kMaskLastShare = 1.0 / 11.0;  // see file comment
 constexpr const char* kMaskLabel = "[MASK]";
+constexpr uint64_t kEpochSalt = 0x4245525434524543ULL;  // epoch streams: see epochRandom
 
 /// The validated config, typed.
 struct Bert4RecConfig final {
@@ -91,275 +86,166 @@ Bert4RecConfig parseConfig(const std::string& configJson) {
     return config;
 }
 
-uint64_t splitmix64(uint64_t& state) {
-    state += 0x9e3779b97f4a7c15ULL;
-    uint64_t z = state;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-/// Uniform in [0, 1) from the top 53 bits.
-double uniform(uint64_t& state) { return static_cast<double>(splitmix64(state) >> 11) * 0x1.0p-53; }
-
-at::Device parseDevice(const std::string& text) {
-    try {
-        at::Device device(text.empty() ? std::string("cpu") : text);
-        if (device.is_cuda() && !torch::cuda::is_available())
-            throw std::invalid_argument("bert4rec: device '" + text + "' requested but CUDA is not available");
-        return device;
-    } catch (const c10::Error&) {
-        throw std::invalid_argument("bert4rec: unknown device '" + text + "'");
-    }
-}
-
-class Bert4RecModel final : public Recommender {
+class Bert4RecModel final : public TorchRecommender {
 public:
-    explicit Bert4RecModel(Bert4RecConfig config) : m_config(std::move(config)) {}
+    explicit Bert4RecModel(Bert4RecConfig config)
+        : TorchRecommender(kBert4RecId, config.json, kEpochSalt, kCheckpointFormat), m_config(std::move(config)) {}
 
-    [[nodiscard]] std::string id() const override { return kBert4RecId; }
-    void prepare(const TrainingData& data, uint64_t seed, const std::string& device) override;
-    EpochReport trainEpoch(const std::function<void(int64_t, double)>& onStep,
-                           const std::atomic<bool>* cancel) override;
     void scoreUsers(const std::vector<int32_t>& users, EvalPhase phase, std::vector<float>& out) override;
-    void save(const std::string& path) const override;
-    void load(const std::string& path) override;
-    void exportModel(const std::string& dir) const override;
     [[nodiscard]] std::vector<AttentionMap> attention(const std::vector<int32_t>& history) override;
 
 private:
-    void requirePrepared(const char* what) const {
-        if (!m_net) throw std::logic_error(std::string("bert4rec: ") + what + " before prepare()");
-    }
-    /// Model id, format, catalogue size and sizes that a checkpoint must match.
-    CheckpointSpec checkpointSpec() const;
-    /// The sizes a checkpoint must match: hidden, blocks, heads, max_length.
-    at::Tensor shapeTensor() const {
-        return at::tensor({m_config.hidden, m_config.blocks, m_config.heads, m_config.maxLength}, at::kLong);
-    }
+    void prepareData() override;
+    std::shared_ptr<torch::nn::Module> buildNetwork(at::Generator& init) override;
+    std::unique_ptr<TrainOptimizer> buildOptimizer(std::vector<at::Tensor> parameters) override;
+    std::vector<std::vector<size_t>> epochBatches(EpochRandom& random) override;
+    at::Tensor batchLoss(const std::vector<size_t>& batch, EpochRandom& random) override;
+    std::vector<CheckpointMatch> checkpointMatches() const override;
+    nlohmann::json exportInfo() const override;
 
     Bert4RecConfig m_config;
-    TrainingData m_data;
-    uint64_t m_seed = 0;
-    at::Device m_device = at::kCPU;
-    int64_t m_items = 0;
     Bert4Rec m_net{nullptr};
-    std::unique_ptr<torch::optim::Adam> m_optimizer;
     std::vector<std::vector<int64_t>> m_samples;  ///< shifted item ids (item + 1), at most max_length
-    int64_t m_epoch = 0;  ///< completed epochs
-    int64_t m_steps = 0;  ///< optimizer steps so far
 };
 
-void Bert4RecModel::prepare(const TrainingData& data, uint64_t seed, const std::string& device) {
-    if (!data.dataset || !data.split) throw std::invalid_argument("bert4rec: no data set or split");
-    const Dataset& dataset = *data.dataset;
-    if (data.split->users.size() != dataset.users.size())
-        throw std::invalid_argument("bert4rec: the split does not belong to the data set");
-    if (dataset.items.empty()) throw std::invalid_argument("bert4rec: the data set has no items");
-    m_data = data;
-    m_seed = seed;
-    m_device = parseDevice(device);
-    m_items = static_cast<int64_t>(dataset.items.size());
-
+void Bert4RecModel::prepareData() {
+    const Dataset& data = dataset();
     m_samples.clear();
-    for (size_t u = 0; u < dataset.users.size(); ++u) {
-        const std::vector<int32_t>& items = dataset.users[u].items;
-        const int64_t trainEnd = std::min<int64_t>(data.split->users[u].trainEnd, static_cast<int64_t>(items.size()));
+    for (size_t u = 0; u < data.users.size(); ++u) {
+        const std::vector<int32_t>& items = data.users[u].items;
+        const int64_t trainEnd = std::min<int64_t>(this->data().split->users[u].trainEnd, static_cast<int64_t>(items.size()));
         if (trainEnd < 1) continue;
         std::vector<int64_t> sample;
         for (int64_t i = std::max<int64_t>(0, trainEnd - m_config.maxLength); i < trainEnd; ++i) {
             const int32_t item = items[static_cast<size_t>(i)];
-            if (item < 0 || item >= m_items)
+            if (item < 0 || item >= this->items())
                 throw std::invalid_argument("bert4rec: item id " + std::to_string(item) + " out of range");
             sample.push_back(item + 1);
         }
         m_samples.push_back(std::move(sample));
     }
+}
 
+std::shared_ptr<torch::nn::Module> Bert4RecModel::buildNetwork(at::Generator& init) {
     Bert4RecOptions options;
-    options.items = m_items;
+    options.items = items();
     options.hidden = m_config.hidden;
     options.blocks = m_config.blocks;
     options.heads = m_config.heads;
     options.maxLength = m_config.maxLength;
     options.dropout = m_config.dropout;
     m_net = Bert4Rec(options);
-    at::Generator generator = at::detail::createCPUGenerator(seed);
-    m_net->resetParameters(generator);
-    m_net->to(m_device);
-    m_net->train();
-    m_optimizer = std::make_unique<torch::optim::Adam>(
-        m_net->parameters(), torch::optim::AdamOptions(m_config.learningRate)
-                                 .betas(std::make_tuple(0.9, 0.999))
-                                 .weight_decay(m_config.weightDecay));
-    m_epoch = 0;
-    m_steps = 0;
+    m_net->resetParameters(init);
+    return m_net.ptr();
 }
 
-EpochReport Bert4RecModel::trainEpoch(const std::function<void(int64_t, double)>& onStep,
-                                      const std::atomic<bool>* cancel) {
-    requirePrepared("trainEpoch()");
-    torch::AutoGradMode enableGrad(true);
-    m_net->train();
-    // Everything random in this epoch derives from (seed, epoch): resuming from a checkpoint replays it.
-    uint64_t mix = m_seed ^ (0x4245525434524543ULL + static_cast<uint64_t>(m_epoch) * 0x9e3779b97f4a7c15ULL);
-    const uint64_t epochSeed = splitmix64(mix);
-    uint64_t state = epochSeed;
-    at::Generator generator = at::detail::createCPUGenerator(epochSeed);
+std::unique_ptr<TrainOptimizer> Bert4RecModel::buildOptimizer(std::vector<at::Tensor> parameters) {
+    return wrapOptimizer(std::make_unique<torch::optim::Adam>(
+        std::move(parameters), torch::optim::AdamOptions(m_config.learningRate)
+                                   .betas(std::make_tuple(0.9, 0.999))
+                                   .weight_decay(m_config.weightDecay)));
+}
 
+std::vector<std::vector<size_t>> Bert4RecModel::epochBatches(EpochRandom& random) {
     std::vector<size_t> order(m_samples.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[splitmix64(state) % i]);
+    random.shuffle(order);
+    const auto batchSize = static_cast<size_t>(std::max<int64_t>(1, m_config.batchSize));
+    std::vector<std::vector<size_t>> batches;
+    for (size_t begin = 0; begin < order.size(); begin += batchSize)
+        batches.emplace_back(order.begin() + static_cast<std::ptrdiff_t>(begin),
+                             order.begin() + static_cast<std::ptrdiff_t>(std::min(order.size(), begin + batchSize)));
+    return batches;
+}
 
-    const int64_t count = static_cast<int64_t>(order.size());
-    const int64_t batchSize = std::max<int64_t>(1, m_config.batchSize);
+at::Tensor Bert4RecModel::batchLoss(const std::vector<size_t>& batch, EpochRandom& random) {
+    const auto b = static_cast<int64_t>(batch.size());
+    int64_t t = 1;
+    for (const size_t index : batch) t = std::max<int64_t>(t, static_cast<int64_t>(m_samples[index].size()));
+    std::vector<int64_t> tokens(static_cast<size_t>(b * t), 0), positions, labels;
     const int64_t mask = m_net->maskToken();
-    const at::TensorOptions longCpu = at::TensorOptions().dtype(at::kLong);
-    EpochReport report;
-    double lossSum = 0.0;
-    std::vector<int64_t> tokens, positions, labels;
-    for (int64_t begin = 0; begin < count; begin += batchSize) {
-        throwIfCancelled(cancel);
-        const int64_t b = std::min(batchSize, count - begin);
-        int64_t t = 1;
-        for (int64_t r = 0; r < b; ++r)
-            t = std::max<int64_t>(t, static_cast<int64_t>(m_samples[order[begin + r]].size()));
-        tokens.assign(static_cast<size_t>(b * t), 0);
-        positions.clear();
-        labels.clear();
-        for (int64_t r = 0; r < b; ++r) {
-            const std::vector<int64_t>& sample = m_samples[order[begin + r]];
-            const auto n = static_cast<int64_t>(sample.size());
-            const int64_t offset = r * t + (t - n);
-            std::copy(sample.begin(), sample.end(), tokens.begin() + offset);
-            const size_t firstMasked = positions.size();
-            if (uniform(state) < kMaskLastShare) {
-                positions.push_back(offset + n - 1);
-            } else {
-                for (int64_t i = 0; i < n; ++i)
-                    if (uniform(state) < m_config.maskProb) positions.push_back(offset + i);
-                if (positions.size() == firstMasked)
-                    positions.push_back(offset + static_cast<int64_t>(splitmix64(state) % static_cast<uint64_t>(n)));
-            }
-            for (size_t m = firstMasked; m < positions.size(); ++m) {
-                const auto at = static_cast<size_t>(positions[m]);
-                labels.push_back(tokens[at] - 1);
-                tokens[at] = mask;
-            }
+    for (int64_t r = 0; r < b; ++r) {
+        const std::vector<int64_t>& sample = m_samples[batch[static_cast<size_t>(r)]];
+        const auto n = static_cast<int64_t>(sample.size());
+        const int64_t offset = r * t + (t - n);
+        std::copy(sample.begin(), sample.end(), tokens.begin() + offset);
+        const size_t firstMasked = positions.size();
+        if (random.uniform() < kMaskLastShare) {
+            positions.push_back(offset + n - 1);
+        } else {
+            for (int64_t i = 0; i < n; ++i)
+                if (random.uniform() < m_config.maskProb) positions.push_back(offset + i);
+            if (positions.size() == firstMasked)
+                positions.push_back(offset + static_cast<int64_t>(random.next() % static_cast<uint64_t>(n)));
         }
-        const auto masked = static_cast<int64_t>(positions.size());
-        const at::Tensor input = at::from_blob(tokens.data(), {b, t}, longCpu).to(m_device, /*non_blocking=*/false,
-                                                                                  /*copy=*/true);
-        const at::Tensor where = at::from_blob(positions.data(), {masked}, longCpu).to(m_device, false, true);
-        const at::Tensor target = at::from_blob(labels.data(), {masked}, longCpu).to(m_device, false, true);
-
-        const Bert4RecOutput out = m_net->forward(input, &generator);
-        const at::Tensor hidden = out.hidden.reshape({b * t, m_config.hidden}).index_select(0, where);
-        const at::Tensor loss = at::nll_loss(at::log_softmax(m_net->scoreAll(hidden), 1), target);
-        m_optimizer->zero_grad();
-        loss.backward();
-        m_optimizer->step();
-        ++m_steps;
-        const double value = loss.item<double>();
-        lossSum += value;
-        ++report.steps;
-        report.samples += b;
-        if (onStep) onStep(m_steps, value);
+        for (size_t m = firstMasked; m < positions.size(); ++m) {
+            const auto at = static_cast<size_t>(positions[m]);
+            labels.push_back(tokens[at] - 1);
+            tokens[at] = mask;
+        }
     }
-    report.loss = report.steps > 0 ? lossSum / static_cast<double>(report.steps) : 0.0;
-    ++m_epoch;
-    return report;
+    const auto masked = static_cast<int64_t>(positions.size());
+    const Bert4RecOutput out = m_net->forward(longTensor(tokens, {b, t}), &random.generator);
+    const at::Tensor hidden = out.hidden.reshape({b * t, m_config.hidden}).index_select(0, longTensor(positions, {masked}));
+    return at::nll_loss(at::log_softmax(m_net->scoreAll(hidden), 1), longTensor(labels, {masked}));
 }
 
 void Bert4RecModel::scoreUsers(const std::vector<int32_t>& users, EvalPhase phase, std::vector<float>& out) {
     requirePrepared("scoreUsers()");
-    torch::NoGradGuard noGrad;  // grad mode is per thread: guard here, whoever calls
-    const bool wasTraining = m_net->is_training();
-    m_net->eval();
-    const Dataset& dataset = *m_data.dataset;
-    out.resize(users.size() * static_cast<size_t>(m_items));
+    const EvalScope scope(network());
+    out.resize(users.size() * static_cast<size_t>(items()));
     std::vector<std::vector<int64_t>> sequences;
     for (size_t begin = 0; begin < users.size(); begin += kScoreBatch) {
         const size_t end = std::min(users.size(), begin + kScoreBatch);
         sequences.assign(end - begin, {});
         for (size_t r = begin; r < end; ++r) {
-            const int32_t user = users[r];
-            if (user < 0 || static_cast<size_t>(user) >= dataset.users.size())
-                throw std::out_of_range("bert4rec: user " + std::to_string(user) + " out of range");
-            const UserSplit& cut = m_data.split->users[static_cast<size_t>(user)];
-            const std::vector<int32_t>& items = dataset.users[static_cast<size_t>(user)].items;
-            const int64_t stop = std::min<int64_t>(phase == EvalPhase::Valid ? cut.trainEnd : cut.validEnd,
-                                                   static_cast<int64_t>(items.size()));
-            const int64_t start = std::max<int64_t>(0, stop - (m_config.maxLength - 1));
+            const HistoryWindow history = historyOf(users[r], phase, m_config.maxLength - 1);
             auto& sequence = sequences[r - begin];
-            for (int64_t i = start; i < stop; ++i) sequence.push_back(items[static_cast<size_t>(i)] + 1);
+            for (int64_t i = 0; i < history.length; ++i) sequence.push_back(history.begin[i] + 1);
             sequence.push_back(m_net->maskToken());
         }
-        const at::Tensor input = leftPaddedBatch(sequences, m_device);
+        const at::Tensor input = leftPaddedBatch(sequences, device());
         const at::Tensor last = m_net->forward(input).hidden.select(1, input.size(1) - 1);
         const at::Tensor scores = m_net->scoreAll(last).to(at::kCPU, at::kFloat).contiguous();
-        std::memcpy(out.data() + begin * static_cast<size_t>(m_items), scores.data_ptr<float>(),
+        std::memcpy(out.data() + begin * static_cast<size_t>(items()), scores.data_ptr<float>(),
                     static_cast<size_t>(scores.numel()) * sizeof(float));
     }
-    if (wasTraining) m_net->train();
 }
 
 std::vector<AttentionMap> Bert4RecModel::attention(const std::vector<int32_t>& history) {
     requirePrepared("attention()");
     if (history.empty()) return {};
-    torch::NoGradGuard noGrad;
     // The prediction context: the last max_length - 1 items and the [MASK] whose row shows what the
     // next-item prediction attends to.
-    const auto keep = static_cast<size_t>(m_config.maxLength - 1);
-    const size_t start = history.size() > keep ? history.size() - keep : 0;
     std::vector<int64_t> sequence;
-    std::vector<std::string> labels;
-    for (size_t i = start; i < history.size(); ++i) {
-        if (history[i] < 0 || history[i] >= m_items)
-            throw std::out_of_range("bert4rec: item " + std::to_string(history[i]) + " out of range");
-        sequence.push_back(history[i] + 1);
-        labels.push_back(itemLabel(*m_data.dataset, history[i]));
+    std::vector<AttentionPosition> positions;
+    for (const int32_t item : recentItems(history, m_config.maxLength - 1)) {
+        sequence.push_back(item + 1);
+        positions.push_back(itemPosition(item));
     }
     sequence.push_back(m_net->maskToken());
-    labels.emplace_back(kMaskLabel);
-    const bool wasTraining = m_net->is_training();
-    m_net->eval();
-    const Bert4RecOutput out = m_net->forward(leftPaddedBatch({sequence}, m_device), nullptr, /*withAttention=*/true);
-    if (wasTraining) m_net->train();
-    return toAttentionMaps(out.attentions, labels);
+    AttentionPosition mask;
+    mask.kind = AttentionPosition::Kind::Mask;
+    mask.label = kMaskLabel;
+    positions.push_back(mask);
+    const EvalScope scope(network());
+    const Bert4RecOutput out = m_net->forward(leftPaddedBatch({sequence}, device()), nullptr, /*withAttention=*/true);
+    return toAttentionMaps(out.attentions, positions);
 }
 
-CheckpointSpec Bert4RecModel::checkpointSpec() const {
-    return {kBert4RecId, kCheckpointFormat, m_items,
-            {{"shape", shapeTensor(), "checkpoint was saved with other sizes (hidden, blocks, heads, max_length)"}}};
+std::vector<CheckpointMatch> Bert4RecModel::checkpointMatches() const {
+    return {{"shape", at::tensor({m_config.hidden, m_config.blocks, m_config.heads, m_config.maxLength}, at::kLong),
+             "checkpoint was saved with other sizes (hidden, blocks, heads, max_length)"}};
 }
 
-void Bert4RecModel::save(const std::string& path) const {
-    requirePrepared("save()");
-    saveModelCheckpoint(path, checkpointSpec(), {m_epoch, m_steps}, *m_net, *m_optimizer);
-}
-
-void Bert4RecModel::load(const std::string& path) {
-    requirePrepared("load()");
-    const CheckpointCounters counters = loadModelCheckpoint(path, checkpointSpec(), m_device, *m_net, *m_optimizer);
-    m_epoch = counters.epoch;
-    m_steps = counters.steps;
-}
-
-void Bert4RecModel::exportModel(const std::string& dir) const {
-    requirePrepared("exportModel()");
-    exportModule(*m_net, dir,
-                 {{"model", kBert4RecId},
-                  {"config", json::parse(m_config.json)},
-                  {"items", m_items},
-                  {"epochs_trained", m_epoch},
-                  {"mask_token", m_net->maskToken()},
-                  {"layout",
-                   "item_embedding row 0 is padding, row i+1 is dense item i, the last row is [MASK]; input = "
-                   "item_embedding * sqrt(hidden) + position_embedding, positions right-aligned (the last token "
-                   "at max_length-1); pre-LN layers, GELU FFN of 4x hidden, final_norm; predict with "
-                   "history[-(max_length-1):] + [MASK]; score = gelu(output_transform(h_last)) . "
-                   "item_embedding[1:items+1]^T + output_bias"}});
+nlohmann::json Bert4RecModel::exportInfo() const {
+    return {{"mask_token", m_net->maskToken()},
+            {"layout",
+             "item_embedding row 0 is padding, row i+1 is dense item i, the last row is [MASK]; input = "
+             "item_embedding * sqrt(hidden) + position_embedding, positions right-aligned (the last token "
+             "at max_length-1); pre-LN layers, GELU FFN of 4x hidden, final_norm; predict with "
+             "history[-(max_length-1):] + [MASK]; score = gelu(output_transform(h_last)) . "
+             "item_embedding[1:items+1]^T + output_bias"}};
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "tokenbench/models/recommender.h"
 #include "tokenbench/registry.h"
@@ -38,6 +39,26 @@ inline ParamSpec numberParam(std::string key, std::string label, ParamType type,
     spec.min = min;
     spec.max = max;
     spec.help = std::move(help);
+    return spec;
+}
+
+/// A Bool schema entry; `value` is "true" or "false".
+inline ParamSpec boolParam(std::string key, std::string label, std::string value, std::string help) {
+    ParamSpec spec;
+    spec.key = std::move(key);
+    spec.label = std::move(label);
+    spec.type = ParamType::Bool;
+    spec.defaultValue = std::move(value);
+    spec.help = std::move(help);
+    return spec;
+}
+
+/// A Choice schema entry; `value` is one of `choices`.
+inline ParamSpec choiceParam(std::string key, std::string label, std::string value,
+                             std::vector<std::string> choices, std::string help) {
+    ParamSpec spec = boolParam(std::move(key), std::move(label), std::move(value), std::move(help));
+    spec.type = ParamType::Choice;
+    spec.choices = std::move(choices);
     return spec;
 }
 

@@ -22,16 +22,9 @@
 #include <cstdint>
 #include <vector>
 
-namespace tokenbench::core {
+#include "../common/seeded_random.h"  // relative: tests include this header by path
 
-/// splitmix64 (Steele et al. 2014): advances `state` and returns the next 64 random bits.
-inline uint64_t splitmix64(uint64_t& state) {
-    state += 0x9e3779b97f4a7c15ULL;
-    uint64_t z = state;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
+namespace tokenbench::core {
 
 /// How the hard-negative graph is built.
 struct NegativeSamplerOptions final {

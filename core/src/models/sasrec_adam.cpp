@@ -96,7 +96,7 @@ void SasRecAdam::zeroGrad() {
     for (at::Tensor& p : m_parameters) p.mutable_grad() = at::Tensor();
 }
 
-void SasRecAdam::step() {
+void SasRecAdam::update() {
     torch::NoGradGuard noGrad;
     ++m_steps;
     const double biasCorrection1 = 1.0 - std::pow(m_options.beta1, static_cast<double>(m_steps));

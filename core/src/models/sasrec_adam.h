@@ -16,10 +16,7 @@
 
 #include <ATen/core/Tensor.h>
 
-namespace torch::serialize {
-class InputArchive;
-class OutputArchive;
-}  // namespace torch::serialize
+#include "models/train_optimizer.h"
 
 namespace tokenbench::core {
 
@@ -33,18 +30,21 @@ struct SasRecAdamOptions final {
 };
 
 /// See file comment.
-class SasRecAdam final {
+class SasRecAdam final : public TrainOptimizer {
 public:
     SasRecAdam(std::vector<at::Tensor> parameters, SasRecAdamOptions options);
     /// Drops every gradient.
-    void zeroGrad();
-    /// One update of every parameter that has a gradient.
-    void step();
+    void zeroGrad() override;
     /// Moments and step count, for exact resume. load() checks the shapes and throws
     /// std::invalid_argument on a mismatch.
-    void save(torch::serialize::OutputArchive& archive) const;
-    void load(torch::serialize::InputArchive& archive);
+    void save(torch::serialize::OutputArchive& archive) const override;
+    void load(torch::serialize::InputArchive& archive) override;
     [[nodiscard]] int64_t steps() const { return m_steps; }
+
+protected:
+    /// One update of every parameter that has a gradient.
+    void update() override;
+    void setLearningRate(double rate) override { m_options.learningRate = rate; }
 
 private:
     SasRecAdamOptions m_options;

@@ -49,20 +49,14 @@
 #include <vector>
 
 #include <ATen/ATen.h>
-#include <ATen/CPUGeneratorImpl.h>
-#include <torch/cuda.h>
-#include <torch/serialize/archive.h>
-#include <torch/utils.h>
 #include <nlohmann/json.hpp>
 
 #include "models/builtin_models.h"
-#include "models/model_checkpoint.h"
-#include "models/module_export.h"
 #include "models/negative_sampler.h"
 #include "models/sasrec_adam.h"
 #include "models/sasrec_module.h"
 #include "models/sequence_tensors.h"
-#include "tokenbench/cancellation.h"
+#include "models/torch_recommender.h"
 #include "tokenbench/data/data_error.h"
 
 namespace tokenbench::core {
@@ -80,6 +74,7 @@ constexpr int64_t kScoreRows = 1024;     // scoring: users per catalogue product
 constexpr int64_t kBucketPool = 32;   // batches per length-sorted pool (bucketing)
 constexpr int64_t kGroupOverhead = 256;  // a forward + backward pass's fixed cost, in padded positions
 constexpr int64_t kCheckpointFormat = 2;
+constexpr uint64_t kEpochSalt = 0x5a5352454353ULL;  // epoch streams: see epochRandom
 
 enum class Loss { CrossEntropy, Bce, Hard };
 
@@ -127,83 +122,47 @@ SasRecConfig parseConfig(const std::string& configJson) {
     return config;
 }
 
-at::Device parseDevice(const std::string& text) {
-    try {
-        at::Device device(text.empty() ? std::string("cpu") : text);
-        if (device.is_cuda() && !torch::cuda::is_available())
-            throw std::invalid_argument("sasrec: device '" + text + "' requested but CUDA is not available");
-        return device;
-    } catch (const c10::Error&) {
-        throw std::invalid_argument("sasrec: unknown device '" + text + "'");
-    }
-}
-
 /// One training sequence: shifted item ids (0 is padding), at most max_length + 1 of them.
 struct Sample final {
     std::vector<int64_t> items;
     int32_t user = 0;
 };
 
-class SasRecModel final : public Recommender {
+class SasRecModel final : public TorchRecommender {
 public:
-    explicit SasRecModel(SasRecConfig config) : m_config(std::move(config)) {}
+    explicit SasRecModel(SasRecConfig config)
+        : TorchRecommender(kSasRecId, config.json, kEpochSalt, kCheckpointFormat), m_config(std::move(config)) {}
 
-    [[nodiscard]] std::string id() const override { return kSasRecId; }
-    void prepare(const TrainingData& data, uint64_t seed, const std::string& device) override;
-    EpochReport trainEpoch(const std::function<void(int64_t, double)>& onStep,
-                           const std::atomic<bool>* cancel) override;
     void scoreUsers(const std::vector<int32_t>& users, EvalPhase phase, std::vector<float>& out) override;
-    void save(const std::string& path) const override;
-    void load(const std::string& path) override;
-    void exportModel(const std::string& dir) const override;
     [[nodiscard]] std::vector<AttentionMap> attention(const std::vector<int32_t>& history) override;
 
 private:
-    void requirePrepared(const char* what) const {
-        if (!m_net) throw std::logic_error(std::string("sasrec: ") + what + " before prepare()");
-    }
-    /// Model id, format, catalogue size and sizes that a checkpoint must match.
-    CheckpointSpec checkpointSpec() const;
-    /// This epoch's batches (indexes into m_samples), shuffled from `state`; see file comment.
-    std::vector<std::vector<size_t>> epochBatches(uint64_t& state) const;
+    void prepareData() override;
+    std::shared_ptr<torch::nn::Module> buildNetwork(at::Generator& init) override;
+    std::unique_ptr<TrainOptimizer> buildOptimizer(std::vector<at::Tensor> parameters) override;
+    /// This epoch's batches (indexes into m_samples), shuffled; see file comment.
+    std::vector<std::vector<size_t>> epochBatches(EpochRandom& random) override;
+    at::Tensor batchLoss(const std::vector<size_t>& batch, EpochRandom& random) override;
+    std::vector<CheckpointMatch> checkpointMatches() const override;
+    nlohmann::json exportInfo() const override;
     /// `batch` split into groups of similar length, each run as its own forward pass.
     std::vector<std::vector<size_t>> lengthGroups(const std::vector<size_t>& batch) const;
     /// Probability that a "hard" negative comes from the graph in the current epoch (curriculum).
     [[nodiscard]] double hardShare() const;
-    /// The sizes a checkpoint must match: hidden, blocks, heads, max_length.
-    at::Tensor shapeTensor() const {
-        return at::tensor({m_config.hidden, m_config.blocks, m_config.heads, m_config.maxLength}, at::kLong);
-    }
 
     SasRecConfig m_config;
-    TrainingData m_data;
-    uint64_t m_seed = 0;
-    at::Device m_device = at::kCPU;
-    int64_t m_items = 0;
     SasRec m_net{nullptr};
-    std::unique_ptr<SasRecAdam> m_optimizer;
     std::vector<Sample> m_samples;
     std::unique_ptr<NegativeSampler> m_sampler;  ///< bce and hard losses only
-    int64_t m_epoch = 0;  ///< completed epochs
-    int64_t m_steps = 0;  ///< optimizer steps so far
 };
 
-void SasRecModel::prepare(const TrainingData& data, uint64_t seed, const std::string& device) {
-    if (!data.dataset || !data.split) throw std::invalid_argument("sasrec: no data set or split");
-    const Dataset& dataset = *data.dataset;
-    if (data.split->users.size() != dataset.users.size())
-        throw std::invalid_argument("sasrec: the split does not belong to the data set");
-    if (dataset.items.empty()) throw std::invalid_argument("sasrec: the data set has no items");
-    m_data = data;
-    m_seed = seed;
-    m_device = parseDevice(device);
-    m_items = static_cast<int64_t>(dataset.items.size());
-
+void SasRecModel::prepareData() {
+    const Dataset& data = dataset();
     m_samples.clear();
-    std::vector<std::vector<int32_t>> prefixes(m_config.loss == Loss::CrossEntropy ? 0 : dataset.users.size());
-    for (size_t u = 0; u < dataset.users.size(); ++u) {
-        const std::vector<int32_t>& items = dataset.users[u].items;
-        const int64_t trainEnd = std::min<int64_t>(data.split->users[u].trainEnd, static_cast<int64_t>(items.size()));
+    std::vector<std::vector<int32_t>> prefixes(m_config.loss == Loss::CrossEntropy ? 0 : data.users.size());
+    for (size_t u = 0; u < data.users.size(); ++u) {
+        const std::vector<int32_t>& items = data.users[u].items;
+        const int64_t trainEnd = std::min<int64_t>(this->data().split->users[u].trainEnd, static_cast<int64_t>(items.size()));
         if (!prefixes.empty()) prefixes[u].assign(items.begin(), items.begin() + trainEnd);
         if (trainEnd < 2) continue;
         const int64_t start = std::max<int64_t>(0, trainEnd - m_config.maxLength - 1);
@@ -211,7 +170,7 @@ void SasRecModel::prepare(const TrainingData& data, uint64_t seed, const std::st
         sample.user = static_cast<int32_t>(u);
         for (int64_t i = start; i < trainEnd; ++i) {
             const int32_t item = items[static_cast<size_t>(i)];
-            if (item < 0 || item >= m_items) throw std::invalid_argument("sasrec: item id out of range");
+            if (item < 0 || item >= this->items()) throw std::invalid_argument("sasrec: item id out of range");
             sample.items.push_back(item + 1);
         }
         m_samples.push_back(std::move(sample));
@@ -220,11 +179,13 @@ void SasRecModel::prepare(const TrainingData& data, uint64_t seed, const std::st
     if (m_config.loss != Loss::CrossEntropy) {
         NegativeSamplerOptions samplerOptions;
         samplerOptions.buildGraph = m_config.loss == Loss::Hard;
-        m_sampler = std::make_unique<NegativeSampler>(static_cast<int32_t>(m_items), prefixes, samplerOptions);
+        m_sampler = std::make_unique<NegativeSampler>(static_cast<int32_t>(this->items()), prefixes, samplerOptions);
     }
+}
 
+std::shared_ptr<torch::nn::Module> SasRecModel::buildNetwork(at::Generator& init) {
     SasRecOptions options;
-    options.items = m_items;
+    options.items = items();
     options.hidden = m_config.hidden;
     options.blocks = m_config.blocks;
     options.heads = m_config.heads;
@@ -232,28 +193,27 @@ void SasRecModel::prepare(const TrainingData& data, uint64_t seed, const std::st
     options.dropout = m_config.dropout;
     options.preNorm = m_config.preNorm;
     m_net = SasRec(options);
-    at::Generator generator = at::detail::createCPUGenerator(seed);
-    m_net->resetParameters(generator);
-    m_net->to(m_device);
-    m_net->train();
+    m_net->resetParameters(init);
+    return m_net.ptr();
+}
+
+std::unique_ptr<TrainOptimizer> SasRecModel::buildOptimizer(std::vector<at::Tensor> parameters) {
     SasRecAdamOptions adam;
     adam.learningRate = m_config.learningRate;
     adam.weightDecay = m_config.weightDecay;
-    m_optimizer = std::make_unique<SasRecAdam>(m_net->parameters(), adam);
-    m_epoch = 0;
-    m_steps = 0;
+    return std::make_unique<SasRecAdam>(std::move(parameters), adam);
 }
 
 double SasRecModel::hardShare() const {
     if (m_config.hardWarmupEpochs <= 0) return m_config.hardShare;
-    const double progress = std::min(1.0, static_cast<double>(m_epoch) / static_cast<double>(m_config.hardWarmupEpochs));
+    const double progress = std::min(1.0, static_cast<double>(epoch()) / static_cast<double>(m_config.hardWarmupEpochs));
     return m_config.hardShare * progress;
 }
 
-std::vector<std::vector<size_t>> SasRecModel::epochBatches(uint64_t& state) const {
+std::vector<std::vector<size_t>> SasRecModel::epochBatches(EpochRandom& random) {
     std::vector<size_t> order(m_samples.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[splitmix64(state) % i]);
+    random.shuffle(order);
 
     const auto batchSize = static_cast<size_t>(std::max<int64_t>(1, m_config.batchSize));
     if (m_config.bucketing) {
@@ -271,8 +231,7 @@ std::vector<std::vector<size_t>> SasRecModel::epochBatches(uint64_t& state) cons
     for (size_t begin = 0; begin < order.size(); begin += batchSize)
         batches.emplace_back(order.begin() + static_cast<std::ptrdiff_t>(begin),
                              order.begin() + static_cast<std::ptrdiff_t>(std::min(order.size(), begin + batchSize)));
-    if (m_config.bucketing)
-        for (size_t i = batches.size(); i > 1; --i) std::swap(batches[i - 1], batches[splitmix64(state) % i]);
+    if (m_config.bucketing) random.shuffle(batches);
     return batches;
 }
 
@@ -304,122 +263,68 @@ std::vector<std::vector<size_t>> SasRecModel::lengthGroups(const std::vector<siz
     return groups;
 }
 
-EpochReport SasRecModel::trainEpoch(const std::function<void(int64_t, double)>& onStep,
-                                    const std::atomic<bool>* cancel) {
-    requirePrepared("trainEpoch()");
-    torch::AutoGradMode enableGrad(true);
-    m_net->train();
-    // Everything random in this epoch derives from (seed, epoch): resuming from a checkpoint replays it.
-    uint64_t mix = m_seed ^ (0x5a5352454353ULL + static_cast<uint64_t>(m_epoch) * 0x9e3779b97f4a7c15ULL);
-    const uint64_t epochSeed = splitmix64(mix);
-    uint64_t state = epochSeed;
-    at::Generator generator = at::detail::createCPUGenerator(epochSeed);
-
-    const std::vector<std::vector<size_t>> batches = epochBatches(state);
+at::Tensor SasRecModel::batchLoss(const std::vector<size_t>& batch, EpochRandom& random) {
     const bool sampled = m_config.loss != Loss::CrossEntropy;
     const int64_t k = sampled ? std::max<int64_t>(1, m_config.negatives) : 0;
     const double share = m_config.loss == Loss::Hard ? hardShare() : 0.0;
-    const at::TensorOptions longCpu = at::TensorOptions().dtype(at::kLong);
-    // Logit signs of the BCE losses, [-1, +1 ... +1]: softplus(-r_pos) + sum_j softplus(r_neg_j).
-    at::Tensor signs;
-    if (sampled) {
-        signs = at::ones({1, 1 + k});
-        signs[0][0] = -1.0;
-        signs = signs.to(m_device);
-    }
-
-    EpochReport report;
-    double lossSum = 0.0;
     std::vector<int64_t> inputs, targets, candidates, rows;
     std::vector<at::Tensor> hiddenParts;
-    const auto tensor = [&](std::vector<int64_t>& values, at::IntArrayRef sizes) {
-        return at::from_blob(values.data(), sizes, longCpu).to(m_device, /*non_blocking=*/false, /*copy=*/true);
-    };
-    for (const std::vector<size_t>& batch : batches) {
-        throwIfCancelled(cancel);
-        const auto b = static_cast<int64_t>(batch.size());
-        targets.clear();
-        candidates.clear();
-        hiddenParts.clear();
-        // One forward pass per length group of the batch (see file comment); targets and negatives
-        // follow the groups' row order, so the loss sees every real position once.
-        for (const std::vector<size_t>& group : lengthGroups(batch)) {
-            const auto g = static_cast<int64_t>(group.size());
-            int64_t t = 1;
-            for (const size_t index : group) t = std::max<int64_t>(t, static_cast<int64_t>(m_samples[index].items.size()) - 1);
-            inputs.assign(static_cast<size_t>(g * t), 0);
-            rows.clear();  // flat positions (r * t + column) of the group's real targets, in order
-            for (int64_t r = 0; r < g; ++r) {
-                const Sample& sample = m_samples[group[static_cast<size_t>(r)]];
-                const int64_t n = static_cast<int64_t>(sample.items.size()) - 1;
-                for (int64_t i = 0; i < n; ++i) {
-                    const int64_t at = r * t + (t - n) + i;
-                    const int64_t positive = sample.items[static_cast<size_t>(i + 1)];
-                    inputs[static_cast<size_t>(at)] = sample.items[static_cast<size_t>(i)];
-                    rows.push_back(at);
-                    targets.push_back(positive);
-                    if (!sampled) continue;
-                    candidates.push_back(positive);
-                    const auto dense = static_cast<int32_t>(positive - 1);
-                    for (int64_t j = 0; j < k; ++j)
-                        candidates.push_back(
-                            1 + (m_config.loss == Loss::Hard ? m_sampler->sample(sample.user, dense, share, state)
-                                                             : m_sampler->uniform(sample.user, state)));
-                }
+    // One forward pass per length group of the batch (see file comment); targets and negatives
+    // follow the groups' row order, so the loss sees every real position once.
+    for (const std::vector<size_t>& group : lengthGroups(batch)) {
+        const auto g = static_cast<int64_t>(group.size());
+        int64_t t = 1;
+        for (const size_t index : group) t = std::max<int64_t>(t, static_cast<int64_t>(m_samples[index].items.size()) - 1);
+        inputs.assign(static_cast<size_t>(g * t), 0);
+        rows.clear();  // flat positions (r * t + column) of the group's real targets, in order
+        for (int64_t r = 0; r < g; ++r) {
+            const Sample& sample = m_samples[group[static_cast<size_t>(r)]];
+            const int64_t n = static_cast<int64_t>(sample.items.size()) - 1;
+            for (int64_t i = 0; i < n; ++i) {
+                const int64_t at = r * t + (t - n) + i;
+                const int64_t positive = sample.items[static_cast<size_t>(i + 1)];
+                inputs[static_cast<size_t>(at)] = sample.items[static_cast<size_t>(i)];
+                rows.push_back(at);
+                targets.push_back(positive);
+                if (!sampled) continue;
+                candidates.push_back(positive);
+                const auto dense = static_cast<int32_t>(positive - 1);
+                for (int64_t j = 0; j < k; ++j)
+                    candidates.push_back(
+                        1 + (m_config.loss == Loss::Hard ? m_sampler->sample(sample.user, dense, share, random.state)
+                                                         : m_sampler->uniform(sample.user, random.state)));
             }
-            const SasRecOutput out = m_net->forward(tensor(inputs, {g, t}), &generator);
-            hiddenParts.push_back(out.hidden.reshape({g * t, m_config.hidden})
-                                      .index_select(0, tensor(rows, {static_cast<int64_t>(rows.size())})));
         }
-        const auto real = static_cast<int64_t>(targets.size());
-        const at::Tensor hidden = hiddenParts.size() == 1 ? hiddenParts.front() : at::cat(hiddenParts, 0);
-        at::Tensor loss;
-        if (!sampled) {
-            loss = at::nll_loss(at::log_softmax(m_net->scoreAll(hidden), 1), tensor(targets, {real}) - 1);
-        } else {
-            // Eq. 6 with every candidate's logit from one gather; softplus keeps it finite. A product
-            // and a sum, not bmm: bmm would dispatch one tiny matrix product per position.
-            // A sparse-gradient lookup, like the input embedding's (see SasRecAdam).
-            const at::Tensor embedded = at::embedding(m_net->itemEmbedding->weight, tensor(candidates, {real * (1 + k)}),
-                                                      /*padding_idx=*/-1, /*scale_grad_by_freq=*/false, /*sparse=*/true)
-                                            .view({real, 1 + k, m_config.hidden});
-            const at::Tensor logits = (embedded * hidden.unsqueeze(1)).sum(-1);
-            loss = at::softplus(logits * signs).sum() / static_cast<double>(real);
-        }
-        m_optimizer->zeroGrad();
-        loss.backward();
-        m_optimizer->step();
-        ++m_steps;
-        const double value = loss.item<double>();
-        lossSum += value;
-        ++report.steps;
-        report.samples += b;
-        if (onStep) onStep(m_steps, value);
+        const SasRecOutput out = m_net->forward(longTensor(inputs, {g, t}), &random.generator);
+        hiddenParts.push_back(out.hidden.reshape({g * t, m_config.hidden})
+                                  .index_select(0, longTensor(rows, {static_cast<int64_t>(rows.size())})));
     }
-    report.loss = report.steps > 0 ? lossSum / static_cast<double>(report.steps) : 0.0;
-    ++m_epoch;
-    return report;
+    const auto real = static_cast<int64_t>(targets.size());
+    const at::Tensor hidden = hiddenParts.size() == 1 ? hiddenParts.front() : at::cat(hiddenParts, 0);
+    if (!sampled) return at::nll_loss(at::log_softmax(m_net->scoreAll(hidden), 1), longTensor(targets, {real}) - 1);
+    // Eq. 6 with every candidate's logit from one gather; softplus keeps it finite. A product and a
+    // sum, not bmm: bmm would dispatch one tiny matrix product per position. A sparse-gradient
+    // lookup, like the input embedding's (see SasRecAdam). Logit signs [-1, +1 ... +1]:
+    // softplus(-r_pos) + sum_j softplus(r_neg_j).
+    at::Tensor signs = at::ones({1, 1 + k});
+    signs[0][0] = -1.0;
+    signs = signs.to(device());
+    const at::Tensor embedded = at::embedding(m_net->itemEmbedding->weight, longTensor(candidates, {real * (1 + k)}),
+                                              /*padding_idx=*/-1, /*scale_grad_by_freq=*/false, /*sparse=*/true)
+                                    .view({real, 1 + k, m_config.hidden});
+    const at::Tensor logits = (embedded * hidden.unsqueeze(1)).sum(-1);
+    return at::softplus(logits * signs).sum() / static_cast<double>(real);
 }
 
 void SasRecModel::scoreUsers(const std::vector<int32_t>& users, EvalPhase phase, std::vector<float>& out) {
     requirePrepared("scoreUsers()");
-    torch::NoGradGuard noGrad;  // grad mode is per thread: guard here, whoever calls
-    const bool wasTraining = m_net->is_training();
-    m_net->eval();
-    const Dataset& dataset = *m_data.dataset;
-    out.resize(users.size() * static_cast<size_t>(m_items));
+    const EvalScope scope(network());
+    out.resize(users.size() * static_cast<size_t>(items()));
     // Histories first, then batches of similar length (see file comment); rows go back to their place.
     std::vector<std::vector<int64_t>> all(users.size());
     for (size_t r = 0; r < users.size(); ++r) {
-        const int32_t user = users[r];
-        if (user < 0 || static_cast<size_t>(user) >= dataset.users.size())
-            throw std::out_of_range("sasrec: user " + std::to_string(user) + " out of range");
-        const UserSplit& cut = m_data.split->users[static_cast<size_t>(user)];
-        const std::vector<int32_t>& items = dataset.users[static_cast<size_t>(user)].items;
-        const int64_t stop = std::min<int64_t>(phase == EvalPhase::Valid ? cut.trainEnd : cut.validEnd,
-                                               static_cast<int64_t>(items.size()));
-        const int64_t start = std::max<int64_t>(0, stop - m_config.maxLength);
-        for (int64_t i = start; i < stop; ++i) all[r].push_back(items[static_cast<size_t>(i)] + 1);
+        const HistoryWindow history = historyOf(users[r], phase, m_config.maxLength);
+        for (int64_t i = 0; i < history.length; ++i) all[r].push_back(history.begin[i] + 1);
     }
     std::vector<size_t> order(users.size());
     for (size_t r = 0; r < order.size(); ++r) order[r] = r;
@@ -440,79 +345,52 @@ void SasRecModel::scoreUsers(const std::vector<int32_t>& users, EvalPhase phase,
             histories.push_back(std::move(all[order[r]]));
             rows.push_back(static_cast<int64_t>(order[r]));
         }
-        const at::Tensor input = leftPaddedBatch(histories, m_device);
+        const at::Tensor input = leftPaddedBatch(histories, device());
         const at::Tensor index = at::from_blob(rows.data(), {static_cast<int64_t>(rows.size())}, at::kLong).to(last.device());
         last.index_copy_(0, index, m_net->forward(input).hidden.select(1, input.size(1) - 1));
         begin = end;
     }
     // Scores straight into `out`, in the caller's order: no per-batch temporaries to allocate and copy.
-    const auto items = static_cast<size_t>(m_items);
+    const auto catalogue = static_cast<size_t>(items());
     for (int64_t begin = 0; begin < count; begin += kScoreRows) {
         const int64_t n = std::min(kScoreRows, count - begin);
-        at::Tensor target = at::from_blob(out.data() + static_cast<size_t>(begin) * items, {n, m_items}, at::kFloat);
+        at::Tensor target = at::from_blob(out.data() + static_cast<size_t>(begin) * catalogue, {n, items()}, at::kFloat);
         const at::Tensor block = last.narrow(0, begin, n);
-        if (m_device.is_cpu()) m_net->scoreAllInto(block, target);
+        if (device().is_cpu()) m_net->scoreAllInto(block, target);
         else target.copy_(m_net->scoreAll(block).to(at::kCPU, at::kFloat));
     }
-    if (wasTraining) m_net->train();
 }
 
 std::vector<AttentionMap> SasRecModel::attention(const std::vector<int32_t>& history) {
     requirePrepared("attention()");
-    torch::NoGradGuard noGrad;
+    const std::vector<int32_t> recent = recentItems(history, m_config.maxLength);
+    if (recent.empty()) return {};
     std::vector<int64_t> shifted;
-    const size_t start = history.size() > static_cast<size_t>(m_config.maxLength)
-                             ? history.size() - static_cast<size_t>(m_config.maxLength)
-                             : 0;
-    for (size_t i = start; i < history.size(); ++i) {
-        if (history[i] < 0 || history[i] >= m_items)
-            throw std::out_of_range("sasrec: item " + std::to_string(history[i]) + " out of range");
-        shifted.push_back(history[i] + 1);
+    std::vector<AttentionPosition> positions;
+    for (const int32_t item : recent) {
+        shifted.push_back(item + 1);
+        positions.push_back(itemPosition(item));
     }
-    if (shifted.empty()) return {};
-    const bool wasTraining = m_net->is_training();
-    m_net->eval();
-    const SasRecOutput out = m_net->forward(leftPaddedBatch({shifted}, m_device), nullptr, /*withAttention=*/true);
-    if (wasTraining) m_net->train();
-
-    std::vector<std::string> labels;
-    for (const int64_t item : shifted) labels.push_back(itemLabel(*m_data.dataset, static_cast<int32_t>(item - 1)));
-    return toAttentionMaps(out.attentions, labels);
+    const EvalScope scope(network());
+    const SasRecOutput out = m_net->forward(leftPaddedBatch({shifted}, device()), nullptr, /*withAttention=*/true);
+    return toAttentionMaps(out.attentions, positions);
 }
 
-CheckpointSpec SasRecModel::checkpointSpec() const {
-    return {kSasRecId, kCheckpointFormat, m_items,
-            {{"shape", shapeTensor(), "checkpoint was saved with other sizes (hidden, blocks, heads, max_length)"}}};
+std::vector<CheckpointMatch> SasRecModel::checkpointMatches() const {
+    return {{"shape", at::tensor({m_config.hidden, m_config.blocks, m_config.heads, m_config.maxLength}, at::kLong),
+             "checkpoint was saved with other sizes (hidden, blocks, heads, max_length)"}};
 }
 
-void SasRecModel::save(const std::string& path) const {
-    requirePrepared("save()");
-    saveModelCheckpoint(path, checkpointSpec(), {m_epoch, m_steps}, *m_net, *m_optimizer);
-}
-
-void SasRecModel::load(const std::string& path) {
-    requirePrepared("load()");
-    const CheckpointCounters counters = loadModelCheckpoint(path, checkpointSpec(), m_device, *m_net, *m_optimizer);
-    m_epoch = counters.epoch;
-    m_steps = counters.steps;
-}
-
-void SasRecModel::exportModel(const std::string& dir) const {
-    requirePrepared("exportModel()");
-    exportModule(*m_net, dir,
-                 {{"model", kSasRecId},
-                  {"config", json::parse(m_config.json)},
-                  {"items", m_items},
-                  {"epochs_trained", m_epoch},
-                  {"layout",
-                   std::string("item_embedding row 0 is padding, row i+1 is dense item i; positions are "
-                               "right-aligned (the most recent item at max_length-1); ") +
-                       (m_config.preNorm ? "pre-LN blocks: y = x + attn(LN(x)), out = y + ffn(LN(y)); "
-                                         : "blocks wired as the paper's code: q = LN(x), y = q + attn(q, keys/values "
-                                           "x), z = LN(y), out = z + ffn(z); ") +
-                       "blockN.attention.in_projection "
-                   "stacks the query, key and value projections (rows [q; k; v], as torch.nn.MultiheadAttention's "
-                   "in_proj_weight); score = final_norm(h_T) . item_embedding[1:]^T"}});
+nlohmann::json SasRecModel::exportInfo() const {
+    return {{"layout",
+             std::string("item_embedding row 0 is padding, row i+1 is dense item i; positions are "
+                         "right-aligned (the most recent item at max_length-1); ") +
+                 (m_config.preNorm ? "pre-LN blocks: y = x + attn(LN(x)), out = y + ffn(LN(y)); "
+                                   : "blocks wired as the paper's code: q = LN(x), y = q + attn(q, keys/values "
+                                     "x), z = LN(y), out = z + ffn(z); ") +
+                 "blockN.attention.in_projection "
+                 "stacks the query, key and value projections (rows [q; k; v], as torch.nn.MultiheadAttention's "
+                 "in_proj_weight); score = final_norm(h_T) . item_embedding[1:]^T"}};
 }
 
 }  // namespace
@@ -544,34 +422,19 @@ ComponentInfo sasRecInfo() {
                     "hard loss: share of graph negatives once warmed up; the rest stay uniform, since full ranking "
                     "also needs the rest of the catalogue pushed down"),
     };
-    ParamSpec bucketing;
-    bucketing.key = "bucketing";
-    bucketing.label = "Length bucketing";
-    bucketing.type = ParamType::Bool;
-    bucketing.defaultValue = "false";
-    bucketing.help =
+    info.params.push_back(boolParam(
+        "bucketing", "Length bucketing", "false",
         "Batch sequences of similar length together (batch order shuffled each epoch): about twice as fast "
         "on short-history data, but batches are no longer random samples; off: random batches, as the "
-        "reference code, each run in length groups so padding costs little";
-    info.params.push_back(bucketing);
-    ParamSpec block;
-    block.key = "block";
-    block.label = "Block wiring";
-    block.type = ParamType::Choice;
-    block.defaultValue = "sasrec";
-    block.choices = {"sasrec", "pre-norm"};
-    block.help = "sasrec: the paper code's wiring (queries from LayerNorm(x), keys and values from x, residuals "
-                 "on the normalised inputs), as SASRec.pytorch; pre-norm: x + f(LayerNorm(x)) in both sub-layers";
-    info.params.push_back(block);
-    ParamSpec loss;
-    loss.key = "loss";
-    loss.label = "Loss";
-    loss.type = ParamType::Choice;
-    loss.defaultValue = "ce";
-    loss.choices = {"ce", "bce", "hard"};
-    loss.help = "ce: softmax cross-entropy over all items; bce: the paper's binary loss with uniform negatives; "
-                "hard: the binary loss with item-graph hard negatives (GNNO), easy to hard over the warm-up";
-    info.params.push_back(loss);
+        "reference code, each run in length groups so padding costs little"));
+    info.params.push_back(choiceParam(
+        "block", "Block wiring", "sasrec", {"sasrec", "pre-norm"},
+        "sasrec: the paper code's wiring (queries from LayerNorm(x), keys and values from x, residuals "
+        "on the normalised inputs), as SASRec.pytorch; pre-norm: x + f(LayerNorm(x)) in both sub-layers"));
+    info.params.push_back(choiceParam(
+        "loss", "Loss", "ce", {"ce", "bce", "hard"},
+        "ce: softmax cross-entropy over all items; bce: the paper's binary loss with uniform negatives; "
+        "hard: the binary loss with item-graph hard negatives (GNNO), easy to hard over the warm-up"));
     return info;
 }
 

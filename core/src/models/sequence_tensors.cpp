@@ -20,8 +20,8 @@ at::Tensor leftPaddedBatch(const std::vector<std::vector<int64_t>>& sequences, c
 }
 
 std::vector<AttentionMap> toAttentionMaps(const std::vector<at::Tensor>& attentions,
-                                          const std::vector<std::string>& labels) {
-    const auto n = static_cast<int32_t>(labels.size());
+                                          const std::vector<AttentionPosition>& positions) {
+    const auto n = static_cast<int32_t>(positions.size());
     std::vector<AttentionMap> maps;
     for (size_t layer = 0; layer < attentions.size(); ++layer) {
         const at::Tensor weights = attentions[layer][0].to(at::kCPU, at::kFloat).contiguous();  // heads x N x N
@@ -33,7 +33,7 @@ std::vector<AttentionMap> toAttentionMaps(const std::vector<at::Tensor>& attenti
             map.cols = n;
             const float* data = weights[head].data_ptr<float>();
             map.weights.assign(data, data + static_cast<size_t>(n) * static_cast<size_t>(n));
-            map.labels = labels;
+            map.positions = positions;
             maps.push_back(std::move(map));
         }
     }

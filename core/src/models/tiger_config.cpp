@@ -78,23 +78,11 @@ ComponentInfo tigerInfo() {
                     "Linear warm-up to the peak learning rate"),
         numberParam("weight_decay", "Weight decay", ParamType::Float, "0.01", 0, 1, "AdamW decoupled weight decay"),
     };
-    ParamSpec schedule;
-    schedule.key = "lr_schedule";
-    schedule.label = "LR schedule";
-    schedule.type = ParamType::Choice;
-    schedule.defaultValue = "inverse-sqrt";
-    schedule.choices = {"inverse-sqrt", "constant"};
-    schedule.help = "After warm-up: peak * sqrt(warmup / step) (paper) or constant";
-    info.params.push_back(schedule);
-    ParamSpec constrained;
-    constrained.key = "constrained";
-    constrained.label = "Constrained beams";
-    constrained.type = ParamType::Bool;
-    constrained.defaultValue = "true";
-    constrained.help =
-        "Restrict decoding to existing semantic IDs (a prefix trie); off: beams that are no item "
-        "count as invalid";
-    info.params.push_back(constrained);
+    info.params.push_back(choiceParam("lr_schedule", "LR schedule", "inverse-sqrt", {"inverse-sqrt", "constant"},
+                                      "After warm-up: peak * sqrt(warmup / step) (paper) or constant"));
+    info.params.push_back(boolParam("constrained", "Constrained beams", "true",
+                                    "Restrict decoding to existing semantic IDs (a prefix trie); off: beams that are "
+                                    "no item count as invalid"));
     return info;
 }
 

@@ -23,22 +23,16 @@
 #include <vector>
 
 #include <ATen/ATen.h>
-#include <ATen/CPUGeneratorImpl.h>
-#include <torch/cuda.h>
 #include <torch/optim/adamw.h>
-#include <torch/serialize/archive.h>
-#include <torch/utils.h>
 #include <nlohmann/json.hpp>
 
 #include "models/builtin_models.h"
-#include "models/model_checkpoint.h"
-#include "models/module_export.h"
 #include "models/prefix_trie.h"
 #include "models/sequence_tensors.h"
 #include "models/tiger_beam_search.h"
 #include "models/tiger_config.h"
 #include "models/tiger_module.h"
-#include "tokenbench/cancellation.h"
+#include "models/torch_recommender.h"
 #include "tokenbench/data/data_error.h"
 
 namespace tokenbench::core {
@@ -51,14 +45,7 @@ constexpr const char* kTigerId = "tiger";
 constexpr int64_t kEvalRows = 5120;  // decoder rows (users x beams) per ranking pass
 constexpr int64_t kCheckpointFormat = 1;
 constexpr int64_t kBucketBatches = 16;  // batches per length-sorted window
-
-uint64_t splitmix64(uint64_t& state) {
-    state += 0x9e3779b97f4a7c15ULL;
-    uint64_t z = state;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
+constexpr uint64_t kEpochSalt = 0x54494745520000ULL;  // epoch streams: see epochRandom
 
 /// FNV-1a over the raw user id: the bucket survives re-ordering of the data set's users.
 uint64_t hashUser(const std::string& rawId, size_t index) {
@@ -71,46 +58,33 @@ uint64_t hashUser(const std::string& rawId, size_t index) {
     return hash;
 }
 
-at::Device parseDevice(const std::string& text) {
-    try {
-        at::Device device(text.empty() ? std::string("cpu") : text);
-        if (device.is_cuda() && !torch::cuda::is_available())
-            throw std::invalid_argument("tiger: device '" + text + "' requested but CUDA is not available");
-        return device;
-    } catch (const c10::Error&) {
-        throw std::invalid_argument("tiger: unknown device '" + text + "'");
-    }
-}
-
 /// One training target: the item at `position` of `user`'s sequence.
 struct Sample final {
     int32_t user = 0;
     int32_t position = 0;
 };
 
-class TigerModel final : public Recommender {
+class TigerModel final : public TorchRecommender {
 public:
-    explicit TigerModel(TigerConfig config) : m_config(std::move(config)) {}
+    explicit TigerModel(TigerConfig config)
+        : TorchRecommender(kTigerId, config.json, kEpochSalt, kCheckpointFormat), m_config(std::move(config)) {}
 
-    [[nodiscard]] std::string id() const override { return kTigerId; }
-    void prepare(const TrainingData& data, uint64_t seed, const std::string& device) override;
-    EpochReport trainEpoch(const std::function<void(int64_t, double)>& onStep,
-                           const std::atomic<bool>* cancel) override;
     void scoreUsers(const std::vector<int32_t>& users, EvalPhase phase, std::vector<float>& out) override;
     [[nodiscard]] bool ranksByList() const override { return true; }
     void rankUsers(const std::vector<int32_t>& users, EvalPhase phase, int32_t count,
                    std::vector<std::vector<int32_t>>& out) override;
     [[nodiscard]] std::map<std::string, double> takeEvalStats() override;
-    void save(const std::string& path) const override;
-    void load(const std::string& path) override;
-    void exportModel(const std::string& dir) const override;
     [[nodiscard]] std::vector<AttentionMap> attention(const std::vector<int32_t>& history) override;
 
 private:
-    void requirePrepared(const char* what) const {
-        if (!m_net) throw std::logic_error(std::string("tiger: ") + what + " before prepare()");
-    }
-    void checkSemanticIds(const TrainingData& data) const;
+    void checkData(const TrainingData& data) const override;
+    void prepareData() override;
+    std::shared_ptr<torch::nn::Module> buildNetwork(at::Generator& init) override;
+    std::unique_ptr<TrainOptimizer> buildOptimizer(std::vector<at::Tensor> parameters) override;
+    std::vector<std::vector<size_t>> epochBatches(EpochRandom& random) override;
+    at::Tensor batchLoss(const std::vector<size_t>& batch, EpochRandom& random) override;
+    std::vector<CheckpointMatch> checkpointMatches() const override;
+    nlohmann::json exportInfo() const override;
     /// B x T code tokens of `lengths[r]` items from `begins[r]` per row, left-padded to whole items
     /// (at least one item's width, so an empty history still has a key), on the device.
     at::Tensor historyTokens(const std::vector<const int32_t*>& begins, const std::vector<int64_t>& lengths) const;
@@ -121,40 +95,21 @@ private:
     /// Counts beams and invalid beams for the eval stats.
     void searchUsers(const std::vector<int32_t>& users, EvalPhase phase, int64_t width,
                      const std::function<void(size_t row, const std::vector<TigerBeam>& beams)>& consume);
-    /// The sizes a checkpoint must match.
-    at::Tensor shapeTensor() const {
-        return at::tensor({m_config.hidden, m_config.encoderLayers, m_config.decoderLayers, m_config.heads,
-                           m_config.feedForward, m_config.maxItems, m_config.userBuckets, m_levels},
-                          at::kLong);
-    }
-    /// The semantic IDs a checkpoint must have been trained on.
-    at::Tensor codesTensor() const {
-        return at::tensor(std::vector<int64_t>(m_data.semanticIds->codes.begin(), m_data.semanticIds->codes.end()),
-                          at::kLong);
-    }
-    CheckpointSpec checkpointSpec() const;
 
     TigerConfig m_config;
-    TrainingData m_data;
-    uint64_t m_seed = 0;
-    at::Device m_device = at::kCPU;
-    int64_t m_items = 0;
     int64_t m_levels = 0;
     std::vector<int64_t> m_vocab;  ///< [level] max code + 1
     std::unique_ptr<PrefixTrie> m_trie;
     std::vector<int64_t> m_userBucket;  ///< [user]
     Tiger m_net{nullptr};
-    std::unique_ptr<torch::optim::AdamW> m_optimizer;
     std::vector<Sample> m_samples;
-    int64_t m_epoch = 0;  ///< completed epochs
-    int64_t m_steps = 0;  ///< optimizer steps so far (drives the learning-rate schedule)
     // Eval stats since the last takeEvalStats().
     int64_t m_statBeams = 0;
     int64_t m_statInvalid = 0;
     int64_t m_statWidth = 0;
 };
 
-void TigerModel::checkSemanticIds(const TrainingData& data) const {
+void TigerModel::checkData(const TrainingData& data) const {
     if (!data.semanticIds)
         throw std::invalid_argument(
             "tiger: no semantic IDs: TIGER generates items as semantic-ID tuples, so it needs the IDs of a "
@@ -175,23 +130,14 @@ void TigerModel::checkSemanticIds(const TrainingData& data) const {
                                         " has a negative semantic-ID code");
 }
 
-void TigerModel::prepare(const TrainingData& data, uint64_t seed, const std::string& device) {
-    if (!data.dataset || !data.split) throw std::invalid_argument("tiger: no data set or split");
-    const Dataset& dataset = *data.dataset;
-    if (data.split->users.size() != dataset.users.size())
-        throw std::invalid_argument("tiger: the split does not belong to the data set");
-    if (dataset.items.empty()) throw std::invalid_argument("tiger: the data set has no items");
-    checkSemanticIds(data);
-    m_data = data;
-    m_seed = seed;
-    m_device = parseDevice(device);
-    m_items = static_cast<int64_t>(dataset.items.size());
-    const SemanticIds& ids = *data.semanticIds;
+void TigerModel::prepareData() {
+    const Dataset& dataset = this->dataset();
+    const SemanticIds& ids = *data().semanticIds;
     m_levels = ids.levels;
     // The last level may be a collision-disambiguation level beyond the codebook: size each level by
     // what it uses.
     m_vocab.assign(static_cast<size_t>(m_levels), 0);
-    for (int64_t item = 0; item < m_items; ++item)
+    for (int64_t item = 0; item < items(); ++item)
         for (int32_t level = 0; level < ids.levels; ++level)
             m_vocab[static_cast<size_t>(level)] =
                 std::max<int64_t>(m_vocab[static_cast<size_t>(level)], ids.at(item, level) + 1);
@@ -205,14 +151,17 @@ void TigerModel::prepare(const TrainingData& data, uint64_t seed, const std::str
                 static_cast<int64_t>(hashUser(dataset.users[u].rawId, u) % static_cast<uint64_t>(m_config.userBuckets));
         const std::vector<int32_t>& items = dataset.users[u].items;
         for (const int32_t item : items)
-            if (item < 0 || item >= m_items)
+            if (item < 0 || item >= this->items())
                 throw std::invalid_argument("tiger: user " + std::to_string(u) + " has item id " +
                                             std::to_string(item) + " out of range");
-        const int64_t trainEnd = std::min<int64_t>(data.split->users[u].trainEnd, static_cast<int64_t>(items.size()));
+        const int64_t trainEnd = std::min<int64_t>(data().split->users[u].trainEnd, static_cast<int64_t>(items.size()));
         for (int64_t p = 1; p < trainEnd; ++p)
             m_samples.push_back(Sample{static_cast<int32_t>(u), static_cast<int32_t>(p)});
     }
+    m_statBeams = m_statInvalid = m_statWidth = 0;
+}
 
+std::shared_ptr<torch::nn::Module> TigerModel::buildNetwork(at::Generator& init) {
     TigerOptions options;
     options.vocab = m_vocab;
     options.hidden = m_config.hidden;
@@ -224,17 +173,18 @@ void TigerModel::prepare(const TrainingData& data, uint64_t seed, const std::str
     options.maxItems = m_config.maxItems;
     options.userBuckets = m_config.userBuckets;
     m_net = Tiger(options);
-    at::Generator generator = at::detail::createCPUGenerator(seed);
-    m_net->resetParameters(generator);
-    m_net->to(m_device);
-    m_net->train();
-    m_optimizer = std::make_unique<torch::optim::AdamW>(m_net->parameters(),
-                                                        torch::optim::AdamWOptions(m_config.learningRateAt(1))
-                                                            .betas(std::make_tuple(0.9, 0.98))
-                                                            .weight_decay(m_config.weightDecay));
-    m_epoch = 0;
-    m_steps = 0;
-    m_statBeams = m_statInvalid = m_statWidth = 0;
+    m_net->resetParameters(init);
+    return m_net.ptr();
+}
+
+std::unique_ptr<TrainOptimizer> TigerModel::buildOptimizer(std::vector<at::Tensor> parameters) {
+    std::unique_ptr<TrainOptimizer> optimizer = wrapOptimizer(
+        std::make_unique<torch::optim::AdamW>(std::move(parameters), torch::optim::AdamWOptions(m_config.learningRateAt(1))
+                                                                         .betas(std::make_tuple(0.9, 0.98))
+                                                                         .weight_decay(m_config.weightDecay)));
+    // The learning rate follows the step counter (see TigerConfig::learningRateAt).
+    optimizer->setSchedule([config = m_config](int64_t step) { return config.learningRateAt(step); });
+    return optimizer;
 }
 
 at::Tensor TigerModel::historyTokens(const std::vector<const int32_t*>& begins,
@@ -245,7 +195,7 @@ at::Tensor TigerModel::historyTokens(const std::vector<const int32_t*>& begins,
     const auto b = static_cast<int64_t>(begins.size());
     at::Tensor tokens = at::zeros({b, t}, at::TensorOptions().dtype(at::kLong));
     int64_t* data = tokens.data_ptr<int64_t>();
-    const SemanticIds& ids = *m_data.semanticIds;
+    const SemanticIds& ids = *this->data().semanticIds;
     for (int64_t r = 0; r < b; ++r) {
         const int64_t n = lengths[static_cast<size_t>(r)];
         int64_t* out = data + r * t + (t - n * m_levels);
@@ -254,7 +204,7 @@ at::Tensor TigerModel::historyTokens(const std::vector<const int32_t*>& begins,
             for (int64_t level = 0; level < m_levels; ++level) *out++ = m_net->codeToken(level, codes[level]);
         }
     }
-    return tokens.to(m_device);
+    return tokens.to(device());
 }
 
 at::Tensor TigerModel::userTensor(const std::vector<int32_t>& users) const {
@@ -262,109 +212,69 @@ at::Tensor TigerModel::userTensor(const std::vector<int32_t>& users) const {
     std::vector<int64_t> buckets;
     buckets.reserve(users.size());
     for (const int32_t u : users) buckets.push_back(m_userBucket[static_cast<size_t>(u)]);
-    return at::tensor(buckets, at::kLong).to(m_device);
+    return at::tensor(buckets, at::kLong).to(device());
 }
 
-EpochReport TigerModel::trainEpoch(const std::function<void(int64_t, double)>& onStep,
-                                   const std::atomic<bool>* cancel) {
-    requirePrepared("trainEpoch()");
-    torch::AutoGradMode enableGrad(true);
-    m_net->train();
-    // Everything random in this epoch derives from (seed, epoch): resuming from a checkpoint replays it.
-    uint64_t mix = m_seed ^ (0x54494745520000ULL + static_cast<uint64_t>(m_epoch) * 0x9e3779b97f4a7c15ULL);
-    const uint64_t epochSeed = splitmix64(mix);
-    uint64_t state = epochSeed;
-    at::Generator generator = at::detail::createCPUGenerator(epochSeed);
-
+std::vector<std::vector<size_t>> TigerModel::epochBatches(EpochRandom& random) {
     std::vector<size_t> order(m_samples.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[splitmix64(state) % i]);
-
-    const Dataset& dataset = *m_data.dataset;
-    const SemanticIds& ids = *m_data.semanticIds;
-    const auto count = static_cast<int64_t>(order.size());
-    const int64_t batchSize = std::max<int64_t>(1, m_config.batchSize);
+    random.shuffle(order);
     // Length bucketing: a batch is padded to its longest history, and attention costs T^2, so sort
     // windows of kBucketBatches batches of the shuffled order by history length, cut them into
     // batches and shuffle the batch order. Every sample is still seen once per epoch.
+    const auto batchSize = static_cast<size_t>(std::max<int64_t>(1, m_config.batchSize));
     auto historyLength = [&](size_t sample) {
         return std::min<int64_t>(m_samples[sample].position, m_config.maxItems);
     };
-    const auto window = static_cast<size_t>(batchSize * kBucketBatches);
+    const size_t window = batchSize * static_cast<size_t>(kBucketBatches);
     for (size_t first = 0; first < order.size(); first += window) {
         const auto last = static_cast<std::ptrdiff_t>(std::min(order.size(), first + window));
         std::stable_sort(order.begin() + static_cast<std::ptrdiff_t>(first), order.begin() + last,
                          [&](size_t a, size_t b) { return historyLength(a) < historyLength(b); });
     }
-    std::vector<int64_t> batchStarts;
-    for (int64_t begin = 0; begin < count; begin += batchSize) batchStarts.push_back(begin);
-    for (size_t i = batchStarts.size(); i > 1; --i) std::swap(batchStarts[i - 1], batchStarts[splitmix64(state) % i]);
-    const at::Tensor mask = m_net->levelMask(at::TensorOptions().dtype(at::kFloat).device(m_device));
-    const at::Tensor offsets = at::tensor(m_net->offsets(), at::kLong).to(m_device).unsqueeze(0);  // 1 x levels
-    EpochReport report;
-    double lossSum = 0.0;
+    std::vector<std::vector<size_t>> batches;
+    for (size_t begin = 0; begin < order.size(); begin += batchSize)
+        batches.emplace_back(order.begin() + static_cast<std::ptrdiff_t>(begin),
+                             order.begin() + static_cast<std::ptrdiff_t>(std::min(order.size(), begin + batchSize)));
+    random.shuffle(batches);
+    return batches;
+}
+
+at::Tensor TigerModel::batchLoss(const std::vector<size_t>& batch, EpochRandom& random) {
+    const Dataset& dataset = this->dataset();
+    const SemanticIds& ids = *data().semanticIds;
+    const auto b = static_cast<int64_t>(batch.size());
     std::vector<const int32_t*> begins;
     std::vector<int64_t> lengths, targets;
     std::vector<int32_t> users;
-    for (const int64_t begin : batchStarts) {
-        throwIfCancelled(cancel);
-        const int64_t b = std::min(batchSize, count - begin);
-        begins.clear();
-        lengths.clear();
-        targets.clear();
-        users.clear();
-        for (int64_t r = 0; r < b; ++r) {
-            const Sample& sample = m_samples[order[static_cast<size_t>(begin + r)]];
-            const std::vector<int32_t>& items = dataset.users[static_cast<size_t>(sample.user)].items;
-            const int64_t start = std::max<int64_t>(0, sample.position - m_config.maxItems);
-            begins.push_back(items.data() + start);
-            lengths.push_back(sample.position - start);
-            users.push_back(sample.user);
-            const int32_t* codes = ids.row(items[static_cast<size_t>(sample.position)]);
-            targets.insert(targets.end(), codes, codes + m_levels);
-        }
-        const at::Tensor target = at::tensor(targets, at::kLong).view({b, m_levels}).to(m_device);
-        const TigerMemory memory = m_net->encode(historyTokens(begins, lengths), userTensor(users), &generator);
-        // Cross-entropy of each level over its own vocabulary: the joint logits masked to the level.
-        const at::Tensor logits = m_net->decodeAll(memory, target, &generator) + mask.unsqueeze(0);
-        const at::Tensor loss =
-            at::nll_loss(at::log_softmax(logits, -1).view({b * m_levels, -1}), (target + offsets).view({b * m_levels}));
-        const double rate = m_config.learningRateAt(m_steps + 1);
-        for (auto& group : m_optimizer->param_groups()) group.options().set_lr(rate);
-        m_optimizer->zero_grad();
-        loss.backward();
-        m_optimizer->step();
-        ++m_steps;
-        const double value = loss.item<double>();
-        lossSum += value;
-        ++report.steps;
-        report.samples += b;
-        if (onStep) onStep(m_steps, value);
+    for (const size_t index : batch) {
+        const Sample& sample = m_samples[index];
+        const std::vector<int32_t>& items = dataset.users[static_cast<size_t>(sample.user)].items;
+        const int64_t start = std::max<int64_t>(0, sample.position - m_config.maxItems);
+        begins.push_back(items.data() + start);
+        lengths.push_back(sample.position - start);
+        users.push_back(sample.user);
+        const int32_t* codes = ids.row(items[static_cast<size_t>(sample.position)]);
+        targets.insert(targets.end(), codes, codes + m_levels);
     }
-    report.loss = report.steps > 0 ? lossSum / static_cast<double>(report.steps) : 0.0;
-    ++m_epoch;
-    return report;
+    const at::Tensor mask = m_net->levelMask(at::TensorOptions().dtype(at::kFloat).device(device()));
+    const at::Tensor offsets = at::tensor(m_net->offsets(), at::kLong).to(device()).unsqueeze(0);  // 1 x levels
+    const at::Tensor target = at::tensor(targets, at::kLong).view({b, m_levels}).to(device());
+    const TigerMemory memory = m_net->encode(historyTokens(begins, lengths), userTensor(users), &random.generator);
+    // Cross-entropy of each level over its own vocabulary: the joint logits masked to the level.
+    const at::Tensor logits = m_net->decodeAll(memory, target, &random.generator) + mask.unsqueeze(0);
+    return at::nll_loss(at::log_softmax(logits, -1).view({b * m_levels, -1}), (target + offsets).view({b * m_levels}));
 }
 
 void TigerModel::searchUsers(const std::vector<int32_t>& users, EvalPhase phase, int64_t width,
                              const std::function<void(size_t, const std::vector<TigerBeam>&)>& consume) {
-    torch::NoGradGuard noGrad;  // grad mode is per thread: guard here, whoever calls
-    const Dataset& dataset = *m_data.dataset;
     // Each user's history window [begin, begin + length) for the phase.
     std::vector<const int32_t*> historyBegin(users.size());
     std::vector<int64_t> historyLength(users.size());
     for (size_t r = 0; r < users.size(); ++r) {
-        const int32_t user = users[r];
-        if (user < 0 || static_cast<size_t>(user) >= dataset.users.size())
-            throw std::out_of_range("tiger: user " + std::to_string(user) + " out of range");
-        const UserSplit& cut = m_data.split->users[static_cast<size_t>(user)];
-        const std::vector<int32_t>& items = dataset.users[static_cast<size_t>(user)].items;
-        const int64_t stop =
-            std::max<int64_t>(0, std::min<int64_t>(phase == EvalPhase::Valid ? cut.trainEnd : cut.validEnd,
-                                                   static_cast<int64_t>(items.size())));
-        const int64_t start = std::max<int64_t>(0, stop - m_config.maxItems);
-        historyBegin[r] = items.data() + start;
-        historyLength[r] = stop - start;
+        const HistoryWindow history = historyOf(users[r], phase, m_config.maxItems);
+        historyBegin[r] = history.begin;
+        historyLength[r] = history.length;
     }
     // Batches of similar history lengths pad less; results go back to each user's own row.
     std::vector<size_t> order(users.size());
@@ -372,8 +282,7 @@ void TigerModel::searchUsers(const std::vector<int32_t>& users, EvalPhase phase,
     std::stable_sort(order.begin(), order.end(),
                      [&](size_t a, size_t b) { return historyLength[a] < historyLength[b]; });
 
-    const bool wasTraining = m_net->is_training();
-    m_net->eval();
+    const EvalScope scope(network());
     const auto batch = static_cast<size_t>(std::max<int64_t>(1, kEvalRows / width));
     std::vector<const int32_t*> begins;
     std::vector<int64_t> lengths;
@@ -400,7 +309,6 @@ void TigerModel::searchUsers(const std::vector<int32_t>& users, EvalPhase phase,
         }
     }
     m_statWidth = width;
-    if (wasTraining) m_net->train();
 }
 
 void TigerModel::rankUsers(const std::vector<int32_t>& users, EvalPhase phase, int32_t count,
@@ -426,7 +334,7 @@ void TigerModel::scoreUsers(const std::vector<int32_t>& users, EvalPhase phase, 
     requirePrepared("scoreUsers()");
     // Items on the beam get their tuple's log-probability (items sharing a tuple step down by one ulp, in
     // list order); every other item gets the lowest float, below any beam.
-    const auto items = static_cast<size_t>(m_items);
+    const auto items = static_cast<size_t>(this->items());
     out.assign(users.size() * items, std::numeric_limits<float>::lowest());
     searchUsers(users, phase, m_config.beamSize, [&](size_t row, const std::vector<TigerBeam>& beams) {
         float* scores = out.data() + row * items;
@@ -453,78 +361,58 @@ std::map<std::string, double> TigerModel::takeEvalStats() {
 
 std::vector<AttentionMap> TigerModel::attention(const std::vector<int32_t>& history) {
     requirePrepared("attention()");
-    torch::NoGradGuard noGrad;
-    const size_t start = history.size() > static_cast<size_t>(m_config.maxItems)
-                             ? history.size() - static_cast<size_t>(m_config.maxItems)
-                             : 0;
-    std::vector<int32_t> items;
-    for (size_t i = start; i < history.size(); ++i) {
-        if (history[i] < 0 || history[i] >= m_items)
-            throw std::out_of_range("tiger: item " + std::to_string(history[i]) + " out of range");
-        items.push_back(history[i]);
-    }
+    const std::vector<int32_t> items = recentItems(history, m_config.maxItems);
     if (items.empty()) return {};
-    const bool wasTraining = m_net->is_training();
-    m_net->eval();
-    // A bare history has no user: the encoder sees the item tokens only.
-    const TigerMemory memory =
-        m_net->encode(historyTokens({items.data()}, {static_cast<int64_t>(items.size())}), at::Tensor(), nullptr,
-                      /*withAttention=*/true);
-    if (wasTraining) m_net->train();
-
-    std::vector<std::string> labels;
-    const SemanticIds& ids = *m_data.semanticIds;
-    for (const int32_t item : items) {
-        const std::string name = itemLabel(*m_data.dataset, item);
-        for (int32_t level = 0; level < ids.levels; ++level)
-            labels.push_back(name + ":L" + std::to_string(level + 1) + "=" + std::to_string(ids.at(item, level)));
+    std::vector<AttentionMap> maps;
+    {
+        const EvalScope scope(network());
+        // A bare history has no user: the encoder sees the item tokens only.
+        const TigerMemory memory =
+            m_net->encode(historyTokens({items.data()}, {static_cast<int64_t>(items.size())}), at::Tensor(), nullptr,
+                          /*withAttention=*/true);
+        std::vector<AttentionPosition> positions;
+        const SemanticIds& ids = *data().semanticIds;
+        for (const int32_t item : items) {
+            AttentionPosition position = itemPosition(item);
+            position.kind = AttentionPosition::Kind::Token;
+            for (int32_t level = 0; level < ids.levels; ++level) {
+                position.level = level;
+                position.code = ids.at(item, level);
+                positions.push_back(position);
+            }
+        }
+        maps = toAttentionMaps(memory.attentions, positions);
     }
-    return toAttentionMaps(memory.attentions, labels);
+    return maps;
 }
 
-CheckpointSpec TigerModel::checkpointSpec() const {
-    return {kTigerId,
-            kCheckpointFormat,
-            m_items,
-            {{"shape", shapeTensor(),
-              "checkpoint was saved with other sizes (hidden, layers, heads, feed_forward, max_items, user_buckets, "
-              "levels)"},
-             {"codes", codesTensor(), "checkpoint was trained on other semantic IDs"}}};
+std::vector<CheckpointMatch> TigerModel::checkpointMatches() const {
+    const SemanticIds& ids = *data().semanticIds;
+    return {{"shape",
+             at::tensor({m_config.hidden, m_config.encoderLayers, m_config.decoderLayers, m_config.heads,
+                         m_config.feedForward, m_config.maxItems, m_config.userBuckets, m_levels},
+                        at::kLong),
+             "checkpoint was saved with other sizes (hidden, layers, heads, feed_forward, max_items, user_buckets, "
+             "levels)"},
+            {"codes", at::tensor(std::vector<int64_t>(ids.codes.begin(), ids.codes.end()), at::kLong),
+             "checkpoint was trained on other semantic IDs"}};
 }
 
-void TigerModel::save(const std::string& path) const {
-    requirePrepared("save()");
-    saveModelCheckpoint(path, checkpointSpec(), {m_epoch, m_steps}, *m_net, *m_optimizer);
-}
-
-void TigerModel::load(const std::string& path) {
-    requirePrepared("load()");
-    const CheckpointCounters counters = loadModelCheckpoint(path, checkpointSpec(), m_device, *m_net, *m_optimizer);
-    m_epoch = counters.epoch;
-    m_steps = counters.steps;
-}
-
-void TigerModel::exportModel(const std::string& dir) const {
-    requirePrepared("exportModel()");
-    exportModule(*m_net, dir,
-                 {{"model", kTigerId},
-                  {"config", json::parse(m_config.json)},
-                  {"items", m_items},
-                  {"levels", m_levels},
-                  {"level_vocab", m_vocab},
-                  {"level_offsets", m_net->offsets()},
-                  {"epochs_trained", m_epoch},
-                  {"layout",
-                   "T5-like pre-LN encoder-decoder. token_embedding rows: 0 = padding, 1 = BOS, 2 + "
-                   "level_offsets[l] + code = a code of level l (shared by encoder and decoder). Encoder input: the "
-                   "last max_items history items, each as its levels' tokens in order, left-padded and "
-                   "right-aligned: token j from the end has level_embedding[L-1 - j % L] and "
-                   "slot_embedding[max_items-1 - j / L] added; then, when user_buckets > 0, one user token "
-                   "user_embedding[FNV-1a-64(raw user id) % user_buckets] at the end. Decoder step l (0-based) "
-                   "feeds BOS (l = 0) or the code token of level l-1, plus decoder_level_embedding[l]; causal "
-                   "self-attention, cross-attention to the encoder (padding masked). output rows "
-                   "[level_offsets[l], level_offsets[l] + level_vocab[l]) score level l's codes. Decoding: beam "
-                   "search over levels, constrained to existing semantic-ID tuples"}});
+nlohmann::json TigerModel::exportInfo() const {
+    return {{"levels", m_levels},
+            {"level_vocab", m_vocab},
+            {"level_offsets", m_net->offsets()},
+            {"layout",
+             "T5-like pre-LN encoder-decoder. token_embedding rows: 0 = padding, 1 = BOS, 2 + "
+             "level_offsets[l] + code = a code of level l (shared by encoder and decoder). Encoder input: the "
+             "last max_items history items, each as its levels' tokens in order, left-padded and "
+             "right-aligned: token j from the end has level_embedding[L-1 - j % L] and "
+             "slot_embedding[max_items-1 - j / L] added; then, when user_buckets > 0, one user token "
+             "user_embedding[FNV-1a-64(raw user id) % user_buckets] at the end. Decoder step l (0-based) "
+             "feeds BOS (l = 0) or the code token of level l-1, plus decoder_level_embedding[l]; causal "
+             "self-attention, cross-attention to the encoder (padding masked). output rows "
+             "[level_offsets[l], level_offsets[l] + level_vocab[l]) score level l's codes. Decoding: beam "
+             "search over levels, constrained to existing semantic-ID tuples"}};
 }
 
 }  // namespace

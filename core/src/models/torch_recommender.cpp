@@ -1,0 +1,182 @@
+#include "models/torch_recommender.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/cuda.h>
+#include <torch/optim/optimizer.h>
+#include <torch/serialize/archive.h>
+
+#include "models/module_export.h"
+#include "models/sequence_tensors.h"
+#include "tokenbench/cancellation.h"
+
+namespace tokenbench::core {
+
+EpochRandom epochRandom(uint64_t seed, uint64_t salt, int64_t epoch) {
+    uint64_t mix = seed ^ (salt + static_cast<uint64_t>(epoch) * 0x9e3779b97f4a7c15ULL);
+    const uint64_t epochSeed = splitmix64(mix);
+    return {epochSeed, at::detail::createCPUGenerator(epochSeed)};
+}
+
+at::Device parseDevice(const std::string& text, const std::string& owner) {
+    try {
+        at::Device device(text.empty() ? std::string("cpu") : text);
+        if (device.is_cuda() && !torch::cuda::is_available())
+            throw std::invalid_argument(owner + ": device '" + text + "' requested but CUDA is not available");
+        return device;
+    } catch (const c10::Error&) {
+        throw std::invalid_argument(owner + ": unknown device '" + text + "'");
+    }
+}
+
+namespace {
+
+/// wrapOptimizer's adapter.
+class TorchOptimizer final : public TrainOptimizer {
+public:
+    explicit TorchOptimizer(std::unique_ptr<torch::optim::Optimizer> optimizer) : m_optimizer(std::move(optimizer)) {}
+    void zeroGrad() override { m_optimizer->zero_grad(); }
+    void save(torch::serialize::OutputArchive& archive) const override { m_optimizer->save(archive); }
+    void load(torch::serialize::InputArchive& archive) override { m_optimizer->load(archive); }
+
+protected:
+    void update() override { m_optimizer->step(); }
+    void setLearningRate(double rate) override {
+        for (auto& group : m_optimizer->param_groups()) group.options().set_lr(rate);
+    }
+
+private:
+    std::unique_ptr<torch::optim::Optimizer> m_optimizer;
+};
+
+}  // namespace
+
+std::unique_ptr<TrainOptimizer> wrapOptimizer(std::unique_ptr<torch::optim::Optimizer> optimizer) {
+    return std::make_unique<TorchOptimizer>(std::move(optimizer));
+}
+
+TorchRecommender::TorchRecommender(std::string id, std::string configJson, uint64_t epochSalt,
+                                   int64_t checkpointFormat)
+    : m_id(std::move(id)),
+      m_configJson(std::move(configJson)),
+      m_epochSalt(epochSalt),
+      m_checkpointFormat(checkpointFormat) {}
+
+void TorchRecommender::requirePrepared(const char* what) const {
+    if (!m_network) throw std::logic_error(m_id + ": " + what + " before prepare()");
+}
+
+void TorchRecommender::prepare(const TrainingData& data, uint64_t seed, const std::string& device) {
+    if (!data.dataset || !data.split) throw std::invalid_argument(m_id + ": no data set or split");
+    if (data.split->users.size() != data.dataset->users.size())
+        throw std::invalid_argument(m_id + ": the split does not belong to the data set");
+    if (data.dataset->items.empty()) throw std::invalid_argument(m_id + ": the data set has no items");
+    checkData(data);
+    m_data = data;
+    m_seed = seed;
+    m_device = parseDevice(device, m_id);
+    m_items = static_cast<int64_t>(data.dataset->items.size());
+    m_network.reset();
+    m_optimizer.reset();
+    prepareData();
+
+    at::Generator init = at::detail::createCPUGenerator(seed);
+    std::shared_ptr<torch::nn::Module> network = buildNetwork(init);
+    network->to(m_device);
+    network->train();
+    m_optimizer = buildOptimizer(network->parameters());
+    m_network = std::move(network);
+    m_epoch = 0;
+    m_steps = 0;
+}
+
+EpochReport TorchRecommender::trainEpoch(const std::function<void(int64_t, double)>& onStep,
+                                         const std::atomic<bool>* cancel) {
+    requirePrepared("trainEpoch()");
+    torch::AutoGradMode enableGrad(true);
+    m_network->train();
+    // Everything random in this epoch derives from (seed, epoch): resuming from a checkpoint replays it.
+    EpochRandom random = epochRandom(m_seed, m_epochSalt, m_epoch);
+    const std::vector<std::vector<size_t>> batches = epochBatches(random);
+    EpochReport report;
+    double lossSum = 0.0;
+    for (const std::vector<size_t>& batch : batches) {
+        throwIfCancelled(cancel);
+        const at::Tensor loss = batchLoss(batch, random);
+        m_optimizer->zeroGrad();
+        loss.backward();
+        m_optimizer->step(m_steps + 1);
+        ++m_steps;
+        const double value = loss.item<double>();
+        lossSum += value;
+        ++report.steps;
+        report.samples += static_cast<int64_t>(batch.size());
+        if (onStep) onStep(m_steps, value);
+    }
+    report.loss = report.steps > 0 ? lossSum / static_cast<double>(report.steps) : 0.0;
+    ++m_epoch;
+    return report;
+}
+
+void TorchRecommender::save(const std::string& path) const {
+    requirePrepared("save()");
+    saveModelCheckpoint(path, {m_id, m_checkpointFormat, m_items, checkpointMatches()}, {m_epoch, m_steps},
+                        *m_network, *m_optimizer);
+}
+
+void TorchRecommender::load(const std::string& path) {
+    requirePrepared("load()");
+    const CheckpointCounters counters = loadModelCheckpoint(
+        path, {m_id, m_checkpointFormat, m_items, checkpointMatches()}, m_device, *m_network, *m_optimizer);
+    m_epoch = counters.epoch;
+    m_steps = counters.steps;
+}
+
+void TorchRecommender::exportModel(const std::string& dir) const {
+    requirePrepared("exportModel()");
+    nlohmann::json config = exportInfo();
+    config["model"] = m_id;
+    config["config"] = nlohmann::json::parse(m_configJson);
+    config["items"] = m_items;
+    config["epochs_trained"] = m_epoch;
+    exportModule(*m_network, dir, std::move(config));
+}
+
+at::Tensor TorchRecommender::longTensor(std::vector<int64_t>& values, at::IntArrayRef sizes) const {
+    return at::from_blob(values.data(), sizes, at::TensorOptions().dtype(at::kLong))
+        .to(m_device, /*non_blocking=*/false, /*copy=*/true);
+}
+
+HistoryWindow TorchRecommender::historyOf(int32_t user, EvalPhase phase, int64_t keep) const {
+    const Dataset& data = *m_data.dataset;
+    if (user < 0 || static_cast<size_t>(user) >= data.users.size())
+        throw std::out_of_range(m_id + ": user " + std::to_string(user) + " out of range");
+    const UserSplit& cut = m_data.split->users[static_cast<size_t>(user)];
+    const std::vector<int32_t>& items = data.users[static_cast<size_t>(user)].items;
+    const int64_t stop = std::max<int64_t>(0, std::min<int64_t>(phase == EvalPhase::Valid ? cut.trainEnd : cut.validEnd,
+                                                                static_cast<int64_t>(items.size())));
+    const int64_t start = std::max<int64_t>(0, stop - keep);
+    return {items.data() + start, stop - start};
+}
+
+std::vector<int32_t> TorchRecommender::recentItems(const std::vector<int32_t>& history, int64_t keep) const {
+    const size_t start = history.size() > static_cast<size_t>(keep) ? history.size() - static_cast<size_t>(keep) : 0;
+    std::vector<int32_t> items(history.begin() + static_cast<std::ptrdiff_t>(start), history.end());
+    for (const int32_t item : items)
+        if (item < 0 || item >= m_items)
+            throw std::out_of_range(m_id + ": item " + std::to_string(item) + " out of range");
+    return items;
+}
+
+AttentionPosition TorchRecommender::itemPosition(int32_t item) const {
+    AttentionPosition position;
+    position.kind = AttentionPosition::Kind::Item;
+    position.item = item;
+    position.label = itemLabel(*m_data.dataset, item);
+    return position;
+}
+
+}  // namespace tokenbench::core

@@ -1,0 +1,164 @@
+#pragma once
+// Private: the part every torch recommender shares, so a model is only what differs. A trainer owns
+// the loop; a model owns its batches and its loss.
+//
+// TorchRecommender implements the public Recommender interface around four things a model supplies:
+// its training samples (prepareData), its network (buildNetwork), its optimizer (buildOptimizer)
+// and, per epoch, its batches (epochBatches) and each batch's loss (batchLoss); plus scoring,
+// attention and what its checkpoints and exports record. The base holds the data, the device, the
+// epoch and step counters and the network and optimizer, and implements prepare, trainEpoch (random
+// streams from (seed, epoch), cancellation between batches, zero_grad / backward / step with the
+// optimizer's learning-rate schedule, loss bookkeeping, onStep, EpochReport), save / load (model +
+// optimizer + counters, checked against the model's sizes) and exportModel.
+//
+// Determinism: everything random in an epoch comes from EpochRandom, derived from (run seed, epoch)
+// alone, so a checkpoint (network, optimizer state, counters) resumes exactly.
+//
+// Threads: like Recommender, every method is called on the job's worker thread.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <ATen/core/Generator.h>
+#include <ATen/core/Tensor.h>
+#include <c10/core/Device.h>
+#include <nlohmann/json.hpp>
+#include <torch/nn/module.h>
+#include <torch/utils.h>
+
+#include "common/seeded_random.h"
+#include "models/model_checkpoint.h"
+#include "models/train_optimizer.h"
+#include "tokenbench/models/recommender.h"
+
+namespace tokenbench::core {
+
+/// The random streams of one training epoch, derived from (run seed, epoch) alone.
+struct EpochRandom final {
+    uint64_t state = 0;       ///< splitmix64 stream: shuffles, negatives, masks
+    at::Generator generator;  ///< torch's stream: dropout masks
+
+    /// The next 64 random bits of `state`.
+    uint64_t next() { return splitmix64(state); }
+    /// Uniform in [0, 1).
+    double uniform() { return uniform01(state); }
+    /// Fisher-Yates shuffle of `values` from `state`.
+    template <typename T>
+    void shuffle(std::vector<T>& values) {
+        for (size_t i = values.size(); i > 1; --i) std::swap(values[i - 1], values[next() % i]);
+    }
+};
+
+/// The epoch's streams: state = splitmix64(seed ^ (salt + epoch * golden ratio)), and a CPU
+/// generator seeded with the same value. `salt` tells the models apart.
+[[nodiscard]] EpochRandom epochRandom(uint64_t seed, uint64_t salt, int64_t epoch);
+
+/// "cpu", "cuda", "cuda:1" ("" = cpu). Throws std::invalid_argument, prefixed with `owner`, for an
+/// unknown device or CUDA without CUDA.
+[[nodiscard]] at::Device parseDevice(const std::string& text, const std::string& owner);
+
+/// Evaluation mode while it lives: no autograd, the network in eval mode (no dropout); restores
+/// the network's training mode when it goes out of scope.
+class EvalScope final {
+public:
+    explicit EvalScope(torch::nn::Module& network) : m_network(network), m_wasTraining(network.is_training()) {
+        m_network.eval();
+    }
+    ~EvalScope() {
+        if (m_wasTraining) m_network.train();
+    }
+    EvalScope(const EvalScope&) = delete;
+    EvalScope& operator=(const EvalScope&) = delete;
+
+private:
+    torch::NoGradGuard m_noGrad;  // grad mode is per thread: guard here, whoever calls
+    torch::nn::Module& m_network;
+    bool m_wasTraining;
+};
+
+/// A user's history for an evaluation phase: `length` dense item ids from `begin`, oldest first.
+struct HistoryWindow final {
+    const int32_t* begin = nullptr;
+    int64_t length = 0;
+};
+
+/// See file comment.
+class TorchRecommender : public Recommender {
+public:
+    [[nodiscard]] std::string id() const final { return m_id; }
+    void prepare(const TrainingData& data, uint64_t seed, const std::string& device) final;
+    EpochReport trainEpoch(const std::function<void(int64_t step, double loss)>& onStep,
+                           const std::atomic<bool>* cancel) final;
+    void save(const std::string& path) const final;
+    void load(const std::string& path) final;
+    void exportModel(const std::string& dir) const final;
+
+protected:
+    /// `id` names the model in errors and checkpoints; `configJson` is the validated config (for
+    /// exports); `epochSalt` makes its epoch streams its own; `checkpointFormat` is bumped when the
+    /// checkpoint layout changes.
+    TorchRecommender(std::string id, std::string configJson, uint64_t epochSalt, int64_t checkpointFormat);
+
+    // --- What a model supplies -------------------------------------------------------------------
+    /// Checks `data` beyond what every model needs (a data set, its split, items). Throws
+    /// std::invalid_argument.
+    virtual void checkData(const TrainingData& data) const { (void)data; }
+    /// Builds the training samples (and anything else derived from data()); called by prepare().
+    virtual void prepareData() = 0;
+    /// The network, initialised from `init` (the run seed's generator), on the CPU; the base moves
+    /// it to device() and into training mode.
+    virtual std::shared_ptr<torch::nn::Module> buildNetwork(at::Generator& init) = 0;
+    /// The optimizer over `parameters` (already on device()).
+    virtual std::unique_ptr<TrainOptimizer> buildOptimizer(std::vector<at::Tensor> parameters) = 0;
+    /// This epoch's batches, as indexes into the model's samples, in training order.
+    virtual std::vector<std::vector<size_t>> epochBatches(EpochRandom& random) = 0;
+    /// The (scalar) loss of one batch, built with the network in training mode and grad enabled.
+    virtual at::Tensor batchLoss(const std::vector<size_t>& batch, EpochRandom& random) = 0;
+    /// Header tensors a checkpoint must match (the model's sizes...).
+    [[nodiscard]] virtual std::vector<CheckpointMatch> checkpointMatches() const = 0;
+    /// Fields config.json of an export gets besides model, config, items and epochs_trained
+    /// ("layout", ...).
+    [[nodiscard]] virtual nlohmann::json exportInfo() const = 0;
+
+    // --- What the base gives it ------------------------------------------------------------------
+    /// Throws std::logic_error "<id>: <what> before prepare()" until prepare() ran.
+    void requirePrepared(const char* what) const;
+    [[nodiscard]] const TrainingData& data() const { return m_data; }
+    [[nodiscard]] const Dataset& dataset() const { return *m_data.dataset; }
+    [[nodiscard]] const at::Device& device() const { return m_device; }
+    [[nodiscard]] int64_t items() const { return m_items; }
+    /// Completed epochs (during trainEpoch: the index of the running epoch).
+    [[nodiscard]] int64_t epoch() const { return m_epoch; }
+    /// The network built by buildNetwork().
+    [[nodiscard]] torch::nn::Module& network() const { return *m_network; }
+    /// `values` as an int64 tensor of `sizes` on device() (a copy).
+    [[nodiscard]] at::Tensor longTensor(std::vector<int64_t>& values, at::IntArrayRef sizes) const;
+    /// The last `keep` items (at most) of `user`'s history that `phase` allows. Throws
+    /// std::out_of_range for an unknown user.
+    [[nodiscard]] HistoryWindow historyOf(int32_t user, EvalPhase phase, int64_t keep) const;
+    /// The last `keep` items (at most) of an attention request's `history`. Throws
+    /// std::out_of_range for an item outside the catalogue.
+    [[nodiscard]] std::vector<int32_t> recentItems(const std::vector<int32_t>& history, int64_t keep) const;
+    /// The Item position of dense item `item`, labelled with its raw id.
+    [[nodiscard]] AttentionPosition itemPosition(int32_t item) const;
+
+private:
+    std::string m_id;
+    std::string m_configJson;
+    uint64_t m_epochSalt;
+    int64_t m_checkpointFormat;
+    TrainingData m_data;
+    uint64_t m_seed = 0;
+    at::Device m_device = at::kCPU;
+    int64_t m_items = 0;
+    std::shared_ptr<torch::nn::Module> m_network;
+    std::unique_ptr<TrainOptimizer> m_optimizer;
+    int64_t m_epoch = 0;  ///< completed epochs
+    int64_t m_steps = 0;  ///< optimizer steps so far
+};
+
+}  // namespace tokenbench::core
