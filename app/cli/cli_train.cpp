@@ -151,7 +151,7 @@ void addTrainCommands(CLI::App& app, CliContext& ctx) {
             nlohmann::json list = nlohmann::json::array();
             for (const auto& map : maps) {
                 list.push_back({{"layer", map.layer}, {"head", map.head}, {"rows", map.rows}, {"cols", map.cols},
-                                {"labels", map.labels}, {"weights", map.weights}});
+                                {"labels", core::positionTexts(map)}, {"weights", map.weights}});
             }
             nlohmann::json out = {{"run_id", att.run},
                                   {"user", att.user},
@@ -166,7 +166,7 @@ void addTrainCommands(CLI::App& app, CliContext& ctx) {
                               << "): last position attends most to ";
                     const auto* last = map.weights.data() + static_cast<size_t>(map.rows - 1) * map.cols;
                     const auto best = std::max_element(last, last + map.cols) - last;
-                    std::cout << map.labels[static_cast<size_t>(best)] << " (" << last[best] << ")\n";
+                    std::cout << core::positionText(map.positions[static_cast<size_t>(best)]) << " (" << last[best] << ")\n";
                 }
                 if (maps.empty()) std::cout << "the model has no attention (or the user has no history)\n";
             }

@@ -415,10 +415,10 @@ void TestBert4Rec::attentionMapsAreDistributionsOverHistoryAndMask() {
         QCOMPARE(map.rows, 20);  // the last 19 items and the [MASK]
         QCOMPARE(map.cols, 20);
         QCOMPARE(map.weights.size(), size_t(400));
-        QCOMPARE(map.labels.size(), size_t(20));
-        QCOMPARE(map.labels.back(), std::string("[MASK]"));
-        QCOMPARE(map.labels[18], dataset.items[static_cast<size_t>(history.back())].rawId);
-        QCOMPARE(map.labels[0], dataset.items[static_cast<size_t>(history[11])].rawId);
+        QCOMPARE(map.positions.size(), size_t(20));
+        QCOMPARE(map.positions.back().label, std::string("[MASK]"));
+        QCOMPARE(map.positions[18].label, dataset.items[static_cast<size_t>(history.back())].rawId);
+        QCOMPARE(map.positions[0].label, dataset.items[static_cast<size_t>(history[11])].rawId);
         double upper = 0.0;  // weight on later positions: zero for a causal model
         for (int r = 0; r < map.rows; ++r) {
             double sum = 0.0;

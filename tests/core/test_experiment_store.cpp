@@ -138,12 +138,20 @@ private Q_SLOTS:
         QCOMPARE(snaps.size(), size_t{2});
         QVERIFY((snaps[1].usage == std::vector<int64_t>{1, 1, 6}));
 
-        AttentionMap map{run, 3, 1, 0, 2, 2, {0.5f, 0.5f, 0.1f, 0.9f}, {"i1", "i2"}};
+        AttentionMap map{run, 3, 1, 0, 2, 2, {0.5f, 0.5f, 0.1f, 0.9f}, {}};
+        map.positions = {{AttentionPosition::Kind::Token, 4, 0, 7, "i1"}, {AttentionPosition::Kind::Mask, -1, -1, -1, "[MASK]"}};
         store.saveAttentionMap(map);
         const auto maps = store.attentionMaps(run, 3);
         QCOMPARE(maps.size(), size_t{1});
         QVERIFY(maps[0].weights == map.weights);
-        QVERIFY(maps[0].labels == map.labels);
+        QCOMPARE(maps[0].positions.size(), size_t(2));
+        QVERIFY(maps[0].positions[0].kind == AttentionPosition::Kind::Token);
+        QCOMPARE(maps[0].positions[0].item, 4);
+        QCOMPARE(maps[0].positions[0].level, 0);
+        QCOMPARE(maps[0].positions[0].code, 7);
+        QCOMPARE(maps[0].positions[0].label, std::string("i1"));
+        QVERIFY(maps[0].positions[1].kind == AttentionPosition::Kind::Mask);
+        QCOMPARE(maps[0].positions[1].label, std::string("[MASK]"));
         map.weights.pop_back();
         QVERIFY_THROWS_EXCEPTION(StorageError, store.saveAttentionMap(map));
 

@@ -520,8 +520,8 @@ void TestModels::attentionMapsAreCausalDistributions() {
     for (const AttentionMap& map : maps) {
         QCOMPARE(map.rows, 20);  // capped at max_length
         QCOMPARE(map.cols, 20);
-        QCOMPARE(map.labels.size(), size_t(20));
-        QCOMPARE(map.labels.back(), m_synthetic.dataset.items[static_cast<size_t>(history.back())].rawId);
+        QCOMPARE(map.positions.size(), size_t(20));
+        QCOMPARE(map.positions.back().label, m_synthetic.dataset.items[static_cast<size_t>(history.back())].rawId);
         for (int r = 0; r < map.rows; ++r) {
             double sum = 0.0;
             for (int c = 0; c < map.cols; ++c) {

@@ -510,8 +510,12 @@ void TestTiger::attentionMapsAreDistributionsOverTokens() {
     for (const AttentionMap& map : maps) {
         QCOMPARE(map.rows, 20);  // 5 items (max_items) x 4 levels
         QCOMPARE(map.cols, 20);
-        QCOMPARE(map.labels.size(), size_t(20));
-        QCOMPARE(map.labels.back(), lastLabel);
+        QCOMPARE(map.positions.size(), size_t(20));
+        QCOMPARE(positionText(map.positions.back()), lastLabel);
+        QVERIFY(map.positions.back().kind == AttentionPosition::Kind::Token);
+        QCOMPARE(map.positions.back().item, last);
+        QCOMPARE(map.positions.back().level, 3);
+        QCOMPARE(map.positions.back().code, m_ids.at(last, 3));
         for (int r = 0; r < map.rows; ++r) {
             double sum = 0.0;
             for (int c = 0; c < map.cols; ++c) sum += map.weights[static_cast<size_t>(r * map.cols + c)];

@@ -437,13 +437,16 @@ void TestWorkbench::attentionOfATypedHistory() {
 }
 
 void TestWorkbench::historyLengthCountsItemsNotTokens() {
+    using Kind = core::AttentionPosition::Kind;
     core::AttentionMap tiger;
-    tiger.labels = {"i1:L1=3", "i1:L2=0", "i1:L3=5", "i2:L1=1", "i2:L2=4", "i2:L3=2"};
+    tiger.positions = {{Kind::Token, 0, 0, 3, "i1"}, {Kind::Token, 0, 1, 0, "i1"}, {Kind::Token, 0, 2, 5, "i1"},
+                       {Kind::Token, 1, 0, 1, "i2"}, {Kind::Token, 1, 1, 4, "i2"}, {Kind::Token, 1, 2, 2, "i2"}};
     tiger.rows = tiger.cols = 6;
     QCOMPARE(ui::historyItems(tiger), 2);
     QCOMPARE(ui::describeHistory(tiger), QStringLiteral("history of 2 items (6 tokens)"));
     core::AttentionMap bert;
-    bert.labels = {"a", "b", "c", "[MASK]"};
+    bert.positions = {{Kind::Item, 0, -1, -1, "a"}, {Kind::Item, 1, -1, -1, "b"}, {Kind::Item, 2, -1, -1, "c"},
+                      {Kind::Mask, -1, -1, -1, "[MASK]"}};
     bert.rows = bert.cols = 4;
     QCOMPARE(ui::describeHistory(bert), QStringLiteral("history of 3 items"));
 }

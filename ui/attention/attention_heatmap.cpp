@@ -63,8 +63,9 @@ void AttentionHeatmap::setMap(const core::AttentionMap& map, const QString& titl
     m_colLabels.clear();
     m_rowLabels.clear();
     for (int c = 0; c < map.cols; ++c) {
-        m_colLabels << (c < static_cast<int>(map.labels.size()) ? QString::fromStdString(map.labels[static_cast<size_t>(c)])
-                                                                : QStringLiteral("#%1").arg(c + 1));
+        m_colLabels << (c < static_cast<int>(map.positions.size())
+                            ? QString::fromStdString(core::positionText(map.positions[static_cast<size_t>(c)]))
+                            : QStringLiteral("#%1").arg(c + 1));
     }
     // Queries are the last `rows` positions of the same sequence (all of it for self-attention).
     for (int r = 0; r < map.rows; ++r) {

@@ -5,7 +5,7 @@
 #include <QStringList>
 #include <QWidget>
 
-#include "tokenbench/storage/records.h"
+#include "tokenbench/models/attention_map.h"
 
 class QCustomPlot;
 class QCPColorMap;
@@ -20,7 +20,7 @@ class AttentionHeatmap final : public QWidget {
 public:
     explicit AttentionHeatmap(QWidget* parent = nullptr);
 
-    /// Shows `map` (rows × cols weights); labels come from map.labels (cols entries; rows reuse the
+    /// Shows `map` (rows × cols weights); labels come from map.positions (cols entries; rows reuse the
     /// last `rows` of them when the map is square over the same items).
     void setMap(const core::AttentionMap& map, const QString& title);
     void clear(const QString& placeholder);

@@ -1,16 +1,7 @@
 #include "attention/attention_history.h"
 
-#include <QRegularExpression>
-
 namespace tokenbench::ui {
 namespace {
-
-// The labels core gives TIGER's token positions ("item:L<level>=<code>") and BERT4Rec's mask.
-const QRegularExpression& tokenLabel() {
-    static const QRegularExpression pattern(QStringLiteral(":L(\\d+)=\\d+$"));
-    return pattern;
-}
-const QLatin1String kMaskLabel("[MASK]");
 
 struct Positions final {
     int items = 0;
@@ -18,20 +9,19 @@ struct Positions final {
 };
 
 Positions countPositions(const core::AttentionMap& map) {
+    using Kind = core::AttentionPosition::Kind;
     Positions out;
-    for (const std::string& text : map.labels) {
-        const QString label = QString::fromStdString(text);
-        if (label == kMaskLabel) continue;
-        const QRegularExpressionMatch match = tokenLabel().match(label);
-        if (!match.hasMatch()) {
+    for (const core::AttentionPosition& position : map.positions) {
+        if (position.kind == Kind::Mask) continue;
+        if (position.kind == Kind::Item) {
             ++out.items;
             continue;
         }
         ++out.tokens;
-        if (match.captured(1) == QLatin1String("1")) ++out.items;  // an item starts at its first level
+        if (position.level == 0) ++out.items;  // an item starts at its first level
     }
-    // Without labels every column is one item.
-    if (map.labels.empty()) out.items = map.cols;
+    // Without positions every column is one item.
+    if (map.positions.empty()) out.items = map.cols;
     return out;
 }
 

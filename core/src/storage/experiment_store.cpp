@@ -457,6 +457,58 @@ std::vector<RunEvent> ExperimentStore::events(int64_t runId) {
     return out;
 }
 
+namespace {
+
+// Attention map positions in the labels_json column: one object per position, {"kind": "item" |
+// "token" | "mask", "label", and "item", "level", "code" where they apply}. Rows of older versions
+// hold plain string labels; they load as Item positions with that label.
+const char* positionKindName(AttentionPosition::Kind kind) {
+    switch (kind) {
+        case AttentionPosition::Kind::Token: return "token";
+        case AttentionPosition::Kind::Mask: return "mask";
+        case AttentionPosition::Kind::Item: break;
+    }
+    return "item";
+}
+
+std::string attentionPositionsJson(const std::vector<AttentionPosition>& positions) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const AttentionPosition& p : positions) {
+        nlohmann::json entry = {{"kind", positionKindName(p.kind)}, {"label", p.label}};
+        if (p.kind != AttentionPosition::Kind::Mask) entry["item"] = p.item;
+        if (p.kind == AttentionPosition::Kind::Token) {
+            entry["level"] = p.level;
+            entry["code"] = p.code;
+        }
+        list.push_back(std::move(entry));
+    }
+    return list.dump();
+}
+
+std::vector<AttentionPosition> attentionPositionsFromJson(const std::string& text) {
+    std::vector<AttentionPosition> positions;
+    for (const nlohmann::json& entry : nlohmann::json::parse(text)) {
+        AttentionPosition p;
+        if (entry.is_string()) {  // an older version's label
+            p.label = entry.get<std::string>();
+            positions.push_back(std::move(p));
+            continue;
+        }
+        const std::string kind = entry.value("kind", std::string("item"));
+        p.kind = kind == "token"  ? AttentionPosition::Kind::Token
+                 : kind == "mask" ? AttentionPosition::Kind::Mask
+                                  : AttentionPosition::Kind::Item;
+        p.item = entry.value("item", -1);
+        p.level = entry.value("level", -1);
+        p.code = entry.value("code", -1);
+        p.label = entry.value("label", std::string());
+        positions.push_back(std::move(p));
+    }
+    return positions;
+}
+
+}  // namespace
+
 void ExperimentStore::saveAttentionMap(const AttentionMap& map) {
     if (map.rows < 0 || map.cols < 0 || map.weights.size() != static_cast<size_t>(map.rows) * map.cols)
         throw StorageError("attention map has " + std::to_string(map.weights.size()) + " weights for " +
@@ -466,7 +518,7 @@ void ExperimentStore::saveAttentionMap(const AttentionMap& map) {
         "VALUES (?,?,?,?,?,?,?,?,?)");
     st.bind(1, map.runId).bind(2, map.userIdx).bind(3, map.layer).bind(4, map.head).bind(5, map.rows).bind(6, map.cols);
     bindVector(st, 7, map.weights);
-    st.bind(8, nlohmann::json(map.labels).dump()).bind(9, isoTimestampNow()).run();
+    st.bind(8, attentionPositionsJson(map.positions)).bind(9, isoTimestampNow()).run();
 }
 
 std::vector<AttentionMap> ExperimentStore::attentionMaps(int64_t runId, int64_t userIdx) {
@@ -484,7 +536,7 @@ std::vector<AttentionMap> ExperimentStore::attentionMaps(int64_t runId, int64_t 
         m.rows = static_cast<int32_t>(st.int64(4));
         m.cols = static_cast<int32_t>(st.int64(5));
         m.weights = st.blobAs<float>(6);
-        m.labels = nlohmann::json::parse(st.text(7)).get<std::vector<std::string>>();
+        m.positions = attentionPositionsFromJson(st.text(7));
         out.push_back(std::move(m));
     }
     return out;

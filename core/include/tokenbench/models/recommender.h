@@ -16,7 +16,7 @@
 
 #include "tokenbench/data/dataset.h"
 #include "tokenbench/data/split.h"
-#include "tokenbench/storage/records.h"
+#include "tokenbench/models/attention_map.h"
 #include "tokenbench/tokenizers/semantic_ids.h"
 
 namespace tokenbench::core {

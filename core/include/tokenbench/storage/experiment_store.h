@@ -14,6 +14,7 @@
 
 #include "tokenbench/data/dataset.h"
 #include "tokenbench/features/feature_matrix.h"
+#include "tokenbench/models/attention_map.h"
 #include "tokenbench/storage/records.h"
 
 namespace tokenbench::core {
@@ -81,7 +82,10 @@ public:
                                                                   std::optional<int64_t> step = {});
     void appendEvents(const std::vector<RunEvent>& events);
     [[nodiscard]] std::vector<RunEvent> events(int64_t runId);
+    /// Stores `map` with its typed positions (replacing the same run, user, layer and head).
     void saveAttentionMap(const AttentionMap& map);
+    /// The maps of (run, user) by layer and head. Maps stored by older versions, whose positions were
+    /// plain labels, come back with Item positions carrying those labels.
     [[nodiscard]] std::vector<AttentionMap> attentionMaps(int64_t runId, int64_t userIdx);
     int64_t addArtifact(const ArtifactRecord& artifact);
     [[nodiscard]] std::vector<ArtifactRecord> artifacts(int64_t runId);

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "tokenbench/models/attention_map.h"  // AttentionMap, kept reachable from here for older includers
+
 namespace tokenbench::core {
 
 /// What kind of component a run trained.
@@ -121,18 +123,6 @@ struct RunEvent final {
     std::string level;   ///< "info", "warning", "error"
     std::string kind;    ///< "collapse", "early_stop"...
     std::string message;
-};
-
-/// Attention weights of one layer and head for one user history; row-major rows x cols.
-struct AttentionMap final {
-    int64_t runId = 0;
-    int64_t userIdx = 0;
-    int32_t layer = 0;
-    int32_t head = 0;
-    int32_t rows = 0;
-    int32_t cols = 0;
-    std::vector<float> weights;
-    std::vector<std::string> labels;  ///< axis labels (items or tokens), cols entries
 };
 
 /// A file a run produced (checkpoint, export), stored under the project's artifacts/ folder.
