@@ -155,8 +155,7 @@ private:
     }
 
     std::vector<CheckpointMatch> checkpointMatches() const override {
-        return {{"shape", at::tensor({m_hidden, m_window}, at::kLong),
-                 "checkpoint was saved with other sizes (hidden, window)"}};
+        return {sizesMatch({m_hidden, m_window}, "hidden, window")};
     }
 
     nlohmann::json exportInfo() const override {

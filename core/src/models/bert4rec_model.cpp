@@ -35,6 +35,7 @@
 #include "models/builtin_models.h"
 #include "models/sequence_tensors.h"
 #include "models/torch_recommender.h"
+#include "models/transformer_settings.h"
 #include "tokenbench/data/data_error.h"
 
 namespace tokenbench::core {
@@ -51,36 +52,16 @@ constexpr double kMaskLastShare = 1.0 / 11.0;  // see file comment
 constexpr const char* kMaskLabel = "[MASK]";
 constexpr uint64_t kEpochSalt = 0x4245525434524543ULL;  // epoch streams: see epochRandom
 
-/// The validated config, typed.
-struct Bert4RecConfig final {
-    std::string json;
-    int64_t hidden = 64;
-    int64_t blocks = 2;
-    int64_t heads = 2;
-    double dropout = 0.1;
-    int64_t maxLength = 50;
+/// The validated config, typed: the settings shared with SASRec, and the cloze task's mask share.
+struct Bert4RecConfig final : TransformerSettings {
     double maskProb = 0.2;
-    int64_t batchSize = 128;
-    double learningRate = 1e-3;
-    double weightDecay = 0.0;
 };
 
 Bert4RecConfig parseConfig(const std::string& configJson) {
-    Bert4RecConfig config;
-    config.json = configJson;
     const json j = json::parse(configJson);
-    config.hidden = j.at("hidden").get<int64_t>();
-    config.blocks = j.at("blocks").get<int64_t>();
-    config.heads = j.at("heads").get<int64_t>();
-    config.dropout = j.at("dropout").get<double>();
-    config.maxLength = j.at("max_length").get<int64_t>();
+    Bert4RecConfig config;
+    static_cast<TransformerSettings&>(config) = parseTransformerSettings(j, configJson, kBert4RecId);
     config.maskProb = j.at("mask_prob").get<double>();
-    config.batchSize = j.at("batch_size").get<int64_t>();
-    config.learningRate = j.at("learning_rate").get<double>();
-    config.weightDecay = j.at("weight_decay").get<double>();
-    if (config.hidden % config.heads != 0)
-        throw ConfigError("bert4rec: 'hidden' = " + std::to_string(config.hidden) +
-                          " must be divisible by 'heads' = " + std::to_string(config.heads));
     if (config.maxLength < 2)
         throw ConfigError("bert4rec: 'max_length' must be at least 2 (one history item and the [MASK])");
     return config;
@@ -129,11 +110,7 @@ void Bert4RecModel::prepareData() {
 std::shared_ptr<torch::nn::Module> Bert4RecModel::buildNetwork(at::Generator& init) {
     Bert4RecOptions options;
     options.items = items();
-    options.hidden = m_config.hidden;
-    options.blocks = m_config.blocks;
-    options.heads = m_config.heads;
-    options.maxLength = m_config.maxLength;
-    options.dropout = m_config.dropout;
+    m_config.fillOptions(options);
     m_net = Bert4Rec(options);
     m_net->resetParameters(init);
     return m_net.ptr();
@@ -234,8 +211,8 @@ std::vector<AttentionMap> Bert4RecModel::attention(const std::vector<int32_t>& h
 }
 
 std::vector<CheckpointMatch> Bert4RecModel::checkpointMatches() const {
-    return {{"shape", at::tensor({m_config.hidden, m_config.blocks, m_config.heads, m_config.maxLength}, at::kLong),
-             "checkpoint was saved with other sizes (hidden, blocks, heads, max_length)"}};
+    return {sizesMatch({m_config.hidden, m_config.blocks, m_config.heads, m_config.maxLength},
+                       "hidden, blocks, heads, max_length")};
 }
 
 nlohmann::json Bert4RecModel::exportInfo() const {

@@ -23,35 +23,8 @@ torch::nn::LayerNorm layerNorm(int64_t hidden) {
 
 }  // namespace
 
-BidirectionalAttentionImpl::BidirectionalAttentionImpl(int64_t hidden, int64_t heads, double dropout)
-    : m_heads(heads), m_dropout(dropout) {
-    if (heads <= 0 || hidden % heads != 0)
-        throw std::invalid_argument("bert4rec: hidden size " + std::to_string(hidden) + " is not divisible by " +
-                                    std::to_string(heads) + " heads");
-    query = register_module("query", torch::nn::Linear(hidden, hidden));
-    key = register_module("key", torch::nn::Linear(hidden, hidden));
-    value = register_module("value", torch::nn::Linear(hidden, hidden));
-    output = register_module("output", torch::nn::Linear(hidden, hidden));
-}
-
-at::Tensor BidirectionalAttentionImpl::forward(const at::Tensor& x, const at::Tensor& blocked,
-                                               at::Generator* generator, at::Tensor* weights) {
-    const int64_t b = x.size(0), t = x.size(1), h = x.size(2);
-    const int64_t d = h / m_heads;
-    auto split = [&](const at::Tensor& y) { return y.view({b, t, m_heads, d}).transpose(1, 2); };  // B x h x T x d
-    const at::Tensor q = split(query->forward(x));
-    const at::Tensor k = split(key->forward(x));
-    const at::Tensor v = split(value->forward(x));
-    at::Tensor scores = at::matmul(q, k.transpose(-2, -1)) / std::sqrt(static_cast<double>(d));
-    scores = scores.masked_fill(blocked, -std::numeric_limits<float>::infinity());
-    const at::Tensor probabilities = at::softmax(scores, -1);
-    if (weights) *weights = probabilities.detach();
-    const at::Tensor mixed = at::matmul(seededDropout(probabilities, m_dropout, is_training(), generator), v);
-    return output->forward(mixed.transpose(1, 2).reshape({b, t, h}));
-}
-
 Bert4RecLayerImpl::Bert4RecLayerImpl(int64_t hidden, int64_t heads, double dropout) : m_dropout(dropout) {
-    attention = register_module("attention", BidirectionalAttention(hidden, heads, dropout));
+    attention = register_module("attention", MultiHeadAttention(hidden, heads, dropout, "bert4rec"));
     attentionNorm = register_module("attention_norm", layerNorm(hidden));
     feedForward1 = register_module("feed_forward1", torch::nn::Linear(hidden, 4 * hidden));
     feedForward2 = register_module("feed_forward2", torch::nn::Linear(4 * hidden, hidden));
@@ -61,7 +34,7 @@ Bert4RecLayerImpl::Bert4RecLayerImpl(int64_t hidden, int64_t heads, double dropo
 at::Tensor Bert4RecLayerImpl::forward(const at::Tensor& x, const at::Tensor& blocked, at::Generator* generator,
                                       at::Tensor* weights) {
     const bool training = is_training();
-    const at::Tensor a = x + seededDropout(attention->forward(attentionNorm->forward(x), blocked, generator, weights),
+    const at::Tensor a = x + seededDropout(attention->selfAttend(attentionNorm->forward(x), blocked, generator, weights),
                                            m_dropout, training, generator);
     const at::Tensor inner = at::gelu(feedForward1->forward(feedForwardNorm->forward(a)));
     return a + seededDropout(feedForward2->forward(inner), m_dropout, training, generator);

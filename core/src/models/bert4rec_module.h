@@ -26,6 +26,8 @@
 #include <torch/nn/modules/normalization.h>
 #include <torch/nn/pimpl.h>
 
+#include "attention_module.h"  // relative: tests include this header by path
+
 namespace tokenbench::core {
 
 /// Sizes of a BERT4Rec network. Embedding rows: 0 = padding, 1..items = items, items + 1 = [MASK].
@@ -38,23 +40,6 @@ struct Bert4RecOptions final {
     double dropout = 0.1;
 };
 
-/// Multi-head self-attention with explicit Q, K, V and output projections; which keys a query may
-/// see is given by the caller's mask (BERT4Rec: every real key).
-class BidirectionalAttentionImpl final : public torch::nn::Module {
-public:
-    BidirectionalAttentionImpl(int64_t hidden, int64_t heads, double dropout);
-    /// `x` B x T x H; `blocked` B x 1 x T x T bool, true where a query may not attend to a key.
-    /// When `weights` is given it receives the B x heads x T x T attention probabilities.
-    at::Tensor forward(const at::Tensor& x, const at::Tensor& blocked, at::Generator* generator,
-                       at::Tensor* weights = nullptr);
-
-    torch::nn::Linear query{nullptr}, key{nullptr}, value{nullptr}, output{nullptr};
-
-private:
-    int64_t m_heads;
-    double m_dropout;
-};
-TORCH_MODULE(BidirectionalAttention);
 
 /// One pre-LN transformer layer: A = H + Dropout(MH(LN(H))), out = A + Dropout(FFN(LN(A))),
 /// FFN = Linear(h, 4h)-GELU-Linear(4h, h) (paper eq. 3).
@@ -64,7 +49,7 @@ public:
     at::Tensor forward(const at::Tensor& x, const at::Tensor& blocked, at::Generator* generator,
                        at::Tensor* weights = nullptr);
 
-    BidirectionalAttention attention{nullptr};
+    MultiHeadAttention attention{nullptr};  ///< bidirectional: every real key
     torch::nn::LayerNorm attentionNorm{nullptr}, feedForwardNorm{nullptr};
     torch::nn::Linear feedForward1{nullptr}, feedForward2{nullptr};
 

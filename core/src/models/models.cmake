@@ -6,6 +6,7 @@ target_sources(tokenbench_core PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/model_checkpoint.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/sequence_tensors.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/weight_init.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/models/attention_module.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/torch_recommender.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/popularity_model.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/sasrec_module.cpp

@@ -57,6 +57,7 @@
 #include "models/sasrec_module.h"
 #include "models/sequence_tensors.h"
 #include "models/torch_recommender.h"
+#include "models/transformer_settings.h"
 #include "tokenbench/data/data_error.h"
 
 namespace tokenbench::core {
@@ -78,17 +79,8 @@ constexpr uint64_t kEpochSalt = 0x5a5352454353ULL;  // epoch streams: see epochR
 
 enum class Loss { CrossEntropy, Bce, Hard };
 
-/// The validated config, typed.
-struct SasRecConfig final {
-    std::string json;
-    int64_t hidden = 64;
-    int64_t blocks = 2;
-    int64_t heads = 1;
-    double dropout = 0.2;
-    int64_t maxLength = 50;
-    int64_t batchSize = 128;
-    double learningRate = 1e-3;
-    double weightDecay = 0.0;
+/// The validated config, typed: the settings shared with BERT4Rec, and SASRec's own.
+struct SasRecConfig final : TransformerSettings {
     Loss loss = Loss::CrossEntropy;
     bool bucketing = true;
     bool preNorm = false;
@@ -98,17 +90,9 @@ struct SasRecConfig final {
 };
 
 SasRecConfig parseConfig(const std::string& configJson) {
-    SasRecConfig config;
-    config.json = configJson;
     const json j = json::parse(configJson);
-    config.hidden = j.at("hidden").get<int64_t>();
-    config.blocks = j.at("blocks").get<int64_t>();
-    config.heads = j.at("heads").get<int64_t>();
-    config.dropout = j.at("dropout").get<double>();
-    config.maxLength = j.at("max_length").get<int64_t>();
-    config.batchSize = j.at("batch_size").get<int64_t>();
-    config.learningRate = j.at("learning_rate").get<double>();
-    config.weightDecay = j.at("weight_decay").get<double>();
+    SasRecConfig config;
+    static_cast<TransformerSettings&>(config) = parseTransformerSettings(j, configJson, kSasRecId);
     const std::string loss = j.at("loss").get<std::string>();
     config.loss = loss == "bce" ? Loss::Bce : loss == "hard" ? Loss::Hard : Loss::CrossEntropy;
     config.bucketing = j.at("bucketing").get<bool>();
@@ -116,9 +100,6 @@ SasRecConfig parseConfig(const std::string& configJson) {
     config.negatives = j.at("negatives").get<int64_t>();
     config.hardWarmupEpochs = j.at("hard_warmup_epochs").get<int64_t>();
     config.hardShare = j.at("hard_share").get<double>();
-    if (config.hidden % config.heads != 0)
-        throw ConfigError("sasrec: 'hidden' = " + std::to_string(config.hidden) + " must be divisible by 'heads' = " +
-                          std::to_string(config.heads));
     return config;
 }
 
@@ -186,11 +167,7 @@ void SasRecModel::prepareData() {
 std::shared_ptr<torch::nn::Module> SasRecModel::buildNetwork(at::Generator& init) {
     SasRecOptions options;
     options.items = items();
-    options.hidden = m_config.hidden;
-    options.blocks = m_config.blocks;
-    options.heads = m_config.heads;
-    options.maxLength = m_config.maxLength;
-    options.dropout = m_config.dropout;
+    m_config.fillOptions(options);
     options.preNorm = m_config.preNorm;
     m_net = SasRec(options);
     m_net->resetParameters(init);
@@ -377,8 +354,8 @@ std::vector<AttentionMap> SasRecModel::attention(const std::vector<int32_t>& his
 }
 
 std::vector<CheckpointMatch> SasRecModel::checkpointMatches() const {
-    return {{"shape", at::tensor({m_config.hidden, m_config.blocks, m_config.heads, m_config.maxLength}, at::kLong),
-             "checkpoint was saved with other sizes (hidden, blocks, heads, max_length)"}};
+    return {sizesMatch({m_config.hidden, m_config.blocks, m_config.heads, m_config.maxLength},
+                       "hidden, blocks, heads, max_length")};
 }
 
 nlohmann::json SasRecModel::exportInfo() const {

@@ -388,12 +388,9 @@ std::vector<AttentionMap> TigerModel::attention(const std::vector<int32_t>& hist
 
 std::vector<CheckpointMatch> TigerModel::checkpointMatches() const {
     const SemanticIds& ids = *data().semanticIds;
-    return {{"shape",
-             at::tensor({m_config.hidden, m_config.encoderLayers, m_config.decoderLayers, m_config.heads,
-                         m_config.feedForward, m_config.maxItems, m_config.userBuckets, m_levels},
-                        at::kLong),
-             "checkpoint was saved with other sizes (hidden, layers, heads, feed_forward, max_items, user_buckets, "
-             "levels)"},
+    return {sizesMatch({m_config.hidden, m_config.encoderLayers, m_config.decoderLayers, m_config.heads,
+                        m_config.feedForward, m_config.maxItems, m_config.userBuckets, m_levels},
+                       "hidden, layers, heads, feed_forward, max_items, user_buckets, levels"),
             {"codes", at::tensor(std::vector<int64_t>(ids.codes.begin(), ids.codes.end()), at::kLong),
              "checkpoint was trained on other semantic IDs"}};
 }

@@ -22,41 +22,10 @@ torch::nn::LayerNorm layerNorm(int64_t hidden) {
 
 }  // namespace
 
-TigerAttentionImpl::TigerAttentionImpl(int64_t hidden, int64_t heads, double dropout)
-    : m_heads(heads), m_dropout(dropout) {
-    if (heads <= 0 || hidden % heads != 0)
-        throw std::invalid_argument("tiger: hidden size " + std::to_string(hidden) + " is not divisible by " +
-                                    std::to_string(heads) + " heads");
-    query = register_module("query", torch::nn::Linear(hidden, hidden));
-    key = register_module("key", torch::nn::Linear(hidden, hidden));
-    value = register_module("value", torch::nn::Linear(hidden, hidden));
-    output = register_module("output", torch::nn::Linear(hidden, hidden));
-}
-
-void TigerAttentionImpl::project(const at::Tensor& source, at::Tensor& keys, at::Tensor& values) {
-    const int64_t b = source.size(0), s = source.size(1), h = source.size(2);
-    const int64_t d = h / m_heads;
-    keys = key->forward(source).view({b, s, m_heads, d}).transpose(1, 2);
-    values = value->forward(source).view({b, s, m_heads, d}).transpose(1, 2);
-}
-
-at::Tensor TigerAttentionImpl::forward(const at::Tensor& x, const at::Tensor& keys, const at::Tensor& values,
-                                       const at::Tensor& blocked, at::Generator* generator, at::Tensor* weights) {
-    const int64_t b = x.size(0), t = x.size(1), h = x.size(2);
-    const int64_t d = h / m_heads;
-    const at::Tensor q = query->forward(x).view({b, t, m_heads, d}).transpose(1, 2);  // B x h x T x d
-    at::Tensor scores = at::matmul(q, keys.transpose(-2, -1)) / std::sqrt(static_cast<double>(d));
-    if (blocked.defined()) scores = scores.masked_fill(blocked, -std::numeric_limits<float>::infinity());
-    const at::Tensor probabilities = at::softmax(scores, -1);
-    if (weights) *weights = probabilities.detach();
-    const at::Tensor mixed = at::matmul(seededDropout(probabilities, m_dropout, is_training(), generator), values);
-    return output->forward(mixed.transpose(1, 2).reshape({b, t, h}));
-}
-
 TigerEncoderLayerImpl::TigerEncoderLayerImpl(int64_t hidden, int64_t heads, int64_t feedForward, double dropout)
     : m_dropout(dropout) {
     selfNorm = register_module("self_norm", layerNorm(hidden));
-    selfAttention = register_module("self_attention", TigerAttention(hidden, heads, dropout));
+    selfAttention = register_module("self_attention", MultiHeadAttention(hidden, heads, dropout, "tiger"));
     feedForwardNorm = register_module("feed_forward_norm", layerNorm(hidden));
     feedForward1 = register_module("feed_forward1", torch::nn::Linear(hidden, feedForward));
     feedForward2 = register_module("feed_forward2", torch::nn::Linear(feedForward, hidden));
@@ -65,10 +34,7 @@ TigerEncoderLayerImpl::TigerEncoderLayerImpl(int64_t hidden, int64_t heads, int6
 at::Tensor TigerEncoderLayerImpl::forward(const at::Tensor& x, const at::Tensor& blocked, at::Generator* generator,
                                           at::Tensor* weights) {
     const bool training = is_training();
-    const at::Tensor normed = selfNorm->forward(x);
-    at::Tensor keys, values;
-    selfAttention->project(normed, keys, values);
-    at::Tensor y = x + seededDropout(selfAttention->forward(normed, keys, values, blocked, generator, weights),
+    at::Tensor y = x + seededDropout(selfAttention->selfAttend(selfNorm->forward(x), blocked, generator, weights),
                                      m_dropout, training, generator);
     const at::Tensor inner =
         seededDropout(at::relu(feedForward1->forward(feedForwardNorm->forward(y))), m_dropout, training, generator);
@@ -78,9 +44,9 @@ at::Tensor TigerEncoderLayerImpl::forward(const at::Tensor& x, const at::Tensor&
 TigerDecoderLayerImpl::TigerDecoderLayerImpl(int64_t hidden, int64_t heads, int64_t feedForward, double dropout)
     : m_dropout(dropout) {
     selfNorm = register_module("self_norm", layerNorm(hidden));
-    selfAttention = register_module("self_attention", TigerAttention(hidden, heads, dropout));
+    selfAttention = register_module("self_attention", MultiHeadAttention(hidden, heads, dropout, "tiger"));
     crossNorm = register_module("cross_norm", layerNorm(hidden));
-    crossAttention = register_module("cross_attention", TigerAttention(hidden, heads, dropout));
+    crossAttention = register_module("cross_attention", MultiHeadAttention(hidden, heads, dropout, "tiger"));
     feedForwardNorm = register_module("feed_forward_norm", layerNorm(hidden));
     feedForward1 = register_module("feed_forward1", torch::nn::Linear(hidden, feedForward));
     feedForward2 = register_module("feed_forward2", torch::nn::Linear(feedForward, hidden));

@@ -22,6 +22,8 @@
 #include <torch/nn/modules/normalization.h>
 #include <torch/nn/pimpl.h>
 
+#include "attention_module.h"  // relative: tests include this header by path
+
 namespace tokenbench::core {
 
 /// Sizes of a TIGER network.
@@ -37,26 +39,6 @@ struct TigerOptions final {
     int64_t userBuckets = 2000;  ///< hashed user tokens; 0 = none
 };
 
-/// Multi-head scaled dot-product attention with explicit Q, K, V and output projections; serves as
-/// self-attention (keys from the same sequence) and cross-attention (keys from the encoder).
-class TigerAttentionImpl final : public torch::nn::Module {
-public:
-    TigerAttentionImpl(int64_t hidden, int64_t heads, double dropout);
-    /// `source` B x S x H -> keys and values, each B x heads x S x d.
-    void project(const at::Tensor& source, at::Tensor& keys, at::Tensor& values);
-    /// `x` B x T x H queries against `keys`/`values` (B x heads x S x d); `blocked` broadcastable to
-    /// B x heads x T x S, true where a query may not look (undefined = nothing blocked). `weights`, when
-    /// given, receives the B x heads x T x S probabilities.
-    at::Tensor forward(const at::Tensor& x, const at::Tensor& keys, const at::Tensor& values, const at::Tensor& blocked,
-                       at::Generator* generator, at::Tensor* weights = nullptr);
-
-    torch::nn::Linear query{nullptr}, key{nullptr}, value{nullptr}, output{nullptr};
-
-private:
-    int64_t m_heads;
-    double m_dropout;
-};
-TORCH_MODULE(TigerAttention);
 
 /// One pre-LN encoder layer: x + SelfAttn(LN(x)), then x + FFN(LN(x)) with FFN = Linear-ReLU-Linear.
 class TigerEncoderLayerImpl final : public torch::nn::Module {
@@ -66,7 +48,7 @@ public:
                        at::Tensor* weights = nullptr);
 
     torch::nn::LayerNorm selfNorm{nullptr}, feedForwardNorm{nullptr};
-    TigerAttention selfAttention{nullptr};
+    MultiHeadAttention selfAttention{nullptr};
     torch::nn::Linear feedForward1{nullptr}, feedForward2{nullptr};
 
 private:
@@ -93,7 +75,7 @@ public:
                        at::Generator* generator, TigerSelfCache* cache = nullptr, at::Tensor* crossWeights = nullptr);
 
     torch::nn::LayerNorm selfNorm{nullptr}, crossNorm{nullptr}, feedForwardNorm{nullptr};
-    TigerAttention selfAttention{nullptr}, crossAttention{nullptr};
+    MultiHeadAttention selfAttention{nullptr}, crossAttention{nullptr};
     torch::nn::Linear feedForward1{nullptr}, feedForward2{nullptr};
 
 private:

@@ -32,6 +32,10 @@ at::Device parseDevice(const std::string& text, const std::string& owner) {
     }
 }
 
+CheckpointMatch sizesMatch(const std::vector<int64_t>& sizes, const std::string& names) {
+    return {"shape", at::tensor(sizes, at::kLong), "checkpoint was saved with other sizes (" + names + ")"};
+}
+
 namespace {
 
 /// wrapOptimizer's adapter.

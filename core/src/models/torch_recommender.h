@@ -80,6 +80,10 @@ private:
     bool m_wasTraining;
 };
 
+/// The "shape" header entry of a checkpoint: the model's `sizes`, named by `names` in the error
+/// ("checkpoint was saved with other sizes (<names>)").
+[[nodiscard]] CheckpointMatch sizesMatch(const std::vector<int64_t>& sizes, const std::string& names);
+
 /// A user's history for an evaluation phase: `length` dense item ids from `begin`, oldest first.
 struct HistoryWindow final {
     const int32_t* begin = nullptr;
