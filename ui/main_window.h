@@ -9,7 +9,7 @@
 #include <QFutureWatcher>
 #include <QMainWindow>
 
-#include "tokenbench/data/import.h"
+#include "tokenbench/jobs/import_job.h"
 #include "tokenbench/project.h"
 #include "tokenbench/storage/records.h"
 

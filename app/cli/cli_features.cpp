@@ -5,6 +5,7 @@
 
 #include "cli_context.h"
 #include "tokenbench/features/feature_sets.h"
+#include "tokenbench/jobs/feature_job.h"
 
 namespace tokenbench::cli {
 

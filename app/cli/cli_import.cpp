@@ -3,7 +3,7 @@
 #include <iostream>
 
 #include "cli_context.h"
-#include "tokenbench/data/import.h"
+#include "tokenbench/jobs/import_job.h"
 
 namespace tokenbench::cli {
 

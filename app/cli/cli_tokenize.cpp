@@ -8,7 +8,7 @@
 #include "schema_options.h"
 #include "tokenbench/storage/experiment_store.h"
 #include "tokenbench/tokenizers/semantic_ids.h"
-#include "tokenbench/tokenizers/tokenize_job.h"
+#include "tokenbench/jobs/tokenize_job.h"
 #include "tokenbench/tokenizers/tokenizer.h"
 
 namespace tokenbench::cli {
@@ -21,7 +21,6 @@ struct TokenizeArgs {
     int levels = 0;
     int codebookSize = 0;
     std::string collisions = "extra-level";
-    std::string importKind = "raw";
     bool json = false;
     SchemaOptions options;
 };
@@ -86,24 +85,20 @@ void addTokenizeCommands(CLI::App& app, CliContext& ctx) {
     cmd->add_option("--collisions", args.collisions, "extra-level (TIGER), reassign (nearest free code) or none")
         ->check(CLI::IsMember({"extra-level", "reassign", "none"}));
     cmd->add_option("--health-interval", r.healthInterval, "Steps between codebook health reports (0: method default)");
-    cmd->add_option("--path", r.importPath, "import: file of semantic IDs (JSON or CSV)");
-    cmd->add_option("--id-kind", args.importKind, "import: items named by raw id or 0-based dense index")
-        ->check(CLI::IsMember({"raw", "index"}));
     cmd->add_flag("--json", args.json, "Print one JSON object on stdout");
-    args.options.addTo(*cmd, registry.list(core::ComponentKind::Tokenizer), {"levels", "codebook_size", "path", "id_kind"});
+    args.options.addTo(*cmd, registry.list(core::ComponentKind::Tokenizer), {"levels", "codebook_size"});
     cmd->callback([&ctx] {
         ctx.action = [] {
             auto& req = args.request;
             req.projectDir = args.project;
             (void)openExistingProject(args.project);
             req.collisions = core::collisionStrategyFromString(args.collisions);
-            req.importKind = args.importKind == "index" ? core::ImportedIdKind::DenseIndex : core::ImportedIdKind::RawId;
-            if (req.method == "import" && req.importPath.empty()) throw UserError("--method import needs --path FILE");
-            if (req.method != "import" && req.features.empty()) throw UserError("--features is required (a feature set or kinds)");
+            const core::ComponentInfo& info = registry.get(req.method);
+            if (info.needsFeatures && req.features.empty()) throw UserError("--features is required (a feature set or kinds)");
             std::map<std::string, std::string> fixed;
             if (args.levels > 0) fixed["levels"] = std::to_string(args.levels);
             if (args.codebookSize > 0) fixed["codebook_size"] = std::to_string(args.codebookSize);
-            req.configJson = args.options.configFor(registry.get(req.method), fixed);
+            req.configJson = args.options.configFor(info, fixed);
             cancelOnInterrupt();
             ConsoleSink console;
             const auto result = core::runTokenizeJob(req, console, &interruptFlag());

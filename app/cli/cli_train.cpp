@@ -7,7 +7,9 @@
 #include "console_sink.h"
 #include "schema_options.h"
 #include "tokenbench/models/recommender.h"
-#include "tokenbench/training/train_job.h"
+#include "tokenbench/jobs/run_settings.h"
+#include "tokenbench/jobs/train_job.h"
+#include "tokenbench/training/run_tools.h"
 
 namespace tokenbench::cli {
 
@@ -19,6 +21,7 @@ struct TrainArgs {
     std::vector<int32_t> ks = {5, 10, 20};
     bool json = false;
     SchemaOptions options;
+    SchemaOptions settings;  ///< run settings (runSettingsSchema)
 };
 
 struct EvalArgs {
@@ -67,16 +70,7 @@ void addTrainCommands(CLI::App& app, CliContext& ctx) {
     for (const auto* info : registry.list(core::ComponentKind::Model)) models.push_back(info->id);
     cmd->add_option("--model", r.model, "Model")->check(CLI::IsMember(models));
     cmd->add_option("--tokenizer", r.tokenizerRunId, "Tokenizer run whose semantic IDs a generative model uses");
-    cmd->add_option("--epochs", r.epochs, "Most epochs to train")->check(CLI::Range(int64_t{1}, int64_t{1000000}));
-    cmd->add_option("--max-minutes", r.maxMinutes, "Wall-clock budget for training and validation (0: none)")
-        ->check(CLI::NonNegativeNumber);
-    cmd->add_option("--patience", r.patience, "Validations without improvement before stopping (0: never)")
-        ->check(CLI::NonNegativeNumber);
-    cmd->add_option("--valid-metric", r.validMetric, "Metric that picks the best epoch (ndcg@10, recall@20, mrr...)");
-    cmd->add_option("--eval-every", r.evalEvery, "Validate every N epochs")->check(CLI::PositiveNumber);
-    cmd->add_option("--seed", r.seed, "Random seed (every random source derives from it)");
-    cmd->add_option("--device", r.device, "auto, cpu, cuda or cuda:N");
-    cmd->add_flag("--mixed-precision", r.mixedPrecision, "bfloat16 autocast on CUDA");
+    args.settings.addChecked(*cmd, core::runSettingsInfo());
     cmd->add_option("--name", r.name, "Run label");
     cmd->add_option("--resume", r.resumeRunId, "Continue this model run from its last checkpoint");
     addEvalOptions(*cmd, args.ks, r.eval.excludeHistory, r.eval.coldThreshold);
@@ -87,6 +81,11 @@ void addTrainCommands(CLI::App& app, CliContext& ctx) {
             auto& req = args.request;
             req.projectDir = args.project;
             (void)openExistingProject(args.project);
+            try {
+                core::applyRunSettings(args.settings.configFor(core::runSettingsInfo()), req);
+            } catch (const core::ConfigError& e) {
+                throw UserError(e.what());
+            }
             if (req.resumeRunId <= 0) {
                 if (req.model.empty()) throw UserError("--model is required (or --resume RUN_ID)");
                 if (req.dataset.empty()) throw UserError("--dataset is required (or --resume RUN_ID)");

@@ -38,7 +38,8 @@ nlohmann::json typedValue(const core::ParamSpec& spec, const std::string& text) 
                 if (text == "false" || text == "0" || text == "no" || text == "off") return false;
                 break;
             case core::ParamType::Choice:
-            case core::ParamType::String: return text;
+            case core::ParamType::String:
+            case core::ParamType::Path: return text;
         }
     } catch (const std::exception&) {
     }
@@ -59,6 +60,22 @@ void SchemaOptions::addTo(CLI::App& command, const std::vector<const core::Compo
             command.add_option_function<std::string>(
                 optionName(key), [this, key](const std::string& value) { m_values[key] = value; }, help);
         }
+    }
+}
+
+void SchemaOptions::addChecked(CLI::App& command, const core::ComponentInfo& info) {
+    for (const core::ParamSpec& spec : info.params) {
+        const std::string key = spec.key;
+        const std::string help = spec.help.empty() ? spec.label : spec.help;
+        if (spec.type == core::ParamType::Bool) {
+            command.add_flag_function(optionName(key), [this, key](int64_t) { m_values[key] = "true"; }, help);
+            continue;
+        }
+        CLI::Option* option = command.add_option_function<std::string>(
+            optionName(key), [this, key](const std::string& value) { m_values[key] = value; }, help);
+        if (spec.type == core::ParamType::Int || spec.type == core::ParamType::Float)
+            option->check(CLI::Range(spec.min.value_or(-1e300), spec.max.value_or(1e300)));
+        if (spec.type == core::ParamType::Choice) option->check(CLI::IsMember(spec.choices));
     }
 }
 

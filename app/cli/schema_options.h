@@ -19,6 +19,9 @@ class SchemaOptions final {
 public:
     void addTo(CLI::App& command, const std::vector<const core::ComponentInfo*>& components,
                 const std::vector<std::string>& skip = {});
+    /// Adds one option per parameter of `info` (run settings: --epochs, --max-minutes...) checked at
+    /// parse time against the schema's range or choices; a Bool parameter becomes a flag.
+    void addChecked(CLI::App& command, const core::ComponentInfo& info);
     /// JSON object config for `info` from the given options plus `fixed` (already-typed JSON
     /// values by key). Throws UserError when an option does not belong to `info` or has a bad value.
     [[nodiscard]] std::string configFor(const core::ComponentInfo& info,

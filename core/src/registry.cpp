@@ -18,6 +18,7 @@ std::string typeName(ParamType type) {
         case ParamType::Bool: return "true or false";
         case ParamType::Choice: return "one of the listed choices";
         case ParamType::String: return "a string";
+        case ParamType::Path: return "a file path";
     }
     return "a value";
 }
@@ -35,7 +36,8 @@ json parseDefault(const ParamSpec& spec) {
         case ParamType::Float: return json(std::stod(spec.defaultValue));
         case ParamType::Bool: return json(spec.defaultValue == "true");
         case ParamType::Choice:
-        case ParamType::String: return json(spec.defaultValue);
+        case ParamType::String:
+        case ParamType::Path: return json(spec.defaultValue);
     }
     return json();
 }
@@ -77,6 +79,7 @@ json checkValue(const std::string& component, const ParamSpec& spec, const json&
             throw ConfigError(where + " = '" + v + "' is not one of: " + joined(spec.choices));
         }
         case ParamType::String:
+        case ParamType::Path:
             if (!value.is_string()) throw ConfigError(where + " must be " + typeName(spec.type) + ", got " + value.dump());
             return value;
     }

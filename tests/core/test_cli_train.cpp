@@ -57,6 +57,14 @@ private Q_SLOTS:
         QVERIFY2(noTokenizer.err.contains("--tokenizer"), noTokenizer.err.constData());
         const auto badValue = runCli({"train", "--project", project, "--dataset", "syn", "--model", "sasrec", "--hidden", "0"});
         QCOMPARE(badValue.exitCode, 1);
+        // Run settings are checked against core's run-settings schema before anything runs.
+        const auto zeroEpochs = runCli({"train", "--project", project, "--dataset", "syn", "--model", "sasrec", "--epochs", "0"});
+        QVERIFY(zeroEpochs.exitCode != 0);
+        QVERIFY2(zeroEpochs.err.contains("--epochs"), zeroEpochs.err.constData());
+        const auto badMetric = runCli({"train", "--project", project, "--dataset", "syn", "--model", "sasrec",
+                                       "--valid-metric", "auc"});
+        QVERIFY(badMetric.exitCode != 0);
+        QVERIFY2(badMetric.err.contains("--valid-metric"), badMetric.err.constData());
     }
 
     void runExperimentFile() {

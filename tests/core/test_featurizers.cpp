@@ -16,6 +16,7 @@
 #include <QtTest>
 
 #include "temp_project.h"
+#include "tokenbench/cancellation.h"
 #include "tokenbench/data/data_error.h"
 #include "tokenbench/data/split.h"
 #include "tokenbench/data/synthetic.h"
@@ -664,7 +665,7 @@ private Q_SLOTS:
 
         // Cancelled before starting, and cancelled between blocks from the progress callback.
         cancel = true;
-        QCOMPARE(errorOf<std::runtime_error>([&] { (void)buildFeatures(data.dataset, split, spec, progress); }),
+        QCOMPARE(errorOf<tokenbench::core::CancelledError>([&] { (void)buildFeatures(data.dataset, split, spec, progress); }),
                  std::string("cancelled"));
         cancel = false;
         fractions.clear();
@@ -672,7 +673,7 @@ private Q_SLOTS:
             fractions.push_back(fraction);
             cancel = true;
         };
-        QCOMPARE(errorOf<std::runtime_error>([&] { (void)buildFeatures(data.dataset, split, spec, progress); }),
+        QCOMPARE(errorOf<tokenbench::core::CancelledError>([&] { (void)buildFeatures(data.dataset, split, spec, progress); }),
                  std::string("cancelled"));
         QCOMPARE(fractions.size(), size_t{1});
     }

@@ -16,6 +16,7 @@
 #include <QtTest>
 
 #include "temp_project.h"
+#include "tokenbench/cancellation.h"
 #include "tokenbench/data/data_error.h"
 #include "tokenbench/data/dataset.h"
 #include "tokenbench/data/dataset_builder.h"
@@ -687,7 +688,7 @@ private Q_SLOTS:
             QFAIL("expected cancellation");
         } catch (const DataError& e) {
             QFAIL(e.what());
-        } catch (const std::runtime_error& e) {
+        } catch (const tokenbench::core::CancelledError& e) {  // the one cancellation type
             QCOMPARE(std::string(e.what()), std::string("cancelled"));
         }
         QCOMPARE(reports, 1);

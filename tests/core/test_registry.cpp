@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tokenbench/jobs/run_settings.h"
 #include "tokenbench/registry.h"
 
 using namespace tokenbench::core;
@@ -20,6 +21,7 @@ ComponentInfo exampleTokenizer() {
         {"beta", "Commitment weight", ParamType::Float, "0.25", 0.0, 10.0, {}, ""},
         {"normalize", "Normalise inputs", ParamType::Bool, "true", {}, {}, {}, ""},
         {"distance", "Distance", ParamType::Choice, "l2", {}, {}, {"l2", "cosine"}, ""},
+        {"file", "File", ParamType::Path, "", {}, {}, {}, "a file to read"},
     };
     return info;
 }
@@ -37,6 +39,9 @@ private Q_SLOTS:
         QCOMPARE(out.at("beta").get<double>(), 0.25);
         QCOMPARE(out.at("normalize").get<bool>(), true);
         QCOMPARE(out.at("distance").get<std::string>(), std::string("l2"));
+        QCOMPARE(out.at("file").get<std::string>(), std::string());
+        const auto withFile = nlohmann::json::parse(validateConfig(exampleTokenizer(), R"({"file": "/tmp/ids.csv"})"));
+        QCOMPARE(withFile.at("file").get<std::string>(), std::string("/tmp/ids.csv"));
     }
 
     void validationRejectsWithTheKeyNamed_data() {
@@ -49,6 +54,7 @@ private Q_SLOTS:
         QTest::newRow("unknown key") << R"({"levles": 3})" << "levles";
         QTest::newRow("not json") << R"({levels: 3)" << "JSON";
         QTest::newRow("not an object") << R"([1,2])" << "object";
+        QTest::newRow("path not a string") << R"({"file": 3})" << "file path";
     }
     void validationRejectsWithTheKeyNamed() {
         QFETCH(QString, config);
@@ -77,6 +83,35 @@ private Q_SLOTS:
             QFAIL("unknown id accepted");
         } catch (const ConfigError& e) {
             QVERIFY(QString(e.what()).contains("example-tokenizer"));
+        }
+    }
+
+    // Run settings have one schema: what the CLI, experiment files and the model page accept.
+    void runSettingsHaveOneSchema() {
+        const ComponentInfo& info = runSettingsInfo();
+        Registry registry;
+        registry.add(info);  // a well-formed schema: defaults inside their own ranges and choices
+        std::vector<std::string> keys;
+        for (const ParamSpec& spec : runSettingsSchema()) keys.push_back(spec.key);
+        QCOMPARE(keys, (std::vector<std::string>{"epochs", "patience", "max_minutes", "valid_metric", "eval_every", "seed",
+                                                 "device", "mixed_precision"}));
+        // The schema's defaults are TrainRequest's, so a request built from "{}" is a default request.
+        TrainRequest fromDefaults;
+        fromDefaults.epochs = 7;
+        applyRunSettings("{}", fromDefaults);
+        const TrainRequest plain;
+        QCOMPARE(runSettingsJson(fromDefaults), runSettingsJson(plain));
+        TrainRequest request;
+        applyRunSettings(R"({"epochs": 3, "max_minutes": 1.5, "valid_metric": "mrr", "mixed_precision": true})", request);
+        QCOMPARE(request.epochs, int64_t{3});
+        QCOMPARE(request.maxMinutes, 1.5);
+        QCOMPARE(request.validMetric, std::string("mrr"));
+        QVERIFY(request.mixedPrecision);
+        QCOMPARE(nlohmann::json::parse(runSettingsJson(request)).at("epochs").get<int>(), 3);
+        for (const char* bad : {R"({"epochs": 0})", R"({"patience": -1})", R"({"valid_metric": "auc"})",
+                                R"({"eval_every": 0})", R"({"max_minutes": -2})", R"({"epoch": 3})"}) {
+            TrainRequest r;
+            QVERIFY_THROWS_EXCEPTION(ConfigError, applyRunSettings(bad, r));
         }
     }
 };

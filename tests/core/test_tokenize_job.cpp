@@ -9,10 +9,11 @@
 #include "cli_runner.h"
 #include "temp_project.h"
 #include "tokenbench/data/synthetic.h"
-#include "tokenbench/features/feature_sets.h"
+#include "tokenbench/jobs/feature_job.h"
+#include "tokenbench/jobs/import_job.h"
 #include "tokenbench/project.h"
 #include "tokenbench/storage/experiment_store.h"
-#include "tokenbench/tokenizers/tokenize_job.h"
+#include "tokenbench/jobs/tokenize_job.h"
 
 using namespace tokenbench::core;
 using tokenbench::test::runCli;
@@ -161,6 +162,121 @@ private Q_SLOTS:
         result = runTokenizeJob(request, sink, nullptr);
         QVERIFY(result.status == RunStatus::Failed);
         QVERIFY(QString::fromStdString(result.message).contains("levels"));
+    }
+
+    // Imported IDs run through the same job as fitted methods: no features, the file named by the
+    // config's "path" (or the CLI's --path), the run finished exactly once on success and on failure.
+    void importedIdsRunThroughTheSameLifecycle() {
+        tokenbench::test::TempProject dir;
+        const std::string project = makeProject(dir, 100, 40);
+        RecordingSink sink;
+        TokenizeRequest request;
+        request.projectDir = project;
+        request.dataset = "missing";
+        request.method = "import";
+        auto result = runTokenizeJob(request, sink, nullptr);
+        QVERIFY(result.status == RunStatus::Failed);
+        QCOMPARE(result.runId, int64_t{0});
+        QCOMPARE(sink.finishedCalls, 0);  // no run was created, so none is finished
+
+        // A file that does not cover the items: the run exists, fails, and is recorded once.
+        {
+            QFile csv(QString::fromStdString(dir.file("few.csv")));
+            QVERIFY(csv.open(QIODevice::WriteOnly));
+            csv.write("i1,0,1\n");
+        }
+        request.dataset = "syn";
+        request.configJson = "{\"path\": \"" + dir.file("few.csv") + "\"}";
+        result = runTokenizeJob(request, sink, nullptr);
+        QVERIFY(result.status == RunStatus::Failed);
+        QVERIFY(result.runId > 0);
+        QCOMPARE(sink.finishedCalls, 1);
+        QVERIFY2(QString::fromStdString(result.message).contains("few.csv"), result.message.c_str());
+        {
+            ExperimentStore store(projectPaths(project).database, ExperimentStore::Access::ReadOnly);
+            QVERIFY(store.findRun(result.runId)->status == RunStatus::Failed);
+        }
+
+        // Every item covered: completed, no feature set, the IDs stored as given.
+        {
+            QFile csv(QString::fromStdString(dir.file("all.csv")));
+            QVERIFY(csv.open(QIODevice::WriteOnly));
+            const Dataset data = ExperimentStore(projectPaths(project).database).loadDataset(1);
+            for (size_t i = 0; i < data.items.size(); ++i)
+                csv.write(QByteArray::fromStdString(data.items[i].rawId) + "," + QByteArray::number(int(i % 5)) + "," +
+                          QByteArray::number(int(i / 5)) + "\n");
+        }
+        const auto cli = runCli({"tokenize", "--project", QString::fromStdString(project), "--dataset", "syn", "--method",
+                                 "import", "--path", QString::fromStdString(dir.file("all.csv")), "--json"});
+        QVERIFY2(cli.exitCode == 0, cli.err.constData());
+        const auto json = cli.json();
+        QCOMPARE(json.at("unique_ids").get<int>(), 40);
+        QCOMPARE(json.at("feature_set").get<std::string>(), std::string());
+        ExperimentStore store(projectPaths(project).database, ExperimentStore::Access::ReadOnly);
+        const auto run = store.findRun(json.at("run_id").get<int64_t>());
+        QVERIFY(run && run->status == RunStatus::Completed && !run->featureSetId);
+        const std::vector<int32_t> row = store.semanticIds(run->id)[7];
+        QVERIFY(row.size() >= 2);
+        QCOMPARE(row[0], 2);
+        QCOMPARE(row[1], 1);
+    }
+
+    // Imports and feature builds are jobs of the same shape: (request, sink, cancel) -> typed result,
+    // a cancel reported as Cancelled (one exception type underneath), nothing stored when it fails.
+    void importAndFeatureJobsReturnTypedOutcomes() {
+        tokenbench::test::TempProject dir;
+        const std::string project = makeProject(dir, 100, 40);
+        {
+            QFile seq(QString::fromStdString(dir.file("seq.txt")));
+            QVERIFY(seq.open(QIODevice::WriteOnly));
+            for (int u = 0; u < 30; ++u) {
+                QByteArray line = "u" + QByteArray::number(u);
+                for (int k = 0; k < 6; ++k) line += " i" + QByteArray::number((u * 7 + k * 3) % 25);
+                seq.write(line + "\n");
+            }
+        }
+        ImportRequest import;
+        import.projectDir = project;
+        import.name = "seq";
+        import.load.format = "seqtxt";
+        import.load.paths = {dir.file("seq.txt")};
+        RecordingSink sink;
+        std::atomic<bool> cancel{true};
+        ImportResult imported = runImportJob(import, sink, &cancel);
+        QVERIFY(imported.status == RunStatus::Cancelled);
+        QCOMPARE(imported.message, std::string("cancelled by the user"));
+        QVERIFY(!ExperimentStore(projectPaths(project).database).findDataset("seq"));
+        cancel = false;
+        imported = runImportJob(import, sink, &cancel);
+        QVERIFY2(imported.status == RunStatus::Completed, imported.message.c_str());
+        QVERIFY(imported.datasetId > 0);
+        QCOMPARE(imported.stats.users, int64_t{30});
+        QVERIFY(QString::fromStdString(describe(imported, "seq")).contains("30 users"));
+        imported = runImportJob(import, sink, &cancel);  // the name is taken now
+        QVERIFY(imported.status == RunStatus::Failed);
+        QVERIFY2(imported.message.find("already exists") != std::string::npos, imported.message.c_str());
+        QCOMPARE(sink.finishedCalls, 0);  // imports create no run
+
+        FeatureRequest features;
+        features.projectDir = project;
+        features.dataset = "syn";
+        features.spec.kinds = {"attributes"};
+        features.spec.dim = 8;
+        cancel = true;
+        FeatureResult built = runFeatureJob(features, sink, &cancel);
+        QVERIFY(built.status == RunStatus::Cancelled);
+        cancel = false;
+        built = runFeatureJob(features, sink, &cancel);
+        QVERIFY2(built.status == RunStatus::Completed, built.message.c_str());
+        QCOMPARE(built.featureSet.name, std::string("attributes"));
+        QCOMPARE(built.featureSet.rows, int64_t{40});
+        const auto summary = nlohmann::json::parse(toJson(built));
+        QCOMPARE(summary.at("rows").get<int64_t>(), int64_t{40});
+        QCOMPARE(summary.at("feature_set").get<std::string>(), std::string("attributes"));
+        features.dataset = "nope";
+        built = runFeatureJob(features, sink, &cancel);
+        QVERIFY(built.status == RunStatus::Failed);
+        QCOMPARE(built.message, std::string("no data set named 'nope'"));
     }
 
     void cliTokenizeAndExportCoverEveryItemOnce() {

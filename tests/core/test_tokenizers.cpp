@@ -21,6 +21,7 @@
 #include "temp_project.h"
 #include "tokenbench/cancellation.h"
 #include "tokenbench/data/data_error.h"
+#include "tokenbench/data/split.h"
 #include "tokenbench/data/synthetic.h"
 #include "tokenbench/registry.h"
 #include "tokenbench/tokenizers/import_ids.h"
@@ -411,9 +412,9 @@ private Q_SLOTS:
             QVERIFY(!info->description.empty());
             QVERIFY(!info->displayName.empty());
             const std::string complete = tokenbench::core::validateConfig(*info, "{}");
-            if (info->id == "import") continue;
             const auto tokenizer = createTokenizer(info->id, "{}");
             QCOMPARE(tokenizer->id(), info->id);
+            if (!info->needsFeatures) continue;  // imported IDs: levels and codebook come from the file
             QVERIFY(tokenizer->levels() >= 1 && tokenizer->codebookSize() >= 2);
         }
         for (const char* id : {"rq-kmeans", "balanced-kmeans", "random", "rq-vae", "vq-vae", "import"})
@@ -435,7 +436,68 @@ private Q_SLOTS:
         QVERIFY(contains(message("rq-kmeans", R"({"normalize": "yes"})"), "normalize"));
         QVERIFY(contains(message("random", R"({"iterations": 3})"), "iterations"));
         QVERIFY(contains(message("no-such-tokenizer", "{}"), "rq-kmeans"));
-        QVERIFY(contains(message("import", "{}"), "importSemanticIds"));
+        QVERIFY(contains(message("import", R"({"id_kind": "name"})"), "id_kind"));
+    }
+
+    // The fit context offers every user's training interactions and nothing of validation or test:
+    // items 90.. appear only as the last two interactions of users (their valid and test targets).
+    void fitContextOffersOnlyTrainingInteractions() {
+        Dataset d;
+        for (int i = 0; i < 100; ++i) {
+            ItemInfo item;
+            item.rawId = "i" + std::to_string(i);
+            d.items.push_back(item);
+        }
+        for (int u = 0; u < 10; ++u) {
+            tokenbench::core::UserSequence user;
+            user.rawId = "u" + std::to_string(u);
+            for (int k = 0; k < 5 + u % 3; ++k) user.items.push_back((u * 7 + k * 3) % 80);
+            user.items.push_back(80 + u);  // validation target, never in training
+            user.items.push_back(90 + u);  // test target, never in training
+            d.users.push_back(user);
+        }
+        tokenbench::core::UserSequence shortUser;  // one interaction: training only
+        shortUser.rawId = "short";
+        shortUser.items = {5};
+        d.users.push_back(shortUser);
+        const auto split = tokenbench::core::makeSplit(d, tokenbench::core::SplitConfig{});
+        const auto interactions = tokenbench::core::trainingInteractions(d, split);
+        QCOMPARE(interactions.items, &d.items);
+        QCOMPARE(interactions.sequences.size(), d.users.size());
+        for (size_t u = 0; u < d.users.size(); ++u) {
+            const auto& seen = interactions.sequences[u];
+            const auto& all = d.users[u].items;
+            QCOMPARE(static_cast<int32_t>(seen.size()), split.users[u].trainEnd);
+            QVERIFY(std::equal(seen.begin(), seen.end(), all.begin()));  // the training prefix, in order
+            for (const int32_t item : seen) QVERIFY2(item < 80, "a validation or test item is visible to fit()");
+        }
+        QCOMPARE(interactions.sequences.back(), std::vector<int32_t>{5});
+
+        // A tokenizer sees exactly that through its context: the import method checks its file against
+        // the context's catalogue (raw ids), needing no feature at all.
+        TempProject dir;
+        std::string csv;
+        for (int i = 0; i < 100; ++i) csv += "i" + std::to_string(i) + "," + std::to_string(i % 4) + "," + std::to_string(i / 4) + "\n";
+        const std::string path = writeFile(dir, "ids.csv", csv);
+        auto tokenizer = createTokenizer("import", "{\"path\": \"" + path + "\"}");
+        FitContext context;
+        context.interactions = &interactions;
+        tokenizer->fit(FeatureMatrix{}, context);
+        const SemanticIds ids = tokenizer->encode(FeatureMatrix{});
+        QCOMPARE(ids.items, int64_t{100});
+        QCOMPARE(ids.levels, 2);
+        QCOMPARE(ids.at(97, 0), 1);
+        QCOMPARE(ids.at(97, 1), 24);
+        QCOMPARE(tokenizer->codebookSize(), 25);
+        QVERIFY(tokenizer->lastLevelDistances(FeatureMatrix{}).values.empty());
+        // Saved and loaded back like any tokenizer.
+        tokenizer->save(dir.file("saved"));
+        const auto loaded = loadTokenizer(dir.file("saved"));
+        QCOMPARE(loaded->encode(FeatureMatrix{}).codes, ids.codes);
+        QCOMPARE(loaded->codebookSize(), 25);
+        // Without a catalogue in the context there is nothing to check the file against.
+        auto bare = createTokenizer("import", "{\"path\": \"" + path + "\"}");
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, bare->fit(FeatureMatrix{}, FitContext{}));
     }
 
     void importReadsJsonRawIds() {

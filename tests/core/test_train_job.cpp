@@ -19,7 +19,8 @@
 #include "tokenbench/project.h"
 #include "tokenbench/data/data_error.h"
 #include "tokenbench/storage/experiment_store.h"
-#include "tokenbench/training/train_job.h"
+#include "tokenbench/jobs/train_job.h"
+#include "tokenbench/training/run_tools.h"
 
 using namespace tokenbench::core;
 using nlohmann::json;

@@ -12,7 +12,9 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTest>
+#include <QToolButton>
 
+#include "tokenbench/jobs/run_settings.h"
 #include "tokenbench/models/recommender.h"
 #include "tokenbench/registry.h"
 #include "tokenbench/tokenizers/tokenizer.h"
@@ -69,6 +71,39 @@ private Q_SLOTS:
         QVERIFY(layers->toolTip().contains(QStringLiteral("Transformer blocks.")));
         QVERIFY(layers->toolTip().contains(QStringLiteral("range: 1 … 8")));
         QVERIFY(form.findChild<QLabel*>(QStringLiteral("schemaDescription"))->text().contains(QStringLiteral("every type")));
+    }
+
+    // A Path parameter is a line edit with a file chooser beside it; its value is the text.
+    void pathParametersGetAFileChooser() {
+        core::ComponentInfo info = sampleInfo();
+        info.params.push_back({"file", "File", core::ParamType::Path, "", {}, {}, {}, "Semantic IDs to read."});
+        ui::SchemaForm form;
+        form.setComponent(info);
+        auto* edit = form.findChild<QLineEdit*>(QStringLiteral("param_file"));
+        QVERIFY(edit);
+        QVERIFY(form.findChild<QToolButton*>(QStringLiteral("param_file_browse")));
+        QVERIFY(form.setValue(QStringLiteral("file"), QStringLiteral("/data/ids.csv")));
+        QCOMPARE(edit->text(), QStringLiteral("/data/ids.csv"));
+        QCOMPARE(form.value(QStringLiteral("file")), QStringLiteral("/data/ids.csv"));
+        QCOMPARE(parse(form.validatedConfig()).value(QStringLiteral("file")).toString(), QStringLiteral("/data/ids.csv"));
+        form.setReadOnly(true);
+        QVERIFY(!edit->isEnabled());
+        QVERIFY(!form.findChild<QToolButton*>(QStringLiteral("param_file_browse"))->isEnabled());
+    }
+
+    // The model page's run settings come from core's schema: ranges as the CLI's.
+    void runSettingsFormFollowsTheCoreSchema() {
+        ui::SchemaForm form;
+        form.setComponent(core::runSettingsInfo());
+        auto* epochs = form.findChild<QSpinBox*>(QStringLiteral("param_epochs"));
+        QVERIFY(epochs);
+        QCOMPARE(epochs->minimum(), 1);
+        QCOMPARE(epochs->maximum(), 1000000);
+        QVERIFY(form.findChild<QComboBox*>(QStringLiteral("param_valid_metric")));
+        QVERIFY(form.findChild<QCheckBox*>(QStringLiteral("param_mixed_precision")));
+        core::TrainRequest request;
+        core::applyRunSettings(form.validatedConfig(), request);
+        QCOMPARE(core::runSettingsJson(request), core::runSettingsJson(core::TrainRequest{}));
     }
 
     void valuesAreTypedAndValidated() {

@@ -59,7 +59,7 @@
 #include "temp_project.h"
 #include "test_printers.h"
 #include "tokenbench/data/synthetic.h"
-#include "tokenbench/features/feature_sets.h"
+#include "tokenbench/jobs/feature_job.h"
 #include "tokenbench/logging.h"
 #include "tokenbench/models/recommender.h"
 #include "tokenbench/project.h"

@@ -15,7 +15,7 @@
 #include "attention/attention_heatmap.h"
 #include "attention/attention_history.h"
 #include "run_status.h"
-#include "tokenbench/training/train_job.h"
+#include "tokenbench/training/run_tools.h"
 
 namespace tokenbench::ui {
 

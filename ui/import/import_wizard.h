@@ -5,7 +5,7 @@
 #include <QStringList>
 #include <QWizard>
 
-#include "tokenbench/data/import.h"
+#include "tokenbench/jobs/import_job.h"
 
 class QCheckBox;
 class QComboBox;

@@ -1,14 +1,15 @@
 #pragma once
-/// Job bodies for core's long operations: tokenizer runs, feature builds and data-set imports. Each
-/// runs on the job's worker thread with its own store connection.
+/// Job bodies for core's jobs (tokenbench/jobs/): tokenizer runs, model runs, feature builds and
+/// data-set imports. Each calls the core job function on the job's worker thread and turns its typed
+/// result into a JobOutcome; no core work happens here.
 
 #include <string>
 
 #include "jobs/job.h"
-#include "tokenbench/data/import.h"
-#include "tokenbench/features/featurizers.h"
-#include "tokenbench/tokenizers/tokenize_job.h"
-#include "tokenbench/training/train_job.h"
+#include "tokenbench/jobs/feature_job.h"
+#include "tokenbench/jobs/import_job.h"
+#include "tokenbench/jobs/tokenize_job.h"
+#include "tokenbench/jobs/train_job.h"
 
 namespace tokenbench::ui {
 
@@ -18,11 +19,11 @@ namespace tokenbench::ui {
 /// core::runTrainJob; the outcome carries the run id, status and summary JSON.
 [[nodiscard]] Job::Body trainJobBody(core::TrainRequest request);
 
-/// core::createFeatureSet for data set `dataset` of the project at `projectDir`.
+/// core::runFeatureJob for data set `dataset` of the project at `projectDir`.
 [[nodiscard]] Job::Body featureBuildJobBody(std::string projectDir, std::string dataset, std::string name,
                                             core::FeatureSpec spec);
 
-/// core::importDataset into the project at `projectDir`; progress in bytes read.
+/// core::runImportJob into the project at `projectDir`; progress in bytes read.
 [[nodiscard]] Job::Body importJobBody(std::string projectDir, core::ImportRequest request);
 
 }  // namespace tokenbench::ui

@@ -10,7 +10,7 @@
 #include <QSaveFile>
 
 #include "tokenbench/storage/experiment_store.h"
-#include "tokenbench/training/train_job.h"
+#include "tokenbench/training/run_tools.h"
 
 namespace tokenbench::ui {
 namespace {

@@ -28,6 +28,7 @@
 #include "plots/curve_plot.h"
 #include "run_status.h"
 #include "widgets/run_fields.h"
+#include "tokenbench/jobs/run_settings.h"
 #include "widgets/schema_form.h"
 
 namespace tokenbench::ui {
@@ -44,6 +45,10 @@ ModelPage::ModelPage(const core::Registry& registry, JobManager& jobs, QWidget* 
 
 ModelPage::~ModelPage() = default;
 
+QSpinBox* ModelPage::epochsSpin() const {
+    return m_runSettings->findChild<QSpinBox*>(QStringLiteral("param_epochs"));
+}
+
 void ModelPage::buildForm() {
     m_dataset = new QComboBox;
     m_dataset->setObjectName(QStringLiteral("modelDataset"));
@@ -59,32 +64,11 @@ void ModelPage::buildForm() {
     m_tokenizerLabel = new QLabel(QStringLiteral("Semantic IDs:"));
     m_form = new SchemaForm;
     m_form->setObjectName(QStringLiteral("modelForm"));
-    m_epochs = new QSpinBox;
-    m_epochs->setObjectName(QStringLiteral("modelEpochs"));
-    m_epochs->setRange(1, 10000);
-    m_epochs->setValue(20);
-    m_epochs->setToolTip(QStringLiteral("Upper bound; early stopping may end sooner."));
-    m_patience = new QSpinBox;
-    m_patience->setObjectName(QStringLiteral("modelPatience"));
-    m_patience->setRange(0, 1000);
-    m_patience->setValue(5);
-    m_patience->setSpecialValueText(QStringLiteral("never stop early"));
-    m_patience->setToolTip(QStringLiteral("Validations without improvement before stopping."));
-    m_budget = new QDoubleSpinBox;
-    m_budget->setObjectName(QStringLiteral("modelBudget"));
-    m_budget->setRange(0, 100000);
-    m_budget->setDecimals(1);
-    m_budget->setSuffix(QStringLiteral(" min"));
-    m_budget->setSpecialValueText(QStringLiteral("no limit"));
-    m_budget->setToolTip(QStringLiteral("Wall-clock budget for training and validation."));
-    m_validMetric = new QComboBox;
-    m_validMetric->setObjectName(QStringLiteral("modelValidMetric"));
-    for (const char* metric : {"ndcg@10", "recall@10", "ndcg@20", "recall@20", "mrr"}) {
-        m_validMetric->addItem(metricLabel(QString::fromLatin1(metric)), QString::fromLatin1(metric));
-    }
-    m_validMetric->setToolTip(QStringLiteral("Which validation metric picks the best epoch"));
-    m_seed = makeSeedField(QStringLiteral("model"));
-    m_device = makeDeviceField(QStringLiteral("model"), /*withAutomatic=*/true);
+    // Run settings: a form from core's schema, so its ranges are the CLI's and the experiment files'.
+    m_runSettings = new SchemaForm;
+    m_runSettings->setObjectName(QStringLiteral("modelRunSettings"));
+    m_runSettings->setComponent(core::runSettingsInfo());
+    m_runSettings->setValue(QStringLiteral("epochs"), QStringLiteral("20"));  // the page's quicker start
     m_name = makeRunNameField(QStringLiteral("model"));
     m_controls = new JobControls(QStringLiteral("Train model"));
     m_formError = makeFormErrorLabel(QStringLiteral("model"));
@@ -94,18 +78,13 @@ void ModelPage::buildForm() {
     top->addRow(QStringLiteral("Model:"), m_model);
     top->addRow(m_tokenizerLabel, m_tokenizerRun);
     auto* bottom = new QFormLayout;
-    bottom->addRow(QStringLiteral("Epochs:"), m_epochs);
-    bottom->addRow(QStringLiteral("Patience:"), m_patience);
-    bottom->addRow(QStringLiteral("Time budget:"), m_budget);
-    bottom->addRow(QStringLiteral("Best by:"), m_validMetric);
-    bottom->addRow(QStringLiteral("Seed:"), m_seed);
-    bottom->addRow(QStringLiteral("Device:"), m_device);
     bottom->addRow(QStringLiteral("Run name:"), m_name);
 
     auto* group = new QGroupBox(QStringLiteral("New model run"));
     auto* groupLayout = new QVBoxLayout(group);
     groupLayout->addLayout(top);
     groupLayout->addWidget(m_form);
+    groupLayout->addWidget(m_runSettings);
     groupLayout->addLayout(bottom);
     groupLayout->addWidget(m_formError);
     groupLayout->addWidget(m_controls);
@@ -323,12 +302,9 @@ Job* ModelPage::startTraining() {
                             .arg(QString::fromStdString(info->displayName)));
         }
     }
-    request.epochs = m_epochs->value();
-    request.patience = m_patience->value();
-    request.maxMinutes = m_budget->value();
-    request.validMetric = m_validMetric->currentData().toString().toStdString();
-    request.seed = static_cast<uint64_t>(m_seed->value());
-    request.device = m_device->currentData().toString().toStdString();
+    const std::string settings = m_runSettings->validatedConfig(&error);
+    if (settings.empty()) return fail(QStringLiteral("Check the run settings: %1").arg(error));
+    core::applyRunSettings(settings, request);
     request.name = m_name->text().trimmed().toStdString();
 
     const QString title = QStringLiteral("Model %1 on %2").arg(m_model->currentText(), m_dataset->currentText());
@@ -403,12 +379,8 @@ void ModelPage::showRunSettings(const core::RunRecord& run) {
         const int tokenizer = m_tokenizerRun->findData(QVariant::fromValue<qint64>(*run.tokenizerRunId));
         if (tokenizer >= 0) m_tokenizerRun->setCurrentIndex(tokenizer);
     }
-    if (config.contains(QStringLiteral("epochs"))) m_epochs->setValue(config.value(QStringLiteral("epochs")).toInt());
-    if (config.contains(QStringLiteral("patience"))) m_patience->setValue(config.value(QStringLiteral("patience")).toInt());
-    m_budget->setValue(config.value(QStringLiteral("max_minutes")).toDouble());
-    const int metric = m_validMetric->findData(config.value(QStringLiteral("valid_metric")).toString());
-    if (metric >= 0) m_validMetric->setCurrentIndex(metric);
-    if (run.seed <= static_cast<uint64_t>(m_seed->maximum())) m_seed->setValue(static_cast<int>(run.seed));
+    m_runSettings->setConfig(run.configJson);  // the run-settings keys sit at the top of a run's config
+    m_runSettings->setValue(QStringLiteral("seed"), QString::number(run.seed));
 }
 
 void ModelPage::onLiveReports(const JobReports& reports) {

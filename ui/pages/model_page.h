@@ -54,7 +54,8 @@ public:
     [[nodiscard]] QComboBox* datasetSelector() const { return m_dataset; }
     [[nodiscard]] QComboBox* modelSelector() const { return m_model; }
     [[nodiscard]] QComboBox* tokenizerRunSelector() const { return m_tokenizerRun; }
-    [[nodiscard]] QSpinBox* epochsSpin() const { return m_epochs; }
+    [[nodiscard]] QSpinBox* epochsSpin() const;
+    [[nodiscard]] SchemaForm* runSettingsForm() const { return m_runSettings; }
     [[nodiscard]] SchemaForm* form() const { return m_form; }
     [[nodiscard]] JobControls* controls() const { return m_controls; }
     [[nodiscard]] CurvePlot* lossPlot() const { return m_loss; }
@@ -91,12 +92,7 @@ private:
     QComboBox* m_tokenizerRun = nullptr;
     QLabel* m_tokenizerLabel = nullptr;
     SchemaForm* m_form = nullptr;
-    QSpinBox* m_epochs = nullptr;
-    QSpinBox* m_patience = nullptr;
-    QDoubleSpinBox* m_budget = nullptr;
-    QComboBox* m_validMetric = nullptr;
-    QSpinBox* m_seed = nullptr;
-    QComboBox* m_device = nullptr;
+    SchemaForm* m_runSettings = nullptr;  ///< core::runSettingsSchema()
     QLineEdit* m_name = nullptr;
     JobControls* m_controls = nullptr;
     QSplitter* m_splitter = nullptr;

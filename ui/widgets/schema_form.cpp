@@ -8,13 +8,16 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QFileDialog>
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
 #include <QSpinBox>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include "plots/palette.h"
@@ -65,6 +68,23 @@ bool parseBool(const QString& text, bool* ok) {
 
 }  // namespace
 
+QWidget* SchemaForm::pathRow(QLineEdit* edit, const QString& title) {
+    auto* row = new QWidget;
+    auto* layout = new QHBoxLayout(row);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(edit, 1);
+    auto* browse = new QToolButton;
+    browse->setObjectName(edit->objectName() + QStringLiteral("_browse"));
+    browse->setText(QStringLiteral("…"));
+    browse->setToolTip(QStringLiteral("Choose a file"));
+    layout->addWidget(browse);
+    connect(browse, &QToolButton::clicked, this, [this, edit, title] {
+        const QString file = QFileDialog::getOpenFileName(this, title, edit->text());
+        if (!file.isEmpty()) edit->setText(file);
+    });
+    return row;
+}
+
 SchemaForm::SchemaForm(QWidget* parent) : QWidget(parent) {
     setObjectName(QStringLiteral("schemaForm"));
     m_description = new QLabel(this);
@@ -108,6 +128,7 @@ void SchemaForm::setComponent(const core::ComponentInfo& info, const std::vector
     for (const core::ParamSpec& spec : info.params) {
         if (std::find(hidden.begin(), hidden.end(), spec.key) != hidden.end()) continue;
         QWidget* editor = nullptr;
+        QWidget* row = nullptr;  // what the form shows when it is more than the editor
         const QString key = QString::fromStdString(spec.key);
         switch (spec.type) {
             case core::ParamType::Int: {
@@ -143,10 +164,13 @@ void SchemaForm::setComponent(const core::ComponentInfo& info, const std::vector
                 editor = combo;
                 break;
             }
-            case core::ParamType::String: {
+            case core::ParamType::String:
+            case core::ParamType::Path: {
                 auto* edit = new QLineEdit;
                 connect(edit, &QLineEdit::textChanged, this, &SchemaForm::changed);
                 editor = edit;
+                edit->setObjectName(QStringLiteral("param_") + key);  // before pathRow names its button after it
+                if (spec.type == core::ParamType::Path) row = pathRow(edit, QString::fromStdString(spec.label));
                 break;
             }
         }
@@ -163,8 +187,8 @@ void SchemaForm::setComponent(const core::ComponentInfo& info, const std::vector
         auto* label = new QLabel(QString::fromStdString(spec.label.empty() ? spec.key : spec.label) + QLatin1Char(':'));
         label->setToolTip(tip);
         label->setBuddy(editor);
-        m_layout->addRow(label, editor);
-        m_fields.push_back({spec, editor});
+        m_layout->addRow(label, row ? row : editor);
+        m_fields.push_back({spec, editor, row ? row : editor});
     }
     resetToDefaults();
 }
@@ -214,6 +238,7 @@ bool SchemaForm::setValue(const QString& key, const QString& text) {
             break;
         }
         case core::ParamType::String:
+        case core::ParamType::Path:
             static_cast<QLineEdit*>(f->editor)->setText(text);
             break;
     }
@@ -233,6 +258,7 @@ QString SchemaForm::value(const QString& key) const {
         case core::ParamType::Choice:
             return static_cast<QComboBox*>(f->editor)->currentText();
         case core::ParamType::String:
+        case core::ParamType::Path:
             return static_cast<QLineEdit*>(f->editor)->text();
     }
     return {};
@@ -277,6 +303,7 @@ std::string SchemaForm::configJson() const {
                 object.insert(key, static_cast<QComboBox*>(f.editor)->currentText());
                 break;
             case core::ParamType::String:
+            case core::ParamType::Path:
                 object.insert(key, static_cast<QLineEdit*>(f.editor)->text());
                 break;
         }
@@ -299,7 +326,7 @@ std::string SchemaForm::validatedConfig(QString* error) {
 }
 
 void SchemaForm::setReadOnly(bool readOnly) {
-    for (const Field& f : m_fields) f.editor->setEnabled(!readOnly);
+    for (const Field& f : m_fields) f.row->setEnabled(!readOnly);
 }
 
 }  // namespace tokenbench::ui

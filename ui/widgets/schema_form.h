@@ -13,11 +13,12 @@
 
 class QFormLayout;
 class QLabel;
+class QLineEdit;
 
 namespace tokenbench::ui {
 
 /// Spin boxes for Int/Float (ranges from the schema), a check box for Bool, a combo for Choice, a
-/// line edit for String. UI thread.
+/// line edit for String, a line edit with a file chooser for Path. UI thread.
 class SchemaForm final : public QWidget {
     Q_OBJECT
 
@@ -55,7 +56,9 @@ private:
     struct Field {
         core::ParamSpec spec;
         QWidget* editor = nullptr;
+        QWidget* row = nullptr;  ///< the editor, or the widget holding it (a Path's line edit and button)
     };
+    QWidget* pathRow(QLineEdit* edit, const QString& title);
     [[nodiscard]] const Field* field(const QString& key) const;
     void clearFields();
 

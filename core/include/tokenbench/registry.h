@@ -13,8 +13,8 @@
 
 namespace tokenbench::core {
 
-/// Kind of value a parameter takes.
-enum class ParamType { Int, Float, Bool, Choice, String };
+/// Kind of value a parameter takes. Path is a String naming a file (forms offer a file chooser).
+enum class ParamType { Int, Float, Bool, Choice, String, Path };
 
 /// One parameter of a component: what a form field or a CLI option shows and accepts.
 struct ParamSpec final {
@@ -40,6 +40,7 @@ struct ComponentInfo final {
     std::string description;
     std::vector<ParamSpec> params;
     bool needsSemanticIds = false;  ///< models: trains on a tokenizer run's semantic IDs (generative)
+    bool needsFeatures = true;      ///< tokenizers: fitted on item features (false: e.g. imported IDs)
 };
 
 /// A config that does not fit its schema; the message names the key and what was expected.

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tokenbench/data/data_error.h"
+#include "tokenbench/jobs/run_settings.h"
 
 namespace tokenbench::core {
 
@@ -61,6 +62,21 @@ public:
             out.emplace_back(m_file, v[i], path);
         }
         return out;
+    }
+    /// The keys of `schema` this object gives, each checked against its spec, as a JSON object.
+    std::string settings(const ComponentInfo& schema) const {
+        json out = json::object();
+        for (const ParamSpec& spec : schema.params) {
+            if (!has(spec.key)) continue;
+            const json one = {{spec.key, m_node.at(spec.key)}};
+            try {
+                (void)validateConfig(schema, one.dump());
+            } catch (const ConfigError& e) {
+                throw DataError(m_file, where(spec.key) + ": " + e.what());
+            }
+            out[spec.key] = m_node.at(spec.key);
+        }
+        return out.dump();
     }
     Reader child(const std::string& key) const {
         if (!m_node.at(key).is_object()) fail(key, "an object");
@@ -175,12 +191,7 @@ ExperimentFile parseExperiment(const std::string& text, const std::string& path)
         model.name = m.text("name", "", true);
         model.model = m.text("model", "", true);
         model.tokenizer = m.text("tokenizer", "");
-        model.epochs = m.integer("epochs", 50, 1);
-        model.maxMinutes = m.number("max_minutes", 0.0, 0.0);
-        model.patience = m.integer("patience", 5, 0);
-        model.evalEvery = m.integer("eval_every", 1, 1);
-        model.seed = static_cast<uint64_t>(m.integer("seed", 42, 0));
-        model.validMetric = m.text("valid_metric", "ndcg@10");
+        model.runSettingsJson = m.settings(runSettingsInfo());
         model.configJson = m.object("config");
         bool known = model.tokenizer.empty();
         for (const auto& t : file.tokenizers) known = known || t.name == model.tokenizer;

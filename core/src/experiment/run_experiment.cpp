@@ -8,11 +8,13 @@
 #include "tokenbench/cancellation.h"
 #include "tokenbench/experiment/experiment_file.h"
 #include "tokenbench/features/feature_sets.h"
+#include "tokenbench/jobs/feature_job.h"
+#include "tokenbench/jobs/run_settings.h"
+#include "tokenbench/jobs/tokenize_job.h"
+#include "tokenbench/jobs/train_job.h"
 #include "tokenbench/project.h"
 #include "tokenbench/storage/experiment_store.h"
 #include "tokenbench/tokenizers/collisions.h"
-#include "tokenbench/tokenizers/tokenize_job.h"
-#include "tokenbench/training/train_job.h"
 
 namespace tokenbench::core {
 
@@ -49,6 +51,18 @@ ImportRequest resolveImport(const ExperimentFile& file, const std::string& dataD
     resolve(request.load.attributesPath);
     resolve(request.load.itemsPath);
     return request;
+}
+
+/// The summary entry of a finished step's run, named; a cancelled run cancels the experiment and a
+/// failed one fails it with the run's message.
+template <class Result>
+json completedEntry(const Result& result, const std::string& kind, const std::string& name) {
+    if (result.status == RunStatus::Cancelled) throw CancelledError();
+    if (result.status != RunStatus::Completed)
+        throw std::invalid_argument(kind + " '" + name + "' failed: " + result.message);
+    json entry = json::parse(toJson(result));
+    entry["name"] = name;
+    return entry;
 }
 
 }  // namespace
@@ -112,12 +126,8 @@ std::string runExperiment(const ExperimentFile& file, const ExperimentOptions& o
         request.collisions = collisionStrategyFromString(t.collisions);
         sink.log("info", "tokenizer '" + t.name + "' (" + t.method + ")");
         const TokenizeResult result = runTokenizeJob(request, sink, cancel);
-        if (result.status == RunStatus::Cancelled) throw CancelledError();
-        if (result.status != RunStatus::Completed)
-            throw std::invalid_argument("tokenizer '" + t.name + "' failed: " + result.message);
+        tokenizers.push_back(completedEntry(result, "tokenizer", t.name));
         tokenizerRuns[t.name] = result.runId;
-        tokenizers.push_back(json::parse(toJson(result)));
-        tokenizers.back()["name"] = t.name;
     }
     summary["tokenizers"] = tokenizers;
 
@@ -139,22 +149,13 @@ std::string runExperiment(const ExperimentFile& file, const ExperimentOptions& o
         request.model = m.model;
         request.configJson = m.configJson;
         request.tokenizerRunId = m.tokenizer.empty() ? 0 : tokenizerRuns.at(m.tokenizer);
-        request.epochs = options.epochs > 0 ? options.epochs : m.epochs;
-        request.maxMinutes = options.maxMinutes > 0 ? options.maxMinutes : m.maxMinutes;
-        request.patience = m.patience;
-        request.evalEvery = m.evalEvery;
-        request.seed = m.seed;
-        request.validMetric = m.validMetric;
+        applyRunSettings(m.runSettingsJson, request);
+        if (options.epochs > 0) request.epochs = options.epochs;
+        if (options.maxMinutes > 0) request.maxMinutes = options.maxMinutes;
         request.device = options.device;
         request.name = m.name;
         sink.log("info", "model '" + m.name + "' (" + m.model + ")");
-        const TrainResult result = runTrainJob(request, sink, cancel);
-        if (result.status == RunStatus::Cancelled) throw CancelledError();
-        if (result.status != RunStatus::Completed)
-            throw std::invalid_argument("model '" + m.name + "' failed: " + result.message);
-        json entry = json::parse(toJson(result));
-        entry["name"] = m.name;
-        models.push_back(entry);
+        models.push_back(completedEntry(runTrainJob(request, sink, cancel), "model", m.name));
     }
     summary["models"] = models;
     summary["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "tokenbench/cancellation.h"
+
 namespace tokenbench::core {
 
 namespace {
@@ -47,7 +49,7 @@ void validate(const FeatureSpec& spec) {
 }
 
 void checkCancel(const FeatureProgress& progress) {
-    if (progress.cancel != nullptr && progress.cancel->load()) throw std::runtime_error("cancelled");
+    throwIfCancelled(progress.cancel);
 }
 
 void report(const FeatureProgress& progress, double fraction, const std::string& message) {

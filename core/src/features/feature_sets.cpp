@@ -2,10 +2,6 @@
 
 #include <stdexcept>
 
-#include <spdlog/spdlog.h>
-
-#include "tokenbench/storage/experiment_store.h"
-
 namespace tokenbench::core {
 
 std::vector<std::string> parseFeatureKinds(const std::string& text) {
@@ -23,24 +19,10 @@ std::vector<std::string> parseFeatureKinds(const std::string& text) {
     return kinds;
 }
 
-SplitConfig defaultSplitConfig(ExperimentStore& store, int64_t datasetId) {
-    const auto splits = store.listSplits(datasetId);
-    return splits.empty() ? SplitConfig{} : splitConfigFromJson(splits.front().configJson);
-}
-
-FeatureSetRecord createFeatureSet(ExperimentStore& store, int64_t datasetId, std::string name, const FeatureSpec& spec,
-                                  const FeatureProgress& progress) {
-    std::string kind;
-    for (const auto& k : spec.kinds) kind += (kind.empty() ? "" : "+") + k;
-    if (name.empty()) name = kind;
-    if (store.findFeatureSet(datasetId, name))
-        throw std::invalid_argument("a feature set named '" + name + "' already exists for this data set (choose another --name)");
-    const Dataset dataset = store.loadDataset(datasetId);
-    const DataSplit split = makeSplit(dataset, defaultSplitConfig(store, datasetId));
-    const FeatureMatrix matrix = buildFeatures(dataset, split, spec, progress);
-    store.saveFeatureSet(datasetId, name, kind, matrix, toJson(spec));
-    spdlog::info("Feature set '{}' ({}): {} x {}", name, kind, matrix.rows, matrix.dim);
-    return *store.findFeatureSet(datasetId, name);
+std::string joinFeatureKinds(const std::vector<std::string>& kinds) {
+    std::string joined;
+    for (const auto& k : kinds) joined += (joined.empty() ? "" : "+") + k;
+    return joined;
 }
 
 }  // namespace tokenbench::core

@@ -10,6 +10,7 @@
 #include "tokenbench/data/dataset_json.h"
 #include "tokenbench/storage/database.h"
 #include "tokenbench/storage/migrations.h"
+#include "tokenbench/storage/sha256.h"
 #include "tokenbench/version.h"
 
 namespace tokenbench::core {

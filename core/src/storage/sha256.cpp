@@ -52,4 +52,17 @@ std::string sha256OfFile(const std::string& path) {
     return hash.hexDigest();
 }
 
+std::string datasetHash(const Dataset& dataset) {
+    Sha256 hash;
+    const int64_t sizes[2] = {static_cast<int64_t>(dataset.users.size()), static_cast<int64_t>(dataset.items.size())};
+    hash.update(sizes, sizeof(sizes));
+    for (const UserSequence& user : dataset.users) {
+        const int64_t n = static_cast<int64_t>(user.items.size());
+        hash.update(&n, sizeof(n));
+        hash.update(user.items.data(), user.items.size() * sizeof(int32_t));
+        hash.update(user.timestamps.data(), user.timestamps.size() * sizeof(int64_t));
+    }
+    return hash.hexDigest();
+}
+
 }  // namespace tokenbench::core

@@ -84,14 +84,14 @@ std::vector<std::string> splitCsv(const std::string& line, char delimiter) {
 /// Gathers tuples, checks them against the data set and each other, and builds the SemanticIds.
 class IdCollector final {
 public:
-    IdCollector(std::string path, const Dataset& dataset, ImportedIdKind kind, int32_t codebookSize)
-        : m_path(std::move(path)), m_dataset(dataset), m_kind(kind), m_codebookSize(codebookSize) {
-        m_rows.resize(dataset.items.size());
-        m_seenAt.assign(dataset.items.size(), -1);
+    IdCollector(std::string path, const std::vector<ItemInfo>& items, ImportedIdKind kind, int32_t codebookSize)
+        : m_path(std::move(path)), m_items(items), m_kind(kind), m_codebookSize(codebookSize) {
+        m_rows.resize(items.size());
+        m_seenAt.assign(items.size(), -1);
         if (kind == ImportedIdKind::RawId) {
-            m_byRaw.reserve(dataset.items.size());
-            for (size_t i = 0; i < dataset.items.size(); ++i)
-                m_byRaw.emplace(dataset.items[i].rawId, static_cast<int32_t>(i));
+            m_byRaw.reserve(items.size());
+            for (size_t i = 0; i < items.size(); ++i)
+                m_byRaw.emplace(items[i].rawId, static_cast<int32_t>(i));
         }
     }
 
@@ -103,7 +103,7 @@ public:
     /// The dense index `name` refers to. `line` is the CSV line (or the JSON line when known).
     int32_t resolve(const std::string& name, int64_t line) const {
         if (m_kind == ImportedIdKind::DenseIndex) {
-            const auto items = static_cast<int64_t>(m_dataset.items.size());
+            const auto items = static_cast<int64_t>(m_items.size());
             if (!allDigits(name) || name.size() > 18 || std::stoll(name) >= items)
                 fail(line, 1, "item index '" + name + "' is not an integer in [0, " + std::to_string(items) + ")");
             return static_cast<int32_t>(std::stoll(name));
@@ -180,7 +180,7 @@ public:
             if (m_seenAt[i] >= 0) continue;
             ++missingCount;
             if (missing.size() < kMissingExamples)
-                missing.push_back(m_kind == ImportedIdKind::RawId ? m_dataset.items[i].rawId : std::to_string(i));
+                missing.push_back(m_kind == ImportedIdKind::RawId ? m_items[i].rawId : std::to_string(i));
         }
         if (missingCount > 0) {
             std::string examples;
@@ -233,7 +233,7 @@ private:
     }
 
     std::string m_path;
-    const Dataset& m_dataset;
+    const std::vector<ItemInfo>& m_items;
     ImportedIdKind m_kind;
     int32_t m_codebookSize;
     std::unordered_map<std::string, int32_t> m_byRaw;
@@ -323,6 +323,11 @@ void readCsv(const std::string& text, IdCollector& collector) {
 
 SemanticIds importSemanticIds(const std::string& path, const Dataset& dataset, ImportedIdKind kind,
                               int32_t codebookSize, int32_t* codebookSizeOut) {
+    return importSemanticIds(path, dataset.items, kind, codebookSize, codebookSizeOut);
+}
+
+SemanticIds importSemanticIds(const std::string& path, const std::vector<ItemInfo>& items, ImportedIdKind kind,
+                              int32_t codebookSize, int32_t* codebookSizeOut) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw DataError(path, "cannot open the file");
     std::stringstream buffer;
@@ -335,7 +340,7 @@ SemanticIds importSemanticIds(const std::string& path, const Dataset& dataset, I
     if (start == std::string::npos)
         throw DataError(path, "the file is empty (expected JSON {\"item\": [codes]} or CSV item,c1,c2,...)");
 
-    IdCollector collector(path, dataset, kind, codebookSize);
+    IdCollector collector(path, items, kind, codebookSize);
     if (text[start] == '{' || text[start] == '[')
         readJson(path, text, collector);
     else

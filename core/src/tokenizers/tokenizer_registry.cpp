@@ -19,8 +19,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kImportId = "import";
-
 struct TokenizerEntry final {
     ComponentInfo (*info)();
     std::unique_ptr<Tokenizer> (*make)(const std::string& configJson);
@@ -32,34 +30,8 @@ const TokenizerEntry kTokenizers[] = {
     {randomTokenizerInfo, makeRandomTokenizer},
     {rqVaeInfo, makeRqVae},
     {vqVaeInfo, makeVqVae},
+    {importInfo, makeImportTokenizer},
 };
-
-/// Semantic IDs read from a file: listed so runs can record them and forms can offer them, but no
-/// Tokenizer object exists for it.
-ComponentInfo importInfo() {
-    ComponentInfo info;
-    info.id = kImportId;
-    info.version = 1;
-    info.displayName = "Imported IDs";
-    info.kind = ComponentKind::Tokenizer;
-    info.description =
-        "Semantic IDs made elsewhere (GRID, a TIGER pipeline, another lab's release), read from a JSON "
-        "{\"item\": [c1, c2, ...]} or CSV (item,c1,c2,... or item,\"c1 c2 c3\") file and checked against the "
-        "data set: every item exactly once, equal lengths, non-negative integer codes. Nothing is fitted: "
-        "the IDs are read by importSemanticIds, not created as a tokenizer.";
-    info.params = {
-        {"path", "File", ParamType::String, "", {}, {}, {}, "JSON or CSV file of semantic IDs."},
-        {"id_kind",
-         "Items named by",
-         ParamType::Choice,
-         "raw",
-         {},
-         {},
-         {"raw", "index"},
-         "raw: the data set's item ids as in its source files; index: dense item indexes 0..items-1."},
-    };
-    return info;
-}
 
 std::string knownIds() {
     std::string out;
@@ -71,12 +43,9 @@ std::string knownIds() {
 
 void registerTokenizers(Registry& registry) {
     for (const TokenizerEntry& entry : kTokenizers) registry.add(entry.info());
-    registry.add(importInfo());
 }
 
 std::unique_ptr<Tokenizer> createTokenizer(const std::string& id, const std::string& configJson) {
-    if (id == kImportId)
-        throw ConfigError("'import' is not a fitted tokenizer: imported semantic IDs are read by importSemanticIds");
     for (const TokenizerEntry& entry : kTokenizers) {
         const ComponentInfo info = entry.info();
         if (info.id == id) return entry.make(validateConfig(info, configJson));

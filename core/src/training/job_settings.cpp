@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tokenbench/jobs/run_settings.h"
 #include "tokenbench/models/recommender.h"
 #include "tokenbench/registry.h"
 
@@ -33,10 +34,9 @@ JobSettings settingsFromRequest(const TrainRequest& request, const std::string& 
     s.model = info.id;
     s.modelConfigJson = validateConfig(info, request.configJson);
     s.tokenizerRunId = request.tokenizerRunId;
-    if (request.epochs < 1) throw std::invalid_argument("epochs must be at least 1, got " + std::to_string(request.epochs));
-    if (request.maxMinutes < 0) throw std::invalid_argument("max minutes must not be negative");
-    if (request.patience < 0) throw std::invalid_argument("patience must not be negative");
-    if (request.evalEvery < 1) throw std::invalid_argument("eval every must be at least 1 epoch");
+    TrainRequest ranges = request;  // epochs, patience, budget, interval and seed against the run-settings schema;
+    ranges.validMetric = "mrr";     // the metric is checked against the request's own Ks below
+    (void)validateConfig(runSettingsInfo(), runSettingsJson(ranges));
     if (request.eval.ks.empty()) throw std::invalid_argument("at least one cut-off K is needed");
     for (const int32_t k : request.eval.ks)
         if (k < 1) throw std::invalid_argument("cut-offs K must be positive, got " + std::to_string(k));

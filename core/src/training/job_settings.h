@@ -6,7 +6,7 @@
 #include <string>
 
 #include "tokenbench/eval/ranking_evaluator.h"
-#include "tokenbench/training/train_job.h"
+#include "tokenbench/jobs/train_job.h"
 
 namespace tokenbench::core {
 

@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "tokenbench/features/feature_sets.h"
+#include "tokenbench/jobs/feature_job.h"
 #include "tokenbench/registry.h"
 #include "tokenbench/storage/experiment_store.h"
 #include "training/checkpoint_state.h"

@@ -7,7 +7,7 @@
 
 #include "tokenbench/io/safetensors.h"
 #include "tokenbench/storage/experiment_store.h"
-#include "tokenbench/training/train_job.h"
+#include "tokenbench/training/run_tools.h"
 #include "training/model_evaluation.h"
 #include "training/model_run.h"
 

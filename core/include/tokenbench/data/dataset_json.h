@@ -13,8 +13,4 @@ namespace tokenbench::core {
 /// Parses what statsToJson wrote; throws std::invalid_argument on malformed text.
 [[nodiscard]] DatasetStats statsFromJson(const std::string& json);
 
-/// SHA-256 over the sequences (item ids and timestamps) and catalogue size: identifies the exact
-/// data a run trained on. Any thread.
-[[nodiscard]] std::string datasetHash(const Dataset& dataset);
-
 }  // namespace tokenbench::core

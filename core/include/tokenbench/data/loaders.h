@@ -51,7 +51,7 @@ struct LoadSummary final {
 /// Guesses the format of `paths` from file names and the first bytes. Throws DataError when nothing fits.
 [[nodiscard]] std::string detectFormat(const std::vector<std::string>& paths, std::string* reason = nullptr);
 
-/// Parses the files into `builder`. Throws DataError on bad input, std::runtime_error("cancelled")
+/// Parses the files into `builder`. Throws DataError on bad input, CancelledError
 /// when cancelled; after a throw the builder holds a partial load and should be discarded.
 LoadSummary load(const LoadOptions& options, DatasetBuilder& builder);
 

@@ -11,8 +11,8 @@
 ///            (import paths are relative to the data folder)
 ///   features:   [{name, kinds: "attributes+cooccurrence", dim}]
 ///   tokenizers: [{name, method, features, seed, collisions, config: {...}}]
-///   models:     [{name, model, tokenizer: tokenizer name, epochs, max_minutes, patience, eval_every,
-///                 seed, valid_metric, config: {...}}]
+///   models:     [{name, model, tokenizer: tokenizer name, config: {...}, and any run setting of
+///                 runSettingsSchema(): epochs, max_minutes, patience, eval_every, seed, valid_metric...}]
 ///
 /// Threads: runExperiment runs on the calling thread (GUI worker or CLI main thread).
 
@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "tokenbench/data/import.h"
+#include "tokenbench/jobs/import_job.h"
 #include "tokenbench/data/synthetic.h"
 #include "tokenbench/progress_sink.h"
 
@@ -46,12 +46,7 @@ struct ExperimentModel final {
     std::string name;
     std::string model;
     std::string tokenizer;         ///< a tokenizer name of this file, for generative models
-    int64_t epochs = 50;
-    double maxMinutes = 0.0;
-    int64_t patience = 5;
-    int64_t evalEvery = 1;         ///< validate every N epochs (beam-search models validate slowly)
-    uint64_t seed = 42;
-    std::string validMetric = "ndcg@10";
+    std::string runSettingsJson = "{}";  ///< the run settings the file gives (checked against runSettingsSchema())
     std::string configJson = "{}";
 };
 

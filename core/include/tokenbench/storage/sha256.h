@@ -5,6 +5,8 @@
 #include <memory>
 #include <string>
 
+#include "tokenbench/data/dataset.h"
+
 namespace tokenbench::core {
 
 /// Incremental SHA-256. One object per thread.
@@ -25,5 +27,9 @@ private:
 
 /// Hex SHA-256 of a file's bytes; throws std::runtime_error naming the file when it cannot be read.
 [[nodiscard]] std::string sha256OfFile(const std::string& path);
+
+/// SHA-256 over the sequences (item ids and timestamps) and catalogue size: identifies the exact
+/// data a run trained on. Any thread.
+[[nodiscard]] std::string datasetHash(const Dataset& dataset);
 
 }  // namespace tokenbench::core

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "tokenbench/data/dataset.h"
 #include "tokenbench/tokenizers/semantic_ids.h"
@@ -20,5 +21,9 @@ enum class ImportedIdKind { RawId, DenseIndex };
 /// max code + 1 over all levels.
 [[nodiscard]] SemanticIds importSemanticIds(const std::string& path, const Dataset& dataset, ImportedIdKind kind,
                                             int32_t codebookSize = 0, int32_t* codebookSizeOut = nullptr);
+/// The same against a catalogue alone (what a tokenizer's fit context offers).
+[[nodiscard]] SemanticIds importSemanticIds(const std::string& path, const std::vector<ItemInfo>& items,
+                                            ImportedIdKind kind, int32_t codebookSize = 0,
+                                            int32_t* codebookSizeOut = nullptr);
 
 }  // namespace tokenbench::core

@@ -1,5 +1,6 @@
 #pragma once
-/// The tokenizer interface: learns codebooks from item features and maps items to semantic IDs.
+/// The tokenizer interface: learns codebooks from item features (and, when it wants them, the
+/// training interactions) and maps items to semantic IDs.
 /// Implementations are registered in tokenizer_registry.cpp; the UI and CLI find them through the
 /// Registry's ComponentInfo (id, version, parameter schema) and never name one.
 ///
@@ -13,6 +14,8 @@
 #include <memory>
 #include <string>
 
+#include "tokenbench/data/dataset.h"
+#include "tokenbench/data/split.h"
 #include "tokenbench/features/feature_matrix.h"
 #include "tokenbench/tokenizers/semantic_ids.h"
 
@@ -20,8 +23,22 @@ namespace tokenbench::core {
 
 class Registry;
 
-/// Where fit() reports and what it honours.
+/// The training side of a data set as a tokenizer may see it: the catalogue and, per user, only the
+/// interactions of the split's training part. No validation or test item is in it, so a graph or
+/// collaborative tokenizer cannot leak evaluation targets into its IDs. Plain data; any thread.
+struct TrainingInteractions final {
+    const std::vector<ItemInfo>* items = nullptr;  ///< the catalogue (dense index -> raw id, text, attributes)
+    std::vector<std::vector<int32_t>> sequences;   ///< per user: training items, oldest first
+};
+
+/// The training interactions of `split` over `dataset` (items [0, trainEnd) of every user); the
+/// catalogue points into `dataset`, which must outlive the result. Pure; any thread.
+[[nodiscard]] TrainingInteractions trainingInteractions(const Dataset& dataset, const DataSplit& split);
+
+/// What fit() learns from besides the features, where it reports and what it honours.
 struct FitContext final {
+    /// The data set's training interactions; null when the caller has none (a bare feature matrix).
+    const TrainingInteractions* interactions = nullptr;
     uint64_t seed = 0;
     std::string device = "cpu";             ///< "cpu", "cuda", "cuda:1"
     const std::atomic<bool>* cancel = nullptr;  ///< checked between batches / iterations (throw CancelledError)
@@ -44,7 +61,8 @@ public:
     [[nodiscard]] virtual std::string id() const = 0;
     [[nodiscard]] virtual int32_t levels() const = 0;
     [[nodiscard]] virtual int32_t codebookSize() const = 0;
-    /// Learns from `features` (items x d). Deterministic for a seed (and thread count) on CPU. Throws
+    /// Learns from `features` (items x d; empty for a method whose ComponentInfo has needsFeatures
+    /// false) and context.interactions when the method uses them. Deterministic for a seed (and thread count) on CPU. Throws
     /// CancelledError when cancelled, std::invalid_argument for unusable input (too few items, NaN).
     virtual void fit(const FeatureMatrix& features, const FitContext& context) = 0;
     /// Semantic IDs for `features` rows (training items or new, cold items with the same columns).

@@ -7,6 +7,7 @@
 
 #include "data/loaders/load_context.h"
 #include "data/loaders/text_util.h"
+#include "tokenbench/cancellation.h"
 #include "tokenbench/data/data_error.h"
 #include "tokenbench/data/dataset_builder.h"
 #include "tokenbench/data/loaders.h"
@@ -35,7 +36,7 @@ void LoadContext::endFile(int64_t fileBytes) {
 }
 
 void LoadContext::checkCancel() const {
-    if (m_options.cancel && m_options.cancel->load(std::memory_order_relaxed)) throw std::runtime_error("cancelled");
+    throwIfCancelled(m_options.cancel);
 }
 
 void LoadContext::report(int64_t bytesReadInFile) {

@@ -41,7 +41,7 @@ public:
     }
     /// Marks the current file as done (its size counts as read) and reports. Loading thread.
     void endFile(int64_t fileBytes);
-    /// Throws std::runtime_error("cancelled") when the cancel flag is set. Loading thread.
+    /// Throws CancelledError when the cancel flag is set. Loading thread.
     void checkCancel() const;
 
 private:

@@ -1,10 +1,10 @@
-// The training engine: see tokenbench/training/train_job.h.
+// The training engine: see tokenbench/jobs/train_job.h.
 //
 // Budget and cancellation: models check one flag between batches. A watchdog thread raises that flag
 // when the user cancels or the time budget runs out, so both interrupt an epoch within a batch; an
 // epoch cut short by the budget is dropped (its checkpoint was never written) and the run goes on to
 // test the best checkpoint, while a user cancel ends the run as Cancelled.
-#include "tokenbench/training/train_job.h"
+#include "tokenbench/jobs/train_job.h"
 
 #include <algorithm>
 #include <chrono>
@@ -23,8 +23,7 @@
 #include "tokenbench/project.h"
 #include "tokenbench/registry.h"
 #include "tokenbench/storage/experiment_store.h"
-#include "tokenbench/storage/metrics_writer.h"
-#include "tokenbench/storage/sha256.h"
+#include "jobs/run_scope.h"
 #include "training/checkpoint_state.h"
 #include "training/device_setup.h"
 #include "training/job_settings.h"
@@ -112,14 +111,6 @@ std::string describe(const MetricGroup& group, const std::string& metric) {
     return it == group.values.end() ? "-" : std::to_string(it->second);
 }
 
-/// Records a file the run produced, with its checksum, relative to the project folder.
-void addArtifact(ProgressSink& sink, const ProjectPaths& paths, int64_t runId, const std::string& kind,
-                 const std::string& file) {
-    const auto relative = std::filesystem::relative(file, paths.root).string();
-    sink.artifact({0, runId, kind, relative, sha256OfFile(file),
-                   static_cast<int64_t>(std::filesystem::file_size(file)), ""});
-}
-
 }  // namespace
 
 std::string toJson(const TrainResult& r) {
@@ -147,19 +138,15 @@ std::string toJson(const TrainResult& r) {
     return j.dump();
 }
 
-TrainResult runTrainJob(const TrainRequest& request, ProgressSink& sink, const std::atomic<bool>* cancel) {
-    const auto start = Clock::now();
+TrainResult runTrainJob(const TrainRequest& request, ProgressSink& callerSink, const std::atomic<bool>* cancel) {
     TrainResult result;
     result.model = request.model;
-    std::unique_ptr<SqliteMetricsWriter> writer;
-    std::unique_ptr<FanOutSink> fan;
-    std::string projectDir = request.projectDir;
-    try {
-        const ProjectPaths paths = projectPaths(projectDir);
-        ExperimentStore store(paths.database);
+    RunScope scope(request.projectDir, callerSink);
+    const auto start = scope.startTime();
+    const JobEnd end = runGuarded([&] {
+        ExperimentStore& store = scope.store();
         Registry registry;
         registerModels(registry);
-
         // Settings and inputs: from the request for a new run, from the stored run for a resume
         // (then only the budgets — epochs and minutes — come from the request).
         JobSettings settings;
@@ -174,7 +161,7 @@ TrainResult runTrainJob(const TrainRequest& request, ProgressSink& sink, const s
             settings.epochs = request.epochs;
             settings.maxMinutes = request.maxMinutes;
             datasetId = run->datasetId;
-            result.runId = run->id;
+            scope.adopt(run->id);
         } else {
             const auto dataset = store.findDataset(request.dataset);
             if (!dataset) throw std::invalid_argument("no data set named '" + request.dataset + "'");
@@ -186,7 +173,7 @@ TrainResult runTrainJob(const TrainRequest& request, ProgressSink& sink, const s
         result.device = settings.device;
         const TrainingInputs inputs = loadTrainingInputs(store, datasetId, settings.tokenizerRunId, info);
 
-        if (result.runId == 0) {
+        if (scope.runId() == 0) {
             RunSpec spec;
             spec.kind = RunKind::Model;
             spec.componentId = info.id;
@@ -198,10 +185,11 @@ TrainResult runTrainJob(const TrainRequest& request, ProgressSink& sink, const s
             spec.seed = settings.seed;
             spec.dataHash = inputs.datasetRecord.dataHash;
             spec.device = settings.device;
-            result.runId = store.createRun(spec);
+            scope.create(spec);
         }
-        const int64_t runId = result.runId;
-        const CheckpointFolder folder(checkpointDir(paths, runId));
+        const int64_t runId = scope.runId();
+        result.runId = runId;
+        const CheckpointFolder folder(checkpointDir(scope.paths(), runId));
 
         std::unique_ptr<Recommender> model = createModel(info.id, settings.modelConfigJson);
         model->prepare(inputs.view(), settings.seed, settings.device);
@@ -215,9 +203,8 @@ TrainResult runTrainJob(const TrainRequest& request, ProgressSink& sink, const s
             spdlog::info("Run {}: resuming after epoch {}", runId, state.epoch);
         }
 
-        writer = std::make_unique<SqliteMetricsWriter>(paths.database);
-        fan = std::make_unique<FanOutSink>(std::vector<ProgressSink*>{writer.get(), &sink});
-        fan->runStarted(runId);
+        scope.start();
+        ProgressSink* fan = &scope.sink();
         spdlog::info("Run {}: {} on '{}' ({} users, {} items), device {}, up to {} epochs", runId, info.id,
                      inputs.datasetRecord.name, inputs.dataset.users.size(), inputs.dataset.items.size(),
                      settings.device, settings.epochs);
@@ -378,37 +365,16 @@ TrainResult runTrainJob(const TrainRequest& request, ProgressSink& sink, const s
         result.bestEpoch = state.bestEpoch;
         result.secondsPerEpoch = state.timedEpochs > 0 ? state.trainSeconds / double(state.timedEpochs) : 0.0;
         result.stopReason = stopReason;
-        addArtifact(*fan, paths, runId, "checkpoint-best", folder.path(state.bestFile));
+        scope.addArtifact("checkpoint-best", folder.path(state.bestFile));
         spdlog::info("Run {}: test {} {} (best epoch {}, stop: {})", runId, settings.validMetric,
                      describe(result.test.all, settings.validMetric), state.bestEpoch, stopReason);
-        result.status = RunStatus::Completed;
-    } catch (const CancelledError&) {
-        result.status = RunStatus::Cancelled;
-        result.stopReason = "cancelled";
-        result.message = "cancelled by the user";
-    } catch (const std::exception& e) {
-        result.status = RunStatus::Failed;
-        result.message = e.what();
-        spdlog::error("Model run {} failed: {}", result.runId, e.what());
-    }
-    result.seconds = secondsSince(start);
-    if (result.runId > 0) {
-        if (fan) fan->finished(result.runId, result.status, toJson(result), result.message);
-        else sink.finished(result.runId, result.status, toJson(result), result.message);
-    }
-    if (writer) {
-        writer->flush();
-        if (!writer->lastError().empty()) spdlog::error("Run {}: store writes failed: {}", result.runId, writer->lastError());
-    }
-    if (result.runId > 0 && !fan) {
-        // The run row exists but the writer never started: record the outcome directly.
-        try {
-            ExperimentStore store(projectPaths(projectDir).database);
-            store.finishRun(result.runId, result.status, toJson(result), result.message);
-        } catch (const std::exception& e) {
-            spdlog::error("Run {}: cannot record its outcome: {}", result.runId, e.what());
-        }
-    }
+    }, "Model run");
+    result.runId = scope.runId();
+    result.status = end.status;
+    result.message = end.message;
+    if (end.status == RunStatus::Cancelled) result.stopReason = "cancelled";
+    result.seconds = scope.seconds();
+    scope.finish(result.status, toJson(result), result.message);
     return result;
 }
 

@@ -66,25 +66,4 @@ struct TrainResult final {
 /// checked between batches, so a cancel returns within about one batch.
 TrainResult runTrainJob(const TrainRequest& request, ProgressSink& sink, const std::atomic<bool>* cancel);
 
-/// Evaluates a finished model run again from its best checkpoint (the `eval` command). Phase
-/// "valid" or "test". Throws std::invalid_argument / DataError with a clear message.
-[[nodiscard]] EvalReport evaluateRun(const std::string& projectDir, int64_t runId, const std::string& phase,
-                                     const EvalOptions& options, std::map<std::string, double>* evalStats = nullptr);
-
-/// Attention maps of a model run's best checkpoint for one user's history (the history the test
-/// phase sees), stored in the run's attention maps and returned. `userRawId` is the data set's raw
-/// user id, or "#N" for dense index N.
-[[nodiscard]] std::vector<AttentionMap> computeAttention(const std::string& projectDir, int64_t runId,
-                                                         const std::string& userRawId);
-
-/// Attention maps of a model run's best checkpoint for a typed history: raw item ids of the run's
-/// data set, oldest first. Not stored (the store keys maps by user). Throws std::invalid_argument
-/// naming an unknown item.
-[[nodiscard]] std::vector<AttentionMap> computeAttentionForItems(const std::string& projectDir, int64_t runId,
-                                                                 const std::vector<std::string>& itemRawIds);
-
-/// Writes the run's best model to `outDir` (weights.safetensors, config.json, items.json with the raw
-/// item id of each dense index, and semantic_ids.json for generative models); returns the files written.
-std::vector<std::string> exportModelRun(const std::string& projectDir, int64_t runId, const std::string& outDir);
-
 }  // namespace tokenbench::core

@@ -1,4 +1,4 @@
-#include "tokenbench/tokenizers/tokenize_job.h"
+#include "tokenbench/jobs/tokenize_job.h"
 
 #include <chrono>
 #include <cmath>
@@ -11,29 +11,29 @@
 
 #include "tokenbench/cancellation.h"
 #include "tokenbench/data/data_error.h"
+#include "jobs/run_scope.h"
 #include "tokenbench/features/feature_sets.h"
-#include "tokenbench/project.h"
+#include "tokenbench/jobs/feature_job.h"
 #include "tokenbench/registry.h"
 #include "tokenbench/storage/experiment_store.h"
-#include "tokenbench/storage/metrics_writer.h"
-#include "tokenbench/storage/sha256.h"
 #include "tokenbench/tokenizers/tokenizer.h"
 
 namespace tokenbench::core {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
 
 // Turns each health report into metric points, codebook snapshots and (once per level) a collapse
 // event, so a collapsing codebook is visible while it trains, not hours later.
 class HealthReporter final {
 public:
-    HealthReporter(int64_t runId, int32_t codebookSize, const CollapseRule& rule, ProgressSink& sink)
-        : m_runId(runId), m_codebookSize(codebookSize), m_rule(rule), m_sink(sink) {}
+    /// The codebook size is read from `tokenizer` at each report (a method may learn it in fit()).
+    HealthReporter(int64_t runId, const Tokenizer& tokenizer, const CollapseRule& rule, ProgressSink& sink)
+        : m_runId(runId), m_tokenizer(tokenizer), m_rule(rule), m_sink(sink) {}
 
     void report(int64_t step, const SemanticIds& codes, double reconstructionError) {
         const double now = unixTimeNow();
+        m_codebookSize = m_tokenizer.codebookSize();
         const auto levels = levelHealth(codes, m_codebookSize);
         std::vector<MetricPoint> points;
         std::vector<CodebookSnapshot> snapshots;
@@ -68,7 +68,8 @@ public:
 
 private:
     int64_t m_runId;
-    int32_t m_codebookSize;
+    const Tokenizer& m_tokenizer;
+    int32_t m_codebookSize = 0;
     CollapseRule m_rule;
     ProgressSink& m_sink;
     std::set<int32_t> m_warned;
@@ -76,12 +77,13 @@ private:
     double m_lastError = std::numeric_limits<double>::quiet_NaN();
 };
 
-// Records a file the run produced, with its checksum, relative to the project folder.
-void addArtifact(ProgressSink& sink, const ProjectPaths& paths, int64_t runId, const std::string& kind,
-                 const std::filesystem::path& file) {
-    const auto relative = std::filesystem::relative(file, paths.root).string();
-    sink.artifact({0, runId, kind, relative, sha256OfFile(file.string()),
-                   static_cast<int64_t>(std::filesystem::file_size(file)), ""});
+/// The request's config with the import file fields folded in, for callers that set them apart.
+std::string withImportFile(const TokenizeRequest& request) {
+    if (request.importPath.empty()) return request.configJson;
+    nlohmann::json config = request.configJson.empty() ? nlohmann::json::object() : nlohmann::json::parse(request.configJson);
+    config["path"] = request.importPath;
+    config["id_kind"] = request.importKind == ImportedIdKind::DenseIndex ? "index" : "raw";
+    return config.dump();
 }
 
 }  // namespace
@@ -105,35 +107,32 @@ std::string toJson(const TokenizeResult& r) {
     return j.dump();
 }
 
-TokenizeResult runTokenizeJob(const TokenizeRequest& request, ProgressSink& sink, const std::atomic<bool>* cancel) {
-    const auto start = Clock::now();
+TokenizeResult runTokenizeJob(const TokenizeRequest& request, ProgressSink& callerSink, const std::atomic<bool>* cancel) {
     TokenizeResult result;
     result.reconstructionError = std::numeric_limits<double>::quiet_NaN();
-    std::unique_ptr<SqliteMetricsWriter> writer;
-    std::unique_ptr<FanOutSink> fan;
-    try {
-        const ProjectPaths paths = projectPaths(request.projectDir);
-        ExperimentStore store(paths.database);
+    RunScope scope(request.projectDir, callerSink);
+    const JobEnd end = runGuarded([&] {
+        ExperimentStore& store = scope.store();
         const auto dataset = store.findDataset(request.dataset);
         if (!dataset) throw std::invalid_argument("no data set named '" + request.dataset + "'");
 
         Registry registry;
         registerTokenizers(registry);
         const ComponentInfo& info = registry.get(request.method);
-        const std::string config = validateConfig(info, request.configJson);
-        const bool isImport = request.method == "import";
+        const std::string config = validateConfig(info, withImportFile(request));
 
         // Features: a stored set by that name, else kinds built now and stored for reuse.
         std::optional<FeatureSetRecord> featureSet;
         FeatureMatrix features;
-        if (!isImport) {
+        if (info.needsFeatures) {
+            if (request.features.empty()) throw std::invalid_argument("'" + info.id + "' needs item features: give a feature set or kinds");
             featureSet = store.findFeatureSet(dataset->id, request.features);
             if (!featureSet) {
                 FeatureSpec spec;
                 spec.kinds = parseFeatureKinds(request.features);
                 spec.dim = request.featureDim;
                 spec.seed = request.seed;
-                sink.log("info", "building features '" + request.features + "'");
+                callerSink.log("info", "building features '" + request.features + "'");
                 featureSet = createFeatureSet(store, dataset->id, "", spec);
             }
             features = store.loadFeatureMatrix(featureSet->id);
@@ -147,63 +146,50 @@ TokenizeResult runTokenizeJob(const TokenizeRequest& request, ProgressSink& sink
         spec.name = request.name;
         spec.datasetId = dataset->id;
         if (featureSet) spec.featureSetId = featureSet->id;
-        nlohmann::json runConfig = {{"method", nlohmann::json::parse(config)},
-                                    {"features", request.features},
-                                    {"collisions", toString(request.collisions)},
-                                    {"health_interval", request.healthInterval}};
-        if (isImport) runConfig["import"] = {{"path", request.importPath},
-                                             {"id_kind", request.importKind == ImportedIdKind::RawId ? "raw" : "index"}};
+        const nlohmann::json runConfig = {{"method", nlohmann::json::parse(config)},
+                                          {"features", request.features},
+                                          {"collisions", toString(request.collisions)},
+                                          {"health_interval", request.healthInterval}};
         spec.configJson = runConfig.dump();
         spec.seed = request.seed;
         spec.dataHash = dataset->dataHash;
         spec.device = request.device;
-        result.runId = store.createRun(spec);
-
-        writer = std::make_unique<SqliteMetricsWriter>(paths.database);
-        fan = std::make_unique<FanOutSink>(std::vector<ProgressSink*>{writer.get(), &sink});
-        fan->runStarted(result.runId);
+        result.runId = scope.create(spec);
+        scope.start();
+        ProgressSink& sink = scope.sink();
         spdlog::info("Run {}: {} on '{}' ({} features)", result.runId, info.id, dataset->name, result.featureSet);
 
-        SemanticIds raw;
-        FeatureMatrix lastDistances;
-        std::unique_ptr<Tokenizer> tokenizer;
-        if (isImport) {
-            const Dataset data = store.loadDataset(dataset->id);
-            raw = importSemanticIds(request.importPath, data, request.importKind, 0, &result.codebookSize);
-        } else {
-            tokenizer = createTokenizer(info.id, config);
-            result.codebookSize = tokenizer->codebookSize();
-        }
-        HealthReporter health(result.runId, result.codebookSize, request.collapse, *fan);
-        if (tokenizer) {
-            FitContext context;
-            context.seed = request.seed;
-            context.device = request.device;
-            context.cancel = cancel;
-            context.healthInterval = request.healthInterval;
-            const auto fitStart = Clock::now();
-            context.progress = [&](double fraction, const std::string& phase) {
-                const double elapsed = std::chrono::duration<double>(Clock::now() - fitStart).count();
-                ProgressUpdate u;
-                u.runId = result.runId;
-                u.phase = phase;
-                u.fraction = fraction;
-                u.elapsedSeconds = elapsed;
-                u.etaSeconds = fraction > 0.01 ? elapsed * (1.0 - fraction) / fraction : -1.0;
-                fan->progress(u);
-            };
-            context.metrics = [&](int64_t step, int64_t epoch, const std::map<std::string, double>& values) {
-                std::vector<MetricPoint> points;
-                const double now = unixTimeNow();
-                for (const auto& [name, value] : values) points.push_back({result.runId, step, epoch, "train", name, value, now});
-                fan->metrics(points);
-            };
-            context.health = [&](int64_t step, const SemanticIds& codes, double error) { health.report(step, codes, error); };
-            tokenizer->fit(features, context);
-            throwIfCancelled(cancel);
-            raw = tokenizer->encode(features);
-            lastDistances = tokenizer->lastLevelDistances(features);
-        }
+        // The training side of the data set: the catalogue and every user's training interactions.
+        const Dataset data = store.loadDataset(dataset->id);
+        const DataSplit split = makeSplit(data, defaultSplitConfig(store, dataset->id));
+        const TrainingInteractions interactions = trainingInteractions(data, split);
+
+        const std::unique_ptr<Tokenizer> tokenizer = createTokenizer(info.id, config);
+        HealthReporter health(result.runId, *tokenizer, request.collapse, sink);
+        FitContext context;
+        context.interactions = &interactions;
+        context.seed = request.seed;
+        context.device = request.device;
+        context.cancel = cancel;
+        context.healthInterval = request.healthInterval;
+        const auto fitStart = std::chrono::steady_clock::now();
+        context.progress = [&](double fraction, const std::string& phase) {
+            ProgressUpdate u = progressAt(fitStart, fraction, phase);
+            u.runId = result.runId;
+            sink.progress(u);
+        };
+        context.metrics = [&](int64_t step, int64_t epoch, const std::map<std::string, double>& values) {
+            std::vector<MetricPoint> points;
+            const double now = unixTimeNow();
+            for (const auto& [name, value] : values) points.push_back({result.runId, step, epoch, "train", name, value, now});
+            sink.metrics(points);
+        };
+        context.health = [&](int64_t step, const SemanticIds& codes, double error) { health.report(step, codes, error); };
+        tokenizer->fit(features, context);
+        throwIfCancelled(cancel);
+        const SemanticIds raw = tokenizer->encode(features);
+        const FeatureMatrix lastDistances = tokenizer->lastLevelDistances(features);
+        result.codebookSize = tokenizer->codebookSize();
         health.report(std::numeric_limits<int32_t>::max(), raw, health.lastError());
 
         const CollisionStats before = collisionStats(raw);
@@ -220,41 +206,18 @@ TokenizeResult runTokenizeJob(const TokenizeRequest& request, ProgressSink& sink
         result.levels = ids.levels;
         result.uniqueIds = collisionStats(ids).uniqueIds;
 
-        writer->flush();  // the store's writer thread and this connection take turns on the write lock
+        scope.flush();  // the store's writer thread and this connection take turns on the write lock
         store.saveSemanticIds(result.runId, ids.toRows());
-        if (tokenizer) {
-            const auto dir = std::filesystem::path(paths.artifacts) / ("run-" + std::to_string(result.runId)) / "tokenizer";
-            tokenizer->save(dir.string());
-            addArtifact(*fan, paths, result.runId, "tokenizer-weights", dir / "weights.safetensors");
-            addArtifact(*fan, paths, result.runId, "tokenizer-config", dir / "config.json");
-        }
-        result.status = RunStatus::Completed;
-    } catch (const CancelledError&) {
-        result.status = RunStatus::Cancelled;
-        result.message = "cancelled by the user";
-    } catch (const std::exception& e) {
-        result.status = RunStatus::Failed;
-        result.message = e.what();
-        spdlog::error("Tokenizer run {} failed: {}", result.runId, e.what());
-    }
-    result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    if (result.runId > 0) {
-        if (fan) fan->finished(result.runId, result.status, toJson(result), result.message);
-        else sink.finished(result.runId, result.status, toJson(result), result.message);
-    }
-    if (writer) {
-        writer->flush();
-        if (!writer->lastError().empty()) spdlog::error("Run {}: store writes failed: {}", result.runId, writer->lastError());
-    }
-    if (result.runId > 0 && !fan) {
-        // The run row exists but the writer never started: record the outcome directly.
-        try {
-            ExperimentStore store(projectPaths(request.projectDir).database);
-            store.finishRun(result.runId, result.status, toJson(result), result.message);
-        } catch (const std::exception& e) {
-            spdlog::error("Run {}: cannot record its outcome: {}", result.runId, e.what());
-        }
-    }
+        const auto dir = std::filesystem::path(scope.paths().artifacts) / ("run-" + std::to_string(result.runId)) / "tokenizer";
+        tokenizer->save(dir.string());
+        scope.addArtifact("tokenizer-weights", (dir / "weights.safetensors").string());
+        scope.addArtifact("tokenizer-config", (dir / "config.json").string());
+    }, "Tokenizer run");
+    result.runId = scope.runId();
+    result.status = end.status;
+    result.message = end.message;
+    result.seconds = scope.seconds();
+    scope.finish(result.status, toJson(result), result.message);
     return result;
 }
 

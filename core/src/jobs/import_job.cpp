@@ -1,4 +1,4 @@
-#include "tokenbench/data/import.h"
+#include "tokenbench/jobs/import_job.h"
 
 #include <chrono>
 #include <stdexcept>
@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "jobs/run_scope.h"
 #include "tokenbench/data/dataset_json.h"
 #include "tokenbench/storage/database.h"
 #include "tokenbench/storage/experiment_store.h"
@@ -46,6 +47,31 @@ ImportResult importDataset(ExperimentStore& store, const ImportRequest& request)
     spdlog::info("Imported '{}': {} users, {} items, {} interactions in {:.2f} s", request.name, result.stats.users,
                  result.stats.items, result.stats.interactions, result.seconds);
     return result;
+}
+
+ImportResult runImportJob(const ImportRequest& request, ProgressSink& sink, const std::atomic<bool>* cancel) {
+    RunScope scope(request.projectDir, sink);
+    ImportResult result;
+    const JobEnd end = runGuarded(
+        [&] {
+            ImportRequest job = request;
+            job.load.cancel = cancel;
+            job.load.progress = [&sink, &scope](int64_t read, int64_t total) {
+                const double fraction = total > 0 ? static_cast<double>(read) / static_cast<double>(total) : 0.0;
+                // The last tenth: preprocessing and storing.
+                sink.progress(progressAt(scope.startTime(), fraction * 0.9, "reading"));
+            };
+            result = importDataset(scope.store(), job);
+        },
+        "Import of '" + request.name + "'");
+    result.status = end.status;
+    result.message = end.message;
+    return result;
+}
+
+std::string describe(const ImportResult& r, const std::string& name) {
+    return "data set '" + name + "': " + std::to_string(r.stats.users) + " users, " + std::to_string(r.stats.items) +
+           " items, " + std::to_string(r.stats.interactions) + " interactions";
 }
 
 std::string toJson(const ImportResult& r, const std::string& name) {

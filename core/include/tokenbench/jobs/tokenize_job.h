@@ -1,5 +1,6 @@
 #pragma once
-/// A tokenizer run from start to end: resolve features, create the run, fit with live health
+/// A tokenizer run from start to end: resolve features (for methods that use them), create the run,
+/// offer the split's training interactions, fit with live health
 /// reporting (metrics, codebook snapshots, collapse events into the store as they happen), encode,
 /// resolve collisions, store the semantic IDs and the tokenizer's files. Shared by CLI and GUI.
 ///
@@ -23,7 +24,8 @@ namespace tokenbench::core {
 struct TokenizeRequest final {
     std::string projectDir;
     std::string dataset;           ///< data set name
-    std::string features;          ///< stored feature set name, or kinds to build ("attributes+cooccurrence")
+    std::string features;          ///< stored feature set name, or kinds to build ("attributes+cooccurrence");
+                                   ///< unused by methods without features (ComponentInfo::needsFeatures)
     int32_t featureDim = 64;       ///< dims per block when features are built on the fly
     std::string method;            ///< registry id ("rq-kmeans", "rq-vae", "import"...)
     std::string configJson = "{}"; ///< method parameters (validated against the schema)
@@ -33,7 +35,9 @@ struct TokenizeRequest final {
     CollisionStrategy collisions = CollisionStrategy::ExtraLevel;
     int64_t healthInterval = 0;    ///< 0: the tokenizer's default
     CollapseRule collapse;
-    std::string importPath;        ///< method "import": the file of IDs
+    /// When set, overrides the config's "path" and "id_kind" (methods that read a file of IDs); callers
+    /// may as well put both in configJson.
+    std::string importPath;
     ImportedIdKind importKind = ImportedIdKind::RawId;
 };
 
