@@ -388,7 +388,7 @@ void TestWorkbench::modelTrainsOneEpochWithCurves() {
 }
 
 void TestWorkbench::attentionOfTheModelRun() {
-    if (!m_modelTrained) QSKIP("needs the model run");
+    QVERIFY2(m_modelTrained, "needs the model run of modelTrainsOneEpochWithCurves, which failed");
     ui::AttentionPage* page = m_window->attentionPage();
     m_window->tabs()->setCurrentWidget(page);
     QVERIFY(page->selectRun(m_modelRun));
@@ -405,7 +405,7 @@ void TestWorkbench::attentionOfTheModelRun() {
 }
 
 void TestWorkbench::attentionOfATypedHistory() {
-    if (!m_modelTrained) QSKIP("needs the model run");
+    QVERIFY2(m_modelTrained, "needs the model run of modelTrainsOneEpochWithCurves, which failed");
     ui::AttentionPage* page = m_window->attentionPage();
     QVERIFY(page->selectRun(m_modelRun));
     core::ExperimentStore store(core::projectPaths(m_project.path()).database, core::ExperimentStore::Access::ReadOnly);
@@ -449,7 +449,7 @@ void TestWorkbench::historyLengthCountsItemsNotTokens() {
 }
 
 void TestWorkbench::runsSortByTestNdcg() {
-    if (!m_modelTrained) QSKIP("needs the model run");
+    QVERIFY2(m_modelTrained, "needs the model run of modelTrainsOneEpochWithCurves, which failed");
     ui::RunsPage* runs = m_window->runsPage();
     runs->filterEdit()->clear();
     runs->view()->sortByColumn(ui::RunsTableModel::TestNdcg10, Qt::DescendingOrder);
@@ -464,7 +464,7 @@ void TestWorkbench::runsSortByTestNdcg() {
 }
 
 void TestWorkbench::runsCompareSideBySide() {
-    if (!m_modelTrained) QSKIP("needs the model run");
+    QVERIFY2(m_modelTrained, "needs the model run of modelTrainsOneEpochWithCurves, which failed");
     ui::RunsPage* runs = m_window->runsPage();
     m_window->tabs()->setCurrentWidget(runs);
     QSignalSpy compared(runs->comparison(), &ui::RunComparison::compared);
@@ -512,7 +512,8 @@ void TestWorkbench::exportsOfPlotsIdsAndModels() {
     QCOMPARE(ui::exportSemanticIds(db, m_tokenizerRun, json.toStdString()), int64_t{kItems});
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, ui::exportSemanticIds(db, m_tokenizerRun, dir.filePath("ids.txt").toStdString()));
 
-    if (m_modelTrained) {
+    QVERIFY2(m_modelTrained, "needs the model run of modelTrainsOneEpochWithCurves, which failed");
+    {
         const QString out = dir.filePath(QStringLiteral("model"));
         ui::Job* job = m_window->jobs()->start(QStringLiteral("export"),
                                                ui::modelExportJobBody(m_project.path(), m_modelRun, out.toStdString()));
