@@ -477,15 +477,18 @@ void MainWindow::reload() {
 }
 
 void MainWindow::onRunActivated(qint64 runId) {
-    core::RunRecord unknown;  // not listed (any more): the runs table is the page of last resort
-    unknown.id = runId;
-    const core::RunRecord* listed = m_session->contents().findRun(runId);
-    const core::RunRecord& run = listed ? *listed : unknown;
+    const core::RunRecord* run = m_session->contents().findRun(runId);
+    if (!run) {  // not listed (any more): the runs table says so
+        m_tabs->setCurrentWidget(m_runsPage);
+        m_runsPage->selectRun(runId);
+        return;
+    }
+    // The first page in tab order that shows runs of its kind takes it; the others may follow it.
     for (WorkbenchPage* page : m_pages) {
-        if (!(listed ? page->openRun(run) : page == m_runsPage && page->openRun(run))) continue;
+        if (!page->openRun(*run)) continue;
         m_tabs->setCurrentWidget(page->pageWidget());
         for (WorkbenchPage* other : m_pages) {
-            if (other != page) other->followRun(run);
+            if (other != page) other->followRun(*run);
         }
         return;
     }

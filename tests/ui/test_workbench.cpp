@@ -20,6 +20,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMimeData>
+#include <QPlainTextEdit>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
@@ -461,6 +462,14 @@ void TestWorkbench::runsSortByTestNdcg() {
     const int last = runs->proxyModel()->rowCount() - 1;
     QVERIFY(!runs->proxyModel()->index(last, ui::RunsTableModel::TestNdcg10).data(ui::RunsTableModel::SortRole).isValid());
     runs->view()->sortByColumn(ui::RunsTableModel::Id, Qt::DescendingOrder);
+
+    // The details list the stored config and summary field by field.
+    QVERIFY(runs->selectRun(m_modelRun));
+    const auto* details = runs->findChild<QPlainTextEdit*>(QStringLiteral("runDetails"));
+    QVERIFY(details);
+    const QString text = details->toPlainText();
+    QVERIFY2(text.contains(QStringLiteral("valid_metric")) && text.contains(QStringLiteral("model.")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("test.ndcg@10")) && text.contains(QStringLiteral("best_epoch")), qPrintable(text));
 }
 
 void TestWorkbench::runsCompareSideBySide() {
