@@ -15,8 +15,6 @@
 #include <QCloseEvent>
 #include <QDragEnterEvent>
 #include <QDropEvent>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QMimeData>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -37,7 +35,6 @@
 #include <QStyle>
 #include <QTabWidget>
 #include <QTimer>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include "app_identity.h"
 #include "attention/attention_page.h"
@@ -53,6 +50,7 @@
 #include "pages/tokenizer_page.h"
 #include "hierarchy/hierarchy_view.h"
 #include "project_explorer.h"
+#include "project_session.h"
 #include "recent_projects.h"
 #include "run_actions.h"
 #include "tokenbench/experiment/experiment_file.h"
@@ -70,9 +68,8 @@ constexpr int kStateVersion = 1;
 
 /// Runs on a worker: creates the folder layout (and the demo data), then opens the database
 /// read-write once so it exists at the current schema before the UI opens it read-only.
-ProjectOpening prepareProject(const std::string& folder, bool demo, quint64 request) {
+ProjectOpening prepareProject(const std::string& folder, bool demo) {
     ProjectOpening result;
-    result.request = request;
     result.folder = QString::fromStdString(folder);
     try {
         result.paths = demo ? core::ensureDemoProject(folder) : core::ensureProject(folder);
@@ -134,11 +131,8 @@ MainWindow::MainWindow(const core::Registry& registry, MainWindowOptions options
     m_tabs = new QTabWidget;
     m_tabs->setObjectName(QStringLiteral("pages"));
     m_tabs->setDocumentMode(true);
-    m_tabs->addTab(m_datasetPage, QStringLiteral("Data set"));
-    m_tabs->addTab(m_tokenizerPage, QStringLiteral("Tokenizer"));
-    m_tabs->addTab(m_modelPage, QStringLiteral("Model"));
-    m_tabs->addTab(m_attentionPage, QStringLiteral("Attention"));
-    m_tabs->addTab(m_runsPage, QStringLiteral("Runs"));
+    m_pages = {m_datasetPage, m_tokenizerPage, m_modelPage, m_attentionPage, m_runsPage};
+    for (WorkbenchPage* page : m_pages) m_tabs->addTab(page->pageWidget(), page->pageTitle());
     setAcceptDrops(true);
     setCentralWidget(m_tabs);
 
@@ -146,26 +140,25 @@ MainWindow::MainWindow(const core::Registry& registry, MainWindowOptions options
     buildActions();
     buildStatusBar();
 
-    m_openWatcher = new QFutureWatcher<ProjectOpening>(this);
-    connect(m_openWatcher, &QFutureWatcherBase::finished, this, &MainWindow::onOpeningFinished);
-
     connect(m_explorer, &ProjectExplorer::datasetActivated, this, [this](qint64 id) {
         m_tabs->setCurrentWidget(m_datasetPage);
         m_datasetPage->selectDataset(id);
     });
     connect(m_explorer, &ProjectExplorer::runActivated, this, &MainWindow::onRunActivated);
     connect(m_datasetPage, &DatasetPage::importRequested, this, [this] { openImportWizard(); });
+    // Every view refreshes from the session; the data set page last, since its viewsReady (and so
+    // dataViewsReady) announces a window whose views all show the new contents.
+    m_session = new ProjectSession(this);
+    connect(m_session, &ProjectSession::changed, this, [this](const ProjectContents& contents) {
+        m_explorer->setContents(contents.datasets, contents.featureSets, contents.runs);
+    });
+    const std::vector<WorkbenchPage*> refreshOrder = {m_runsPage, m_tokenizerPage, m_modelPage, m_attentionPage,
+                                                      m_datasetPage};
+    for (WorkbenchPage* page : refreshOrder) {
+        connect(m_session, &ProjectSession::changed, this, [page](const ProjectContents& contents) { page->setProject(contents); });
+    }
     connect(m_tokenizerPage, &TokenizerPage::jobFinished, this, [this] { reload(); });
     connect(m_modelPage, &ModelPage::jobFinished, this, [this] { reload(); });
-    connect(m_modelPage, &ModelPage::runShown, this, [this] {
-        if (m_pendingPage == QLatin1String("model")) Q_EMIT pageReady(std::exchange(m_pendingPage, QString()));
-    });
-    connect(m_attentionPage, &AttentionPage::attentionShown, this, [this] {
-        if (m_pendingPage == QLatin1String("attention")) Q_EMIT pageReady(std::exchange(m_pendingPage, QString()));
-    });
-    connect(m_runsPage->comparison(), &RunComparison::compared, this, [this](int runs) {
-        if (m_pendingPage == QLatin1String("compare") && runs > 0) Q_EMIT pageReady(std::exchange(m_pendingPage, QString()));
-    });
     connect(m_explorer, &ProjectExplorer::contextMenuRequested, this,
             [this](ProjectExplorer::EntryKind kind, qint64 id, const QPoint& pos) { showExplorerMenu(static_cast<int>(kind), id, pos); });
     connect(m_runsPage, &RunsPage::runContextMenuRequested, this,
@@ -180,17 +173,6 @@ MainWindow::MainWindow(const core::Registry& registry, MainWindowOptions options
             [this](const QString& message) { statusBar()->showMessage(message, 10000); });
     connect(m_runActions, &RunActions::exportFailed, this,
             [this](const QString& message) { showWarning(QStringLiteral("Export failed"), message); });
-    connect(m_tokenizerPage, &TokenizerPage::runShown, this, [this] {
-        const HierarchyView* hierarchy = m_tokenizerPage->hierarchy();
-        const bool hierarchyShown = !hierarchy->isLoading() && hierarchy->runId() == m_tokenizerPage->shownRunId();
-        if (m_pendingPage == QLatin1String("tokenizer") || m_pendingPage == QLatin1String("codebook") ||
-            (m_pendingPage == QLatin1String("hierarchy") && hierarchyShown)) {
-            Q_EMIT pageReady(std::exchange(m_pendingPage, QString()));
-        }
-    });
-    connect(m_tokenizerPage->hierarchy(), &HierarchyView::loaded, this, [this] {
-        if (m_pendingPage == QLatin1String("hierarchy")) Q_EMIT pageReady(std::exchange(m_pendingPage, QString()));
-    });
     connect(m_jobs, &JobManager::runningCountChanged, this, &MainWindow::updateJobsStatus);
     connect(m_datasetPage, &DatasetPage::loadStarted, this,
             [this] { statusBar()->showMessage(QStringLiteral("Loading data set…")); });
@@ -250,19 +232,20 @@ void MainWindow::buildActions() {
 
     QMenu* run = menuBar()->addMenu(QStringLiteral("&Run"));
     // Ctrl+Return belongs to the visible page's Train action (updateRunActions moves it).
-    m_trainTokenizerAction = run->addAction(QStringLiteral("Train &tokenizer"), this, [this] { trainOn(m_tokenizerPage); });
-    m_trainTokenizerAction->setObjectName(QStringLiteral("trainTokenizerAction"));
-    m_trainModelAction = run->addAction(QStringLiteral("Train &model"), this, [this] { trainOn(m_modelPage); });
-    m_trainModelAction->setObjectName(QStringLiteral("trainModelAction"));
+    for (WorkbenchPage* page : m_pages) {
+        if (!page->trainControls()) continue;
+        const QString subject = page->trainSubject();
+        QAction* action = run->addAction(QStringLiteral("Train &%1").arg(subject), this, [this, page] { trainOn(page); });
+        action->setObjectName(QStringLiteral("train%1Action").arg(subject.left(1).toUpper() + subject.mid(1)));
+        m_trainActions.emplace_back(page, action);
+    }
     run->addAction(QStringLiteral("Build &features…"), this, [this] {
         m_tabs->setCurrentWidget(m_tokenizerPage);
         m_tokenizerPage->openFeatureDialog();
     });
     run->addSeparator();
     m_cancelJobAction = run->addAction(QStringLiteral("C&ancel training on this page"), this, [this] {
-        auto* controls = m_tabs->currentWidget() == m_tokenizerPage ? m_tokenizerPage->controls()
-                         : m_tabs->currentWidget() == m_modelPage   ? m_modelPage->controls()
-                                                                    : nullptr;
+        JobControls* controls = currentPage() ? currentPage()->trainControls() : nullptr;
         if (controls) controls->cancelButton()->click();  // a no-op when the button is disabled
         updateRunActions();
     });
@@ -422,21 +405,14 @@ void MainWindow::openStartupProject() {
 
 void MainWindow::startOpening(const QString& folder, bool demo) {
     const QString absolute = QDir::cleanPath(QFileInfo(folder).absoluteFilePath());
-    const quint64 request = ++m_openRequest;
-    m_opening = true;
     statusBar()->showMessage(demo ? QStringLiteral("Preparing demo project…")
                                   : QStringLiteral("Opening project %1…").arg(QDir::toNativeSeparators(absolute)));
     spdlog::info("Opening {}project {}", demo ? "demo " : "", absolute.toStdString());
     const std::string path = absolute.toStdString();
-    m_openWatcher->setFuture(QtConcurrent::run([path, demo, request] { return prepareProject(path, demo, request); }));
+    m_openLoader.request([path, demo] { return prepareProject(path, demo); });  // a later open supersedes this one
 }
 
-void MainWindow::onOpeningFinished() {
-    const QFuture<ProjectOpening> future = m_openWatcher->future();
-    if (future.isCanceled() || future.resultCount() == 0) return;
-    const ProjectOpening result = future.result();
-    if (result.request != m_openRequest) return;  // a later open superseded this one
-    m_opening = false;
+void MainWindow::onOpeningFinished(const ProjectOpening& result) {
     if (!result.ok) {
         failOpening(result.folder, result.error);
         return;
@@ -492,29 +468,30 @@ void MainWindow::reload() {
         statusBar()->showMessage(QStringLiteral("Could not read the project database: %1").arg(error.what()));
         return;
     }
-    m_explorer->setContents(datasets, featureSets, runs);
-    m_runs = runs;
-    m_runsPage->setDatabase(m_paths.database);
-    m_runsPage->setRuns(runs);
-    m_tokenizerPage->setProject(m_paths, datasets, featureSets, runs);
-    m_modelPage->setProject(m_paths, datasets, runs);
-    m_attentionPage->setProject(m_paths, runs);
-    m_datasetPage->setProject(m_paths.database, std::move(datasets));
+    ProjectContents contents;
+    contents.paths = m_paths;
+    contents.datasets = std::move(datasets);
+    contents.featureSets = std::move(featureSets);
+    contents.runs = std::move(runs);
+    m_session->setContents(std::move(contents));  // every view refreshes from it
 }
 
 void MainWindow::onRunActivated(qint64 runId) {
-    const auto it = std::find_if(m_runs.begin(), m_runs.end(), [runId](const core::RunRecord& r) { return r.id == runId; });
-    if (it != m_runs.end() && it->kind == core::RunKind::Tokenizer && m_tokenizerPage->showRun(runId)) {
-        m_tabs->setCurrentWidget(m_tokenizerPage);
+    const core::RunRecord* run = m_session->contents().findRun(runId);
+    if (!run) {  // not listed (any more): the runs table says so
+        m_tabs->setCurrentWidget(m_runsPage);
+        m_runsPage->selectRun(runId);
         return;
     }
-    if (it != m_runs.end() && it->kind == core::RunKind::Model && m_modelPage->showRun(runId)) {
-        m_tabs->setCurrentWidget(m_modelPage);
-        m_attentionPage->selectRun(runId);
+    // The first page in tab order that shows runs of its kind takes it; the others may follow it.
+    for (WorkbenchPage* page : m_pages) {
+        if (!page->openRun(*run)) continue;
+        m_tabs->setCurrentWidget(page->pageWidget());
+        for (WorkbenchPage* other : m_pages) {
+            if (other != page) other->followRun(*run);
+        }
         return;
     }
-    m_tabs->setCurrentWidget(m_runsPage);
-    m_runsPage->selectRun(runId);
 }
 
 QStringList MainWindow::pageNames() {
@@ -524,60 +501,14 @@ QStringList MainWindow::pageNames() {
 }
 
 bool MainWindow::showPage(const QString& name) {
-    if (!pageNames().contains(name)) return false;
-    m_pendingPage.clear();
-    if (name == QLatin1String("dataset")) {
-        m_tabs->setCurrentWidget(m_datasetPage);
-        Q_EMIT pageReady(name);
-        return true;
-    }
-    if (name == QLatin1String("runs")) {
-        m_tabs->setCurrentWidget(m_runsPage);
-        m_runsPage->showComparison(false);
-        Q_EMIT pageReady(name);
-        return true;
-    }
-    if (name == QLatin1String("model")) {
-        m_tabs->setCurrentWidget(m_modelPage);
-        m_pendingPage = name;
-        if (!m_modelPage->showLatestRun()) Q_EMIT pageReady(std::exchange(m_pendingPage, QString()));
-        return true;
-    }
-    if (name == QLatin1String("attention")) {
-        m_tabs->setCurrentWidget(m_attentionPage);
-        m_pendingPage = name;
-        if (!m_attentionPage->showLatest()) Q_EMIT pageReady(std::exchange(m_pendingPage, QString()));
-        return true;
-    }
-    if (name == QLatin1String("compare")) {
-        // The completed model runs (else all runs), newest first, at most a handful.
-        std::vector<int64_t> ids;
-        for (auto it = m_runs.rbegin(); it != m_runs.rend() && ids.size() < 4; ++it) {
-            if (it->kind == core::RunKind::Model && it->status == core::RunStatus::Completed) ids.push_back(it->id);
-        }
-        for (auto it = m_runs.rbegin(); it != m_runs.rend() && ids.empty(); ++it) ids.push_back(it->id);
-        m_tabs->setCurrentWidget(m_runsPage);
-        m_pendingPage = name;
-        std::vector<int64_t> sorted = ids;
-        std::vector<int64_t> selected = m_runsPage->selectedRunIds();
-        std::sort(sorted.begin(), sorted.end());
-        std::sort(selected.begin(), selected.end());
-        const bool alreadyShown = !ids.empty() && sorted == selected && m_runsPage->comparison()->comparedRuns() > 0;
-        if (ids.empty() || alreadyShown || !m_runsPage->selectRuns(ids)) {
-            m_runsPage->showComparison(true);
-            Q_EMIT pageReady(std::exchange(m_pendingPage, QString()));
-            return true;
-        }
-        m_runsPage->showComparison(true);
-        return true;
-    }
-    // Tokenizer views: the latest completed tokenizer run.
-    m_tabs->setCurrentWidget(m_tokenizerPage);
-    m_tokenizerPage->setView(name == QLatin1String("codebook")    ? TokenizerPage::View::Codebook
-                             : name == QLatin1String("hierarchy") ? TokenizerPage::View::Hierarchy
-                                                                  : TokenizerPage::View::Training);
+    const auto page = std::find_if(m_pages.begin(), m_pages.end(),
+                                   [&name](const WorkbenchPage* p) { return p->viewNames().contains(name); });
+    if (page == m_pages.end()) return false;
+    m_tabs->setCurrentWidget((*page)->pageWidget());
     m_pendingPage = name;
-    if (!m_tokenizerPage->showLatestRun()) Q_EMIT pageReady(std::exchange(m_pendingPage, QString()));
+    (*page)->showView(name, [this, name] {
+        if (m_pendingPage == name) Q_EMIT pageReady(std::exchange(m_pendingPage, QString()));
+    });
     return true;
 }
 
@@ -660,35 +591,37 @@ void MainWindow::showExplorerMenu(int kind, qint64 id, const QPoint& globalPos) 
 }
 
 void MainWindow::showRunMenu(qint64 runId, const QPoint& globalPos, bool inRunsTable) {
-    const auto it = std::find_if(m_runs.begin(), m_runs.end(), [runId](const core::RunRecord& r) { return r.id == runId; });
-    if (it == m_runs.end()) return;
+    const core::RunRecord* run = m_session->contents().findRun(runId);
+    if (!run) return;
     auto* menu = new QMenu(this);
     menu->setObjectName(QStringLiteral("runMenu"));
     menu->setAttribute(Qt::WA_DeleteOnClose);
-    m_runActions->fillMenu(*menu, *it, inRunsTable ? RunActions::Place::RunsTable : RunActions::Place::ProjectDock);
+    m_runActions->fillMenu(*menu, *run, inRunsTable ? RunActions::Place::RunsTable : RunActions::Place::ProjectDock);
     menu->popup(globalPos);
 }
 
-void MainWindow::trainOn(QWidget* page) {
-    m_tabs->setCurrentWidget(page);
-    JobControls* controls = page == m_tokenizerPage ? m_tokenizerPage->controls() : m_modelPage->controls();
+WorkbenchPage* MainWindow::currentPage() const {
+    const QWidget* current = m_tabs->currentWidget();
+    const auto page = std::find_if(m_pages.begin(), m_pages.end(),
+                                   [current](WorkbenchPage* p) { return p->pageWidget() == current; });
+    return page == m_pages.end() ? nullptr : *page;
+}
+
+void MainWindow::trainOn(WorkbenchPage* page) {
+    m_tabs->setCurrentWidget(page->pageWidget());
     // A repeated shortcut must not start a second run next to the one this page follows.
-    if (controls->isBusy()) {
+    if (page->trainControls()->isBusy()) {
         statusBar()->showMessage(QStringLiteral("This page is already training; cancel it first (Ctrl+.)"), 5000);
         return;
     }
-    if (page == m_tokenizerPage) m_tokenizerPage->startTraining();
-    else m_modelPage->startTraining();
+    page->train();
 }
 
 void MainWindow::updateRunActions() {
-    const QWidget* page = m_tabs->currentWidget();
+    WorkbenchPage* page = currentPage();
     const QKeySequence train(Qt::CTRL | Qt::Key_Return);
-    m_trainTokenizerAction->setShortcut(page == m_tokenizerPage ? train : QKeySequence());
-    m_trainModelAction->setShortcut(page == m_modelPage ? train : QKeySequence());
-    const JobControls* controls = page == m_tokenizerPage ? m_tokenizerPage->controls()
-                                  : page == m_modelPage   ? m_modelPage->controls()
-                                                          : nullptr;
+    for (const auto& [owner, action] : m_trainActions) action->setShortcut(owner == page ? train : QKeySequence());
+    const JobControls* controls = page ? page->trainControls() : nullptr;
     // Disabled, Esc stays free for the widgets (closing popups, clearing fields).
     m_cancelJobAction->setEnabled(controls && controls->cancelButton()->isEnabled());
 }

@@ -4,14 +4,15 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include <QFutureWatcher>
 #include <QMainWindow>
 
 #include "tokenbench/jobs/import_job.h"
 #include "tokenbench/project.h"
 #include "tokenbench/storage/records.h"
+#include "widgets/latest_only_loader.h"
 
 class QAction;
 class QLabel;
@@ -36,6 +37,8 @@ class ProjectExplorer;
 class RunActions;
 class RunsPage;
 class TokenizerPage;
+class ProjectSession;
+class WorkbenchPage;
 
 /// How the window behaves beyond its contents.
 struct MainWindowOptions final {
@@ -46,7 +49,6 @@ struct MainWindowOptions final {
 
 /// Result of preparing a project folder on a worker (creating, generating the demo, migrating).
 struct ProjectOpening final {
-    quint64 request = 0;
     QString folder;  ///< as requested, for messages when `paths` could not be filled
     bool ok = false;
     QString error;
@@ -80,7 +82,7 @@ public:
     void reload();
 
     [[nodiscard]] bool hasProject() const;
-    [[nodiscard]] bool isOpening() const { return m_opening; }
+    [[nodiscard]] bool isOpening() const { return m_openLoader.isLoading(); }
     /// Root folder of the open project, empty when none.
     [[nodiscard]] QString projectFolder() const;
 
@@ -127,7 +129,7 @@ private:
     void buildStatusBar();
     void restoreLayout();
     void startOpening(const QString& folder, bool demo);
-    void onOpeningFinished();
+    void onOpeningFinished(const ProjectOpening& result);
     void failOpening(const QString& folder, const QString& message);
     void rebuildRecentMenu();
     void chooseNewProject();
@@ -142,8 +144,10 @@ private:
     /// The run's context menu, the same in the Project dock and the Runs table.
     void showRunMenu(qint64 runId, const QPoint& globalPos, bool inRunsTable);
     void showAttentionOf(qint64 runId);
-    /// Starts the tokenizer or model page's training unless that page is already training.
-    void trainOn(QWidget* page);
+    /// Starts `page`'s training unless that page is already training.
+    void trainOn(WorkbenchPage* page);
+    /// The page in front, from the page table.
+    [[nodiscard]] WorkbenchPage* currentPage() const;
     /// Moves the Train shortcut to the visible page's action and enables Cancel for its job.
     void updateRunActions();
     void rebuildExamplesMenu();
@@ -159,8 +163,11 @@ private:
     ModelPage* m_modelPage = nullptr;
     AttentionPage* m_attentionPage = nullptr;
     QMenu* m_examplesMenu = nullptr;
-    QAction* m_trainTokenizerAction = nullptr;
-    QAction* m_trainModelAction = nullptr;
+    ProjectSession* m_session = nullptr;
+    /// Every page, in tab order: the window routes runs, views and training through this table.
+    std::vector<WorkbenchPage*> m_pages;
+    /// The Run menu's "Train …" action of each page that trains.
+    std::vector<std::pair<WorkbenchPage*, QAction*>> m_trainActions;
     QAction* m_cancelJobAction = nullptr;
     QLabel* m_jobsLabel = nullptr;
     QTimer* m_jobsTimer = nullptr;
@@ -175,13 +182,10 @@ private:
     QMenu* m_recentMenu = nullptr;
     QLabel* m_runtimeLabel = nullptr;
     QLabel* m_projectLabel = nullptr;
-    QFutureWatcher<ProjectOpening>* m_openWatcher = nullptr;
+    LatestOnlyLoader<ProjectOpening> m_openLoader{this, [this](ProjectOpening result) { onOpeningFinished(result); }};
 
     std::unique_ptr<core::ExperimentStore> m_store;
     core::ProjectPaths m_paths;
-    std::vector<core::RunRecord> m_runs;
-    quint64 m_openRequest = 0;
-    bool m_opening = false;
 };
 
 }  // namespace tokenbench::ui

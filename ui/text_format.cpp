@@ -1,32 +1,27 @@
 #include "text_format.h"
 
 #include <QDateTime>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLocale>
 #include <QStringList>
+
+#include "tokenbench/storage/run_summary.h"
 
 namespace tokenbench::ui {
 
 QString summarizeJson(const std::string& json, int maxLength, const QStringList& skip) {
-    const QJsonDocument document = QJsonDocument::fromJson(QByteArray::fromStdString(json));
-    if (!document.isObject()) return QString::fromStdString(json).left(maxLength);
-    const QJsonObject object = document.object();
+    if (json.empty() || json.front() != '{') return QString::fromStdString(json).left(maxLength);
     QStringList parts;
-    for (auto it = object.begin(); it != object.end(); ++it) {
-        if (skip.contains(it.key())) continue;
-        const QJsonValue value = it.value();
+    for (const core::SummaryField& field : core::summaryFields(json)) {
+        const QString key = QString::fromStdString(field.key);
+        if (skip.contains(key)) continue;
         QString text;
-        if (value.isDouble()) {
-            text = QLocale::c().toString(value.toDouble(), 'g', 4);
-        } else if (value.isString()) {
-            text = value.toString();
-        } else if (value.isBool()) {
-            text = value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-        } else {
-            text = QStringLiteral("…");
+        switch (field.type) {
+            case core::SummaryField::Type::Number: text = QLocale::c().toString(field.number, 'g', 4); break;
+            case core::SummaryField::Type::Text:
+            case core::SummaryField::Type::Bool: text = QString::fromStdString(field.text); break;
+            case core::SummaryField::Type::Other: text = QStringLiteral("…"); break;
         }
-        parts << QStringLiteral("%1=%2").arg(it.key(), text);
+        parts << QStringLiteral("%1=%2").arg(key, text);
     }
     QString line = parts.join(QStringLiteral(", "));
     if (line.size() > maxLength) line = line.left(maxLength - 1) + QChar(0x2026);

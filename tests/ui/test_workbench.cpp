@@ -20,6 +20,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMimeData>
+#include <QPlainTextEdit>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
@@ -388,7 +389,7 @@ void TestWorkbench::modelTrainsOneEpochWithCurves() {
 }
 
 void TestWorkbench::attentionOfTheModelRun() {
-    if (!m_modelTrained) QSKIP("needs the model run");
+    QVERIFY2(m_modelTrained, "needs the model run of modelTrainsOneEpochWithCurves, which failed");
     ui::AttentionPage* page = m_window->attentionPage();
     m_window->tabs()->setCurrentWidget(page);
     QVERIFY(page->selectRun(m_modelRun));
@@ -405,7 +406,7 @@ void TestWorkbench::attentionOfTheModelRun() {
 }
 
 void TestWorkbench::attentionOfATypedHistory() {
-    if (!m_modelTrained) QSKIP("needs the model run");
+    QVERIFY2(m_modelTrained, "needs the model run of modelTrainsOneEpochWithCurves, which failed");
     ui::AttentionPage* page = m_window->attentionPage();
     QVERIFY(page->selectRun(m_modelRun));
     core::ExperimentStore store(core::projectPaths(m_project.path()).database, core::ExperimentStore::Access::ReadOnly);
@@ -452,7 +453,7 @@ void TestWorkbench::historyLengthCountsItemsNotTokens() {
 }
 
 void TestWorkbench::runsSortByTestNdcg() {
-    if (!m_modelTrained) QSKIP("needs the model run");
+    QVERIFY2(m_modelTrained, "needs the model run of modelTrainsOneEpochWithCurves, which failed");
     ui::RunsPage* runs = m_window->runsPage();
     runs->filterEdit()->clear();
     runs->view()->sortByColumn(ui::RunsTableModel::TestNdcg10, Qt::DescendingOrder);
@@ -464,10 +465,18 @@ void TestWorkbench::runsSortByTestNdcg() {
     const int last = runs->proxyModel()->rowCount() - 1;
     QVERIFY(!runs->proxyModel()->index(last, ui::RunsTableModel::TestNdcg10).data(ui::RunsTableModel::SortRole).isValid());
     runs->view()->sortByColumn(ui::RunsTableModel::Id, Qt::DescendingOrder);
+
+    // The details list the stored config and summary field by field.
+    QVERIFY(runs->selectRun(m_modelRun));
+    const auto* details = runs->findChild<QPlainTextEdit*>(QStringLiteral("runDetails"));
+    QVERIFY(details);
+    const QString text = details->toPlainText();
+    QVERIFY2(text.contains(QStringLiteral("valid_metric")) && text.contains(QStringLiteral("model.")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("test.ndcg@10")) && text.contains(QStringLiteral("best_epoch")), qPrintable(text));
 }
 
 void TestWorkbench::runsCompareSideBySide() {
-    if (!m_modelTrained) QSKIP("needs the model run");
+    QVERIFY2(m_modelTrained, "needs the model run of modelTrainsOneEpochWithCurves, which failed");
     ui::RunsPage* runs = m_window->runsPage();
     m_window->tabs()->setCurrentWidget(runs);
     QSignalSpy compared(runs->comparison(), &ui::RunComparison::compared);
@@ -515,7 +524,8 @@ void TestWorkbench::exportsOfPlotsIdsAndModels() {
     QCOMPARE(ui::exportSemanticIds(db, m_tokenizerRun, json.toStdString()), int64_t{kItems});
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, ui::exportSemanticIds(db, m_tokenizerRun, dir.filePath("ids.txt").toStdString()));
 
-    if (m_modelTrained) {
+    QVERIFY2(m_modelTrained, "needs the model run of modelTrainsOneEpochWithCurves, which failed");
+    {
         const QString out = dir.filePath(QStringLiteral("model"));
         ui::Job* job = m_window->jobs()->start(QStringLiteral("export"),
                                                ui::modelExportJobBody(m_project.path(), m_modelRun, out.toStdString()));

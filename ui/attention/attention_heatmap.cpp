@@ -10,7 +10,6 @@
 #include <QLocale>
 #include <QMouseEvent>
 #include <QToolTip>
-#include <QVBoxLayout>
 
 #include "plots/palette.h"
 #include "plots/plot_export.h"
@@ -39,13 +38,7 @@ AttentionHeatmap::AttentionHeatmap(QWidget* parent) : QWidget(parent), m_plot(ne
     const ColorMapLayer layer = addColorMap(*m_plot, QStringLiteral("Attention weight"));
     m_map = layer.map;
     m_scale = layer.scale;
-    installPlotExport(m_plot, QStringLiteral("attention"));
-    m_plot->setMouseTracking(true);
-    m_plot->installEventFilter(this);
-
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_plot);
+    embedHoverPlot(this, m_plot, QStringLiteral("attention"));
     restyle();
     clear(QStringLiteral("Pick a model run and a user"));
 }
@@ -154,15 +147,7 @@ bool AttentionHeatmap::eventFilter(QObject* watched, QEvent* event) {
 }
 
 void AttentionHeatmap::restyle() {
-    stylePlot(*m_plot, palette());
-    const QColor text = palette().color(QPalette::WindowText);
-    const QColor axis = blend(palette().color(QPalette::Base), text, 0.55);
-    m_scale->axis()->setLabelColor(text);
-    m_scale->axis()->setTickLabelColor(text);
-    m_scale->axis()->setBasePen(QPen(axis));
-    m_scale->axis()->setTickPen(QPen(axis));
-    m_scale->axis()->setLabelFont(m_plot->xAxis->labelFont());
-    m_scale->axis()->setTickLabelFont(m_plot->xAxis->tickLabelFont());
+    styleColorMap(*m_plot, {m_map, m_scale}, palette());
 }
 
 void AttentionHeatmap::changeEvent(QEvent* event) {

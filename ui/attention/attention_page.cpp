@@ -10,7 +10,6 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include "attention/attention_heatmap.h"
 #include "attention/attention_history.h"
@@ -29,7 +28,7 @@ AttentionPage::AttentionPage(QWidget* parent)
       m_show(new QPushButton(QStringLiteral("Show attention"))),
       m_status(new QLabel),
       m_heatmap(new AttentionHeatmap),
-      m_watcher(new QFutureWatcher<AttentionResult>(this)) {
+      m_loader(this, [this](AttentionResult result) { onComputed(result); }) {
     setObjectName(QStringLiteral("attentionPage"));
     m_run->setObjectName(QStringLiteral("attentionRun"));
     m_run->setMinimumContentsLength(16);
@@ -77,11 +76,11 @@ AttentionPage::AttentionPage(QWidget* parent)
     layout->addWidget(m_heatmap, 1);
 
     connect(m_show, &QPushButton::clicked, this, &AttentionPage::showFromInputs);
+    connect(this, &AttentionPage::attentionShown, this, [this] { m_pendingView.complete(); });
     connect(m_user->lineEdit(), &QLineEdit::returnPressed, this, [this] { showAttention(m_user->currentText()); });
     connect(m_items, &QLineEdit::returnPressed, this, [this] { showAttentionForItems(typedItems()); });
     connect(m_layer, qOverload<int>(&QSpinBox::valueChanged), this, &AttentionPage::showSelected);
     connect(m_head, qOverload<int>(&QSpinBox::valueChanged), this, &AttentionPage::showSelected);
-    connect(m_watcher, &QFutureWatcherBase::finished, this, &AttentionPage::onComputed);
     clearProject();
 }
 
@@ -105,7 +104,7 @@ void AttentionPage::setProject(const core::ProjectPaths& paths, const std::vecto
     const int index = m_run->findData(QVariant::fromValue<qint64>(keep));
     if (sameProject && index >= 0) m_run->setCurrentIndex(index);
     if (!sameProject) {
-        ++m_request;
+        m_loader.cancel();
         m_maps.clear();
         m_heatmap->clear(any ? QStringLiteral("Pick a user (or type items) and press \"Show attention\"")
                              : QStringLiteral("Train a model with attention (e.g. SASRec) to see its maps"));
@@ -125,6 +124,20 @@ bool AttentionPage::selectRun(int64_t runId) {
     if (index < 0) return false;
     m_run->setCurrentIndex(index);
     return true;
+}
+
+void AttentionPage::setProject(const ProjectContents& contents) {
+    if (contents.isOpen()) setProject(contents.paths, contents.runs);
+    else clearProject();
+}
+
+void AttentionPage::followRun(const core::RunRecord& run) {
+    if (run.kind == core::RunKind::Model) selectRun(run.id);
+}
+
+void AttentionPage::showView(const QString& name, std::function<void()> ready) {
+    m_pendingView.wait(name, std::move(ready));
+    if (!showLatest()) m_pendingView.complete();
 }
 
 bool AttentionPage::showLatest() {
@@ -181,13 +194,11 @@ void AttentionPage::showAttentionForItems(const QStringList& itemRawIds) {
 void AttentionPage::startComputing(const QString& subject, std::function<std::vector<core::AttentionMap>()> compute) {
     const int64_t runId = m_run->currentData().toLongLong();
     if (runId <= 0 || m_paths.root.empty()) return;
-    const quint64 request = ++m_request;
     m_status->setText(QStringLiteral("Computing attention of run #%1 for %2…").arg(runId).arg(subject));
     m_show->setEnabled(false);
     // Restoring the checkpoint and running the model take seconds: never on the UI thread.
-    m_watcher->setFuture(QtConcurrent::run([compute = std::move(compute), runId, subject, request] {
+    m_loader.request([compute = std::move(compute), runId, subject] {
         AttentionResult result;
-        result.request = request;
         result.runId = runId;
         result.subject = subject;
         try {
@@ -198,14 +209,10 @@ void AttentionPage::startComputing(const QString& subject, std::function<std::ve
             result.error = QStringLiteral("unknown error");
         }
         return result;
-    }));
+    });
 }
 
-void AttentionPage::onComputed() {
-    const QFuture<AttentionResult> future = m_watcher->future();
-    if (future.resultCount() == 0) return;
-    const AttentionResult result = future.result();
-    if (result.request != m_request) return;
+void AttentionPage::onComputed(const AttentionResult& result) {
     m_show->setEnabled(m_run->isEnabled());
     m_maps = result.maps;
     m_mapsRun = result.runId;

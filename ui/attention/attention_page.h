@@ -7,12 +7,13 @@
 #include <string>
 #include <vector>
 
-#include <QFutureWatcher>
 #include <QStringList>
 #include <QWidget>
 
+#include "pages/workbench_page.h"
 #include "tokenbench/project.h"
 #include "tokenbench/storage/records.h"
+#include "widgets/latest_only_loader.h"
 
 class QComboBox;
 class QLabel;
@@ -26,7 +27,6 @@ class AttentionHeatmap;
 
 /// Attention maps of one user's history or of a typed one, computed off the UI thread.
 struct AttentionResult final {
-    quint64 request = 0;
     int64_t runId = 0;
     QString subject;  ///< "user #3", "typed history"
     std::vector<core::AttentionMap> maps;
@@ -36,7 +36,7 @@ struct AttentionResult final {
 /// Computes maps with core::computeAttention (a user's history; also stores them) or
 /// core::computeAttentionForItems (a typed history) from the run's best checkpoint on a worker and
 /// shows one layer and head at a time. UI thread.
-class AttentionPage final : public QWidget {
+class AttentionPage final : public QWidget, public WorkbenchPage {
     Q_OBJECT
 
 public:
@@ -45,6 +45,15 @@ public:
 
     void setProject(const core::ProjectPaths& paths, const std::vector<core::RunRecord>& runs);
     void clearProject();
+
+    // WorkbenchPage
+    [[nodiscard]] QWidget* pageWidget() override { return this; }
+    [[nodiscard]] QString pageTitle() const override { return QStringLiteral("Attention"); }
+    void setProject(const ProjectContents& contents) override;
+    /// Selects a model run shown by the model page, ready for its attention.
+    void followRun(const core::RunRecord& run) override;
+    [[nodiscard]] QStringList viewNames() const override { return {QStringLiteral("attention")}; }
+    void showView(const QString& name, std::function<void()> ready) override;
     /// Selects run `runId` (a model run); false when it is not listed.
     bool selectRun(int64_t runId);
     /// Computes the maps of the selected run for `user` (raw id or "#N"); attentionShown() follows.
@@ -77,7 +86,7 @@ private:
     /// The typed items when there are any, else the user in the selector.
     void showFromInputs();
     void startComputing(const QString& subject, std::function<std::vector<core::AttentionMap>()> compute);
-    void onComputed();
+    void onComputed(const AttentionResult& result);
     void showSelected();
 
     QComboBox* m_run;
@@ -88,12 +97,12 @@ private:
     QPushButton* m_show;
     QLabel* m_status;
     AttentionHeatmap* m_heatmap;
-    QFutureWatcher<AttentionResult>* m_watcher;
+    LatestOnlyLoader<AttentionResult> m_loader;
 
+    PendingView m_pendingView;
     core::ProjectPaths m_paths;
     std::vector<core::RunRecord> m_runs;
     std::vector<core::AttentionMap> m_maps;
-    quint64 m_request = 0;
     int64_t m_mapsRun = 0;
     QString m_mapsSubject;
 };

@@ -23,7 +23,6 @@ struct HierarchyData final {
 
 /// Result of loading: data or an error message.
 struct HierarchyLoad final {
-    quint64 request = 0;
     int64_t runId = 0;
     std::shared_ptr<const HierarchyData> data;
     QString error;

@@ -15,7 +15,6 @@
 #include <QTableWidget>
 #include <QTreeView>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include "hierarchy/hierarchy_model.h"
 
@@ -43,7 +42,7 @@ HierarchyView::HierarchyView(QWidget* parent)
       m_status(new QLabel),
       m_itemsTitle(new QLabel),
       m_items(new QTableWidget(0, 3)),
-      m_watcher(new QFutureWatcher<HierarchyLoad>(this)) {
+      m_loader(this, [this](HierarchyLoad load) { onLoaded(load); }) {
     setObjectName(QStringLiteral("hierarchyView"));
     m_tree->setObjectName(QStringLiteral("hierarchyTree"));
     m_tree->setModel(m_model);
@@ -107,7 +106,6 @@ HierarchyView::HierarchyView(QWidget* parent)
     layout->addWidget(m_matches);
     layout->addWidget(splitter, 1);
 
-    connect(m_watcher, &QFutureWatcherBase::finished, this, &HierarchyView::onLoaded);
     connect(m_search, &QLineEdit::returnPressed, this, [this] { search(m_search->text()); });
     connect(m_matches, &QListWidget::currentRowChanged, this, [this](int row) {
         if (row >= 0) revealItem(m_matches->item(row)->data(Qt::UserRole).toInt());
@@ -121,7 +119,7 @@ HierarchyView::HierarchyView(QWidget* parent)
 HierarchyView::~HierarchyView() = default;
 
 void HierarchyView::showRun(const std::string& dbPath, int64_t runId) {
-    if (runId == m_runId && dbPath == m_dbPath && (m_loading || m_model->hierarchy())) return;
+    if (runId == m_runId && dbPath == m_dbPath && (m_loader.isLoading() || m_model->hierarchy())) return;
     m_dbPath = dbPath;
     m_runId = runId;
     load();
@@ -136,19 +134,13 @@ void HierarchyView::setPurityField(const QString& field) {
 }
 
 void HierarchyView::load() {
-    m_loading = true;
-    const quint64 request = ++m_request;
     m_model->setHierarchy(nullptr);
     m_items->setRowCount(0);
     m_status->setText(QStringLiteral("Loading the token hierarchy of run #%1…").arg(m_runId));
     const std::string dbPath = m_dbPath;
     const std::string field = m_field;
     const int64_t runId = m_runId;
-    m_watcher->setFuture(QtConcurrent::run([dbPath, runId, field, request] {
-        HierarchyLoad load = loadHierarchy(dbPath, runId, field);
-        load.request = request;
-        return load;
-    }));
+    m_loader.request([dbPath, runId, field] { return loadHierarchy(dbPath, runId, field); });
 }
 
 void HierarchyView::fillPurityFields(const core::Dataset& dataset) {
@@ -163,8 +155,7 @@ void HierarchyView::fillPurityFields(const core::Dataset& dataset) {
 }
 
 void HierarchyView::clear(const QString& message) {
-    ++m_request;
-    m_loading = false;
+    m_loader.cancel();
     m_runId = 0;
     m_model->setHierarchy(nullptr);
     m_items->setRowCount(0);
@@ -174,12 +165,7 @@ void HierarchyView::clear(const QString& message) {
     m_itemsTitle->setText(QStringLiteral("Select a node to list its items"));
 }
 
-void HierarchyView::onLoaded() {
-    const QFuture<HierarchyLoad> future = m_watcher->future();
-    if (future.resultCount() == 0) return;
-    const HierarchyLoad load = future.result();
-    if (load.request != m_request) return;
-    m_loading = false;
+void HierarchyView::onLoaded(const HierarchyLoad& load) {
     if (!load.error.isEmpty()) {
         m_model->setHierarchy(nullptr);
         m_status->setText(QStringLiteral("Cannot show the hierarchy: %1").arg(load.error));

@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include <QFutureWatcher>
 #include <QWidget>
 
 #include "hierarchy/hierarchy_data.h"
+#include "widgets/latest_only_loader.h"
 
 class QComboBox;
 class QLabel;
@@ -43,7 +43,7 @@ public:
     bool revealItem(int32_t item);
 
     [[nodiscard]] int64_t runId() const { return m_runId; }
-    [[nodiscard]] bool isLoading() const { return m_loading; }
+    [[nodiscard]] bool isLoading() const { return m_loader.isLoading(); }
     [[nodiscard]] HierarchyModel* model() const { return m_model; }
     [[nodiscard]] QTreeView* tree() const { return m_tree; }
     [[nodiscard]] QTableWidget* itemTable() const { return m_items; }
@@ -59,7 +59,7 @@ Q_SIGNALS:
     void loaded(qint64 runId);
 
 private:
-    void onLoaded();
+    void onLoaded(const HierarchyLoad& load);
     void onCurrentChanged();
     void showItems(const std::vector<int32_t>& prefix);
     void load();
@@ -73,10 +73,8 @@ private:
     QLabel* m_status;
     QLabel* m_itemsTitle;
     QTableWidget* m_items;
-    QFutureWatcher<HierarchyLoad>* m_watcher;
+    LatestOnlyLoader<HierarchyLoad> m_loader;
     int64_t m_runId = 0;
-    quint64 m_request = 0;
-    bool m_loading = false;
     std::string m_dbPath;
     std::string m_field;  ///< purity field of the loaded or loading hierarchy
 };

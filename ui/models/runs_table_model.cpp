@@ -3,11 +3,9 @@
 #include <cmath>
 #include <limits>
 
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLocale>
 
-#include "pages/metric_names.h"
+#include "tokenbench/storage/run_summary.h"
 #include "run_status.h"
 #include "text_format.h"
 
@@ -22,8 +20,9 @@ const QStringList& keysWithColumns() {
     return keys;
 }
 
-double numberOrMissing(const QJsonValue& value) {
-    return value.isDouble() ? value.toDouble() : kMissing;
+template <typename Number>
+double numberOrMissing(const std::optional<Number>& value) {
+    return value ? static_cast<double>(*value) : kMissing;
 }
 
 }  // namespace
@@ -41,11 +40,10 @@ void RunsTableModel::setRuns(std::vector<core::RunRecord> runs) {
 }
 
 RunsTableModel::Figures RunsTableModel::readFigures(const std::string& summaryJson) {
-    const QJsonObject summary = QJsonDocument::fromJson(QByteArray::fromStdString(summaryJson)).object();
-    return {summaryMetric(summary, QStringLiteral("test"), QStringLiteral("ndcg@10")),
-            summaryMetric(summary, QStringLiteral("test"), QStringLiteral("recall@10")),
-            numberOrMissing(summary.value(QStringLiteral("best_epoch"))),
-            numberOrMissing(summary.value(QStringLiteral("seconds_per_epoch")))};
+    const std::optional<core::TrainSummary> summary = core::parseTrainSummary(summaryJson);
+    if (!summary) return {kMissing, kMissing, kMissing, kMissing};
+    return {summary->test.value("ndcg@10"), summary->test.value("recall@10"), numberOrMissing(summary->bestEpoch),
+            numberOrMissing(summary->secondsPerEpoch)};
 }
 
 std::optional<int> RunsTableModel::rowOfRun(int64_t runId) const {

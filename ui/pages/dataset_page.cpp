@@ -15,7 +15,6 @@
 #include <QPushButton>
 #include <QStyle>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include "pages/stat_card.h"
 #include "plots/palette.h"
@@ -134,8 +133,6 @@ DatasetPage::DatasetPage(QWidget* parent) : QWidget(parent) {
     layout->addLayout(cards);
     layout->addLayout(plots, 1);
 
-    m_watcher = new QFutureWatcher<DatasetSummary>(this);
-    connect(m_watcher, &QFutureWatcherBase::finished, this, &DatasetPage::onLoadFinished);
     connect(m_selector, qOverload<int>(&QComboBox::currentIndexChanged), this, &DatasetPage::onSelectionChanged);
 
     clearProject();
@@ -242,8 +239,7 @@ void DatasetPage::setProject(const std::string& dbPath, std::vector<core::Datase
 
     if (m_datasets.empty()) {
         m_requestedId.reset();
-        ++m_request;  // a load still running belongs to a list that no longer exists
-        m_loading = false;
+        m_loader.cancel();  // a load still running belongs to a list that no longer exists
         m_errorBanner->hide();
         m_infoLine->clear();
         showPlaceholder(kNoDatasets);
@@ -257,12 +253,16 @@ void DatasetPage::setProject(const std::string& dbPath, std::vector<core::Datase
     }
 }
 
+void DatasetPage::setProject(const ProjectContents& contents) {
+    if (contents.isOpen()) setProject(contents.paths.database, contents.datasets);
+    else clearProject();
+}
+
 void DatasetPage::clearProject() {
     m_dbPath.clear();
     m_datasets.clear();
     m_requestedId.reset();
-    ++m_request;
-    m_loading = false;
+    m_loader.cancel();
     populateSelector(std::nullopt);
     m_errorBanner->hide();
     m_infoLine->clear();
@@ -326,28 +326,16 @@ void DatasetPage::onSelectionChanged(int index) {
 
 void DatasetPage::startLoad(int64_t datasetId) {
     m_requestedId = datasetId;
-    m_loading = true;
-    const quint64 request = ++m_request;
+    const std::string dbPath = m_dbPath;
+    m_loader.request([dbPath, datasetId] { return loadDatasetSummary(dbPath, datasetId); });
     updateInfoLine();
     m_errorBanner->hide();
     for (StatCard* card : m_cards) card->clear();
     showPlaceholder(QStringLiteral("Loading…"));
     Q_EMIT loadStarted(datasetId);
-
-    const std::string dbPath = m_dbPath;
-    m_watcher->setFuture(QtConcurrent::run([dbPath, datasetId, request] {
-        DatasetSummary summary = loadDatasetSummary(dbPath, datasetId);
-        summary.request = request;
-        return summary;
-    }));
 }
 
-void DatasetPage::onLoadFinished() {
-    const QFuture<DatasetSummary> future = m_watcher->future();
-    if (future.isCanceled() || future.resultCount() == 0) return;
-    const DatasetSummary summary = future.result();
-    if (summary.request != m_request) return;  // superseded by a newer selection
-    m_loading = false;
+void DatasetPage::onLoadFinished(const DatasetSummary& summary) {
     if (!summary.error.isEmpty()) {
         const QString name = m_selector->currentText();
         spdlog::error("Could not load data set '{}' (id {}): {}", name.toStdString(), summary.datasetId,

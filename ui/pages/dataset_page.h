@@ -6,10 +6,11 @@
 #include <string>
 #include <vector>
 
-#include <QFutureWatcher>
 #include <QWidget>
 
 #include "pages/dataset_summary.h"
+#include "pages/workbench_page.h"
+#include "widgets/latest_only_loader.h"
 #include "tokenbench/storage/records.h"
 
 class QComboBox;
@@ -29,7 +30,7 @@ class StatCard;
 /// Selector, headline figures and two plots (sequence lengths, item popularity). Loading runs on a
 /// worker with its own read-only store; the result arrives through a watcher owned by the page, so
 /// the UI thread never waits. UI thread only.
-class DatasetPage final : public QWidget {
+class DatasetPage final : public QWidget, public WorkbenchPage {
     Q_OBJECT
 
 public:
@@ -41,11 +42,17 @@ public:
     void setProject(const std::string& dbPath, std::vector<core::DatasetRecord> datasets);
     /// Back to the "no project" state.
     void clearProject();
+
+    // WorkbenchPage
+    [[nodiscard]] QWidget* pageWidget() override { return this; }
+    [[nodiscard]] QString pageTitle() const override { return QStringLiteral("Data set"); }
+    void setProject(const ProjectContents& contents) override;
+    [[nodiscard]] QStringList viewNames() const override { return {QStringLiteral("dataset")}; }
     /// Selects (and loads) the data set with `datasetId`; false when it is not listed.
     bool selectDataset(int64_t datasetId);
 
     [[nodiscard]] std::optional<int64_t> currentDatasetId() const;
-    [[nodiscard]] bool isLoading() const { return m_loading; }
+    [[nodiscard]] bool isLoading() const { return m_loader.isLoading(); }
     /// The plot widgets (QCustomPlot), for tests and screenshots; see plots/plot_probe.h.
     [[nodiscard]] QWidget* sequenceLengthPlot() const;
     [[nodiscard]] QWidget* popularityPlot() const;
@@ -71,7 +78,7 @@ private:
     void restyle();
     void onSelectionChanged(int index);
     void startLoad(int64_t datasetId);
-    void onLoadFinished();
+    void onLoadFinished(const DatasetSummary& summary);
     void showSummary(const DatasetSummary& summary);
     void showPlaceholder(const QString& message);
     void showError(const QString& message);
@@ -90,13 +97,11 @@ private:
     QCPItemStraightLine* m_meanLine = nullptr;
     QCPItemText* m_meanLabel = nullptr;
     QCPGraph* m_popularityGraph = nullptr;
-    QFutureWatcher<DatasetSummary>* m_watcher = nullptr;
+    LatestOnlyLoader<DatasetSummary> m_loader{this, [this](DatasetSummary summary) { onLoadFinished(summary); }};
 
     std::string m_dbPath;
     std::vector<core::DatasetRecord> m_datasets;
     std::optional<int64_t> m_requestedId;  ///< data set shown or being loaded
-    quint64 m_request = 0;
-    bool m_loading = false;
 };
 
 }  // namespace tokenbench::ui

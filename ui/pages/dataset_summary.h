@@ -13,7 +13,6 @@ namespace tokenbench::ui {
 
 /// Figures and plot series of one data set. Plain value: built on a worker, handed to the UI.
 struct DatasetSummary final {
-    quint64 request = 0;  ///< the page's request number, to drop stale results
     int64_t datasetId = 0;
     QString error;  ///< non-empty when loading failed; the rest is then empty
     core::DatasetStats stats;

@@ -9,19 +9,18 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLabel>
 #include <QLocale>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include "pages/metric_names.h"
 #include "plots/bar_chart.h"
 #include "plots/curve_plot.h"
 #include "run_status.h"
+#include "tokenbench/eval/metric_keys.h"
+#include "tokenbench/storage/run_summary.h"
 
 namespace tokenbench::ui {
 namespace {
@@ -33,8 +32,8 @@ QString curveKey(const core::MetricPoint& point) {
 }
 
 /// Evaluation splits are drawn per epoch, training series per optimizer step.
-bool perEpoch(const QString& key) {
-    return !key.startsWith(QStringLiteral("train") + kSeparator);
+bool perEpoch(const core::MetricPoint& point) {
+    return core::metricPhase(point.split) != core::MetricPhase::Train;
 }
 
 QString runLabel(const RunHistory& history) {
@@ -44,18 +43,7 @@ QString runLabel(const RunHistory& history) {
 /// Summary numbers flattened one level deep: "test.ndcg@10", "collision_rate".
 std::map<QString, double> flatten(const std::string& json) {
     std::map<QString, double> out;
-    const QJsonObject object = QJsonDocument::fromJson(QByteArray::fromStdString(json)).object();
-    for (auto it = object.begin(); it != object.end(); ++it) {
-        if (it.key() == QLatin1String("run_id")) continue;
-        if (it.value().isDouble()) {
-            out[it.key()] = it.value().toDouble();
-        } else if (it.value().isObject()) {
-            const QJsonObject inner = it.value().toObject();
-            for (auto jt = inner.begin(); jt != inner.end(); ++jt) {
-                if (jt.value().isDouble()) out[it.key() + QLatin1Char('.') + jt.key()] = jt.value().toDouble();
-            }
-        }
-    }
+    for (const auto& [key, value] : core::summaryNumbers(json)) out[QString::fromStdString(key)] = value;
     return out;
 }
 
@@ -72,7 +60,7 @@ RunComparison::RunComparison(QWidget* parent)
       m_breakdown(new BarChart(QStringLiteral("Test metric by target group"), QStringLiteral("Run"),
                                QStringLiteral("Value"), QStringLiteral("runs-cold-warm"))),
       m_hint(new QLabel),
-      m_watcher(new QFutureWatcher<std::vector<RunHistory>>(this)) {
+      m_loader(this, [this](std::vector<RunHistory> histories) { onLoaded(std::move(histories)); }) {
     setObjectName(QStringLiteral("runComparison"));
     m_curve->setObjectName(QStringLiteral("comparisonCurve"));
     m_curve->setMinimumContentsLength(22);
@@ -118,7 +106,6 @@ RunComparison::RunComparison(QWidget* parent)
     layout->addWidget(m_hint);
     layout->addWidget(m_tabs, 1);
 
-    connect(m_watcher, &QFutureWatcherBase::finished, this, &RunComparison::onLoaded);
     connect(m_curve, qOverload<int>(&QComboBox::currentIndexChanged), this, &RunComparison::showCurves);
     connect(m_breakdownMetric, qOverload<int>(&QComboBox::currentIndexChanged), this, &RunComparison::showBreakdown);
     compare({});
@@ -133,9 +120,9 @@ void RunComparison::setDatabase(const std::string& dbPath) {
 }
 
 void RunComparison::compare(const std::vector<int64_t>& runIds) {
-    const quint64 request = ++m_request;
     std::vector<int64_t> ids(runIds.begin(), runIds.begin() + std::min<size_t>(runIds.size(), kMaxRuns));
     if (ids.empty() || m_dbPath.empty()) {
+        m_loader.cancel();
         m_histories.clear();
         fillCurveSelector();
         fillTable();
@@ -146,21 +133,14 @@ void RunComparison::compare(const std::vector<int64_t>& runIds) {
     }
     m_hint->setText(QStringLiteral("Loading %1 run(s)…").arg(ids.size()));
     const std::string db = m_dbPath;
-    m_watcher->setFuture(QtConcurrent::run([db, ids, request] {
+    m_loader.request([db, ids] {
         std::vector<RunHistory> histories;
-        for (int64_t id : ids) {
-            histories.push_back(loadRunHistory(db, id));
-            histories.back().request = request;
-        }
+        for (int64_t id : ids) histories.push_back(loadRunHistory(db, id));
         return histories;
-    }));
+    });
 }
 
-void RunComparison::onLoaded() {
-    const QFuture<std::vector<RunHistory>> future = m_watcher->future();
-    if (future.resultCount() == 0) return;
-    std::vector<RunHistory> histories = future.result();
-    if (histories.empty() || histories.front().request != m_request) return;
+void RunComparison::onLoaded(std::vector<RunHistory> histories) {
     m_histories.clear();
     QStringList errors;
     for (RunHistory& history : histories) {
@@ -218,7 +198,15 @@ void RunComparison::showCurves() {
         m_curves->replotNow();
         return;
     }
-    const bool epochs = perEpoch(key);
+    bool epochs = true;
+    for (const RunHistory& history : m_histories) {
+        const auto point = std::find_if(history.metrics.begin(), history.metrics.end(),
+                                        [&key](const core::MetricPoint& p) { return curveKey(p) == key; });
+        if (point != history.metrics.end()) {
+            epochs = perEpoch(*point);
+            break;
+        }
+    }
     m_curves->setIntegerX(epochs);
     m_curves->setMarkers(epochs);
     const QString name = key.section(kSeparator, 1);
@@ -280,14 +268,14 @@ bool RunComparison::selectBreakdownMetric(const QString& metric) {
 void RunComparison::showBreakdown() {
     const QString metric = m_breakdownMetric->currentData().toString();
     QStringList categories;
-    QVector<BarSeries> series = {{QStringLiteral("All targets"), {}}, {QStringLiteral("Cold targets"), {}},
-                                 {QStringLiteral("Warm targets"), {}}};
-    const QStringList groups = {QStringLiteral("test"), QStringLiteral("test_cold"), QStringLiteral("test_warm")};
+    QVector<BarSeries> series;
+    for (const TargetGroupSeries& group : kTargetGroups) series.push_back({QString::fromLatin1(group.name), {}});
+    const std::string name = metric.toStdString();
     for (const RunHistory& history : m_histories) {
-        const QJsonObject summary = QJsonDocument::fromJson(QByteArray::fromStdString(history.run.summaryJson)).object();
-        if (!std::isfinite(summaryMetric(summary, groups[0], metric))) continue;
+        const std::optional<core::TrainSummary> summary = core::parseTrainSummary(history.run.summaryJson);
+        if (!summary || !std::isfinite(summary->test.value(name))) continue;
         categories << runLabel(history);
-        for (int g = 0; g < groups.size(); ++g) series[g].values << summaryMetric(summary, groups[g], metric);
+        for (int g = 0; g < series.size(); ++g) series[g].values << summary->testGroup(kTargetGroups[g].group).value(name);
     }
     m_breakdown->setTitle(QStringLiteral("Test %1 by target group").arg(metricLabel(metric)));
     m_breakdown->setAxisLabels(QStringLiteral("Run"), metricLabel(metric));

@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include <QFutureWatcher>
 #include <QWidget>
 
 #include "pages/run_history.h"
+#include "widgets/latest_only_loader.h"
 
 class QComboBox;
 class QLabel;
@@ -51,7 +51,7 @@ Q_SIGNALS:
     void compared(int runs);
 
 private:
-    void onLoaded();
+    void onLoaded(std::vector<RunHistory> histories);
     void fillCurveSelector();
     void showCurves();
     void fillTable();
@@ -64,10 +64,9 @@ private:
     QComboBox* m_breakdownMetric;
     BarChart* m_breakdown;
     QLabel* m_hint;
-    QFutureWatcher<std::vector<RunHistory>>* m_watcher;
+    LatestOnlyLoader<std::vector<RunHistory>> m_loader;
     std::string m_dbPath;
     std::vector<RunHistory> m_histories;
-    quint64 m_request = 0;
 };
 
 }  // namespace tokenbench::ui

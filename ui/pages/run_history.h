@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include <QMetaType>
 #include <QString>
 
 #include "tokenbench/storage/records.h"
@@ -14,7 +15,6 @@ namespace tokenbench::ui {
 
 /// A run's stored history. Plain value: built on a worker, handed to the UI.
 struct RunHistory final {
-    quint64 request = 0;  ///< the asking page's request number, to drop stale results
     int64_t runId = 0;
     QString error;        ///< non-empty when loading failed
     core::RunRecord run;
@@ -28,3 +28,5 @@ struct RunHistory final {
 [[nodiscard]] RunHistory loadRunHistory(const std::string& dbPath, int64_t runId);
 
 }  // namespace tokenbench::ui
+
+Q_DECLARE_METATYPE(tokenbench::ui::RunHistory)

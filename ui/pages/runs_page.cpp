@@ -8,7 +8,6 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
-#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -23,14 +22,21 @@
 #include "pages/run_comparison.h"
 #include "run_status.h"
 #include "text_format.h"
+#include "tokenbench/storage/run_summary.h"
 
 namespace tokenbench::ui {
 namespace {
 
-QString prettyJson(const std::string& json) {
-    const QJsonDocument document = QJsonDocument::fromJson(QByteArray::fromStdString(json));
-    if (document.isNull()) return QString::fromStdString(json);
-    return QString::fromUtf8(document.toJson(QJsonDocument::Indented)).trimmed();
+/// A stored JSON document as indented "key  value" lines, keys aligned.
+QString fieldLines(const std::string& json) {
+    const auto entries = core::displayEntries(json);
+    int width = 0;
+    for (const auto& [key, value] : entries) width = std::max(width, static_cast<int>(key.size()));
+    QStringList lines;
+    for (const auto& [key, value] : entries) {
+        lines << QStringLiteral("  %1  %2").arg(QString::fromStdString(key), -width).arg(QString::fromStdString(value));
+    }
+    return lines.isEmpty() ? QStringLiteral("  (none)") : lines.join(QLatin1Char('\n'));
 }
 
 QString describeRun(const core::RunRecord& run) {
@@ -55,8 +61,8 @@ QString describeRun(const core::RunRecord& run) {
     field(QStringLiteral("Code"), QString::fromStdString(run.codeVersion));
     field(QStringLiteral("Data hash"), QString::fromStdString(run.dataHash));
     field(QStringLiteral("Message"), QString::fromStdString(run.message));
-    lines << QString() << QStringLiteral("Config") << prettyJson(run.configJson);
-    lines << QString() << QStringLiteral("Summary") << prettyJson(run.summaryJson);
+    lines << QString() << QStringLiteral("Config") << fieldLines(run.configJson);
+    lines << QString() << QStringLiteral("Summary") << fieldLines(run.summaryJson);
     return lines.join(QLatin1Char('\n'));
 }
 
@@ -74,6 +80,9 @@ RunsPage::RunsPage(QWidget* parent)
       m_bottom(new QTabWidget),
       m_comparison(new RunComparison) {
     setObjectName(QStringLiteral("runsPage"));
+    connect(m_comparison, &RunComparison::compared, this, [this](int runs) {
+        if (runs > 0 && m_pendingView.isWaitingFor(QStringLiteral("compare"))) m_pendingView.complete();
+    });
     m_proxy->setSourceModel(m_model);
     m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
     m_proxy->setFilterKeyColumn(-1);
@@ -241,6 +250,40 @@ std::vector<int64_t> RunsPage::selectedRunIds() const {
     std::vector<int64_t> ids;
     for (const QModelIndex& row : rows) ids.push_back(row.data(RunsTableModel::RunIdRole).toLongLong());
     return ids;
+}
+
+void RunsPage::setProject(const ProjectContents& contents) {
+    setDatabase(contents.paths.database);
+    setRuns(contents.runs);
+}
+
+bool RunsPage::openRun(const core::RunRecord& run) {
+    selectRun(run.id);
+    return true;
+}
+
+void RunsPage::showView(const QString& name, std::function<void()> ready) {
+    if (name != QLatin1String("compare")) {
+        showComparison(false);
+        ready();
+        return;
+    }
+    // The completed model runs (else all runs), newest first, at most a handful.
+    const std::vector<core::RunRecord>& runs = m_model->runs();
+    std::vector<int64_t> ids;
+    for (auto it = runs.rbegin(); it != runs.rend() && ids.size() < 4; ++it) {
+        if (it->kind == core::RunKind::Model && it->status == core::RunStatus::Completed) ids.push_back(it->id);
+    }
+    for (auto it = runs.rbegin(); it != runs.rend() && ids.empty(); ++it) ids.push_back(it->id);
+    m_pendingView.wait(name, std::move(ready));
+    std::vector<int64_t> sorted = ids;
+    std::vector<int64_t> selected = selectedRunIds();
+    std::sort(sorted.begin(), sorted.end());
+    std::sort(selected.begin(), selected.end());
+    const bool alreadyShown = !ids.empty() && sorted == selected && m_comparison->comparedRuns() > 0;
+    const bool comparing = !ids.empty() && !alreadyShown && selectRuns(ids);
+    showComparison(true);
+    if (!comparing) m_pendingView.complete();
 }
 
 void RunsPage::setDatabase(const std::string& dbPath) {

@@ -9,6 +9,7 @@
 #include <QPoint>
 #include <QWidget>
 
+#include "pages/workbench_page.h"
 #include "tokenbench/storage/records.h"
 
 class QLabel;
@@ -25,7 +26,7 @@ class RunsTableModel;
 
 /// Table of runs over RunsTableModel through a QSortFilterProxyModel, a filter box and a details
 /// pane for the selected run. UI thread only.
-class RunsPage final : public QWidget {
+class RunsPage final : public QWidget, public WorkbenchPage {
     Q_OBJECT
 
 public:
@@ -52,6 +53,16 @@ public:
     /// The overlay hint ("No runs yet", "No runs match the filter"), empty when hidden.
     [[nodiscard]] QString hintText() const;
 
+    // WorkbenchPage
+    [[nodiscard]] QWidget* pageWidget() override { return this; }
+    [[nodiscard]] QString pageTitle() const override { return QStringLiteral("Runs"); }
+    void setProject(const ProjectContents& contents) override;
+    /// Selects any run in the table: the page of last resort for runs no other page shows.
+    bool openRun(const core::RunRecord& run) override;
+    /// "runs" (the table with details) and "compare" (the newest completed model runs compared).
+    [[nodiscard]] QStringList viewNames() const override { return {QStringLiteral("runs"), QStringLiteral("compare")}; }
+    void showView(const QString& name, std::function<void()> ready) override;
+
 Q_SIGNALS:
     /// Right click on a run's row (now selected): the window offers the actions for that run.
     void runContextMenuRequested(qint64 runId, const QPoint& globalPos);
@@ -76,6 +87,7 @@ private:
     QPlainTextEdit* m_details;
     QTabWidget* m_bottom;
     RunComparison* m_comparison;
+    PendingView m_pendingView;
 };
 
 }  // namespace tokenbench::ui

@@ -1,32 +1,21 @@
 #include "pages/tokenizer_page.h"
 
 #include <algorithm>
-#include <cmath>
 #include <limits>
-
-#include <spdlog/spdlog.h>
+#include <optional>
 
 #include <QComboBox>
 #include <QFormLayout>
 #include <QFrame>
 #include <QGridLayout>
-#include <QGroupBox>
 #include <QHBoxLayout>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
-#include <QPushButton>
-#include <QScrollArea>
 #include <QSpinBox>
-#include <QSplitter>
-#include <QStyle>
 #include <QTabWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include "hierarchy/hierarchy_view.h"
 #include "jobs/core_jobs.h"
@@ -37,6 +26,8 @@
 #include "plots/codebook_heatmap.h"
 #include "plots/curve_plot.h"
 #include "run_status.h"
+#include "tokenbench/eval/metric_keys.h"
+#include "tokenbench/storage/run_summary.h"
 #include "widgets/banner.h"
 #include "widgets/run_fields.h"
 #include "widgets/schema_form.h"
@@ -62,11 +53,7 @@ QString count(qint64 value) {
 }  // namespace
 
 TokenizerPage::TokenizerPage(const core::Registry& registry, JobManager& jobs, QWidget* parent)
-    : QWidget(parent), m_registry(registry), m_jobs(jobs) {
-    setObjectName(QStringLiteral("tokenizerPage"));
-    m_watcher = new QFutureWatcher<RunHistory>(this);
-    connect(m_watcher, &QFutureWatcherBase::finished, this, &TokenizerPage::onHistoryLoaded);
-
+    : RunPage(core::RunKind::Tokenizer, QStringLiteral("tokenizer"), jobs, parent), m_registry(registry) {
     buildForm();
     buildViews();
     clearProject();
@@ -75,8 +62,6 @@ TokenizerPage::TokenizerPage(const core::Registry& registry, JobManager& jobs, Q
 TokenizerPage::~TokenizerPage() = default;
 
 void TokenizerPage::buildForm() {
-    m_dataset = new QComboBox;
-    m_dataset->setObjectName(QStringLiteral("tokenizerDataset"));
     m_features = new QComboBox;
     m_features->setObjectName(QStringLiteral("tokenizerFeatures"));
     m_features->setToolTip(QStringLiteral("A stored feature set, or kinds built (and stored) when the run starts."));
@@ -95,8 +80,6 @@ void TokenizerPage::buildForm() {
         m_method->addItem(QString::fromStdString(info->displayName), QString::fromStdString(info->id));
         m_method->setItemData(m_method->count() - 1, QString::fromStdString(info->description), Qt::ToolTipRole);
     }
-    m_form = new SchemaForm;
-    m_form->setObjectName(QStringLiteral("tokenizerForm"));
     m_collisionStrategy = new QComboBox;
     m_collisionStrategy->setObjectName(QStringLiteral("tokenizerCollisions"));
     m_collisionStrategy->addItem(QStringLiteral("Extra level (TIGER)"), QStringLiteral("extra-level"));
@@ -106,8 +89,6 @@ void TokenizerPage::buildForm() {
     m_seed = makeSeedField(QStringLiteral("tokenizer"));
     m_device = makeDeviceField(QStringLiteral("tokenizer"), /*withAutomatic=*/false);
     m_name = makeRunNameField(QStringLiteral("tokenizer"));
-    m_controls = new JobControls(QStringLiteral("Train tokenizer"));
-    m_formError = makeFormErrorLabel(QStringLiteral("tokenizer"));
 
     auto* featureRow = new QHBoxLayout;
     featureRow->addWidget(m_features, 1);
@@ -123,52 +104,15 @@ void TokenizerPage::buildForm() {
     bottom->addRow(QStringLiteral("Device:"), m_device);
     bottom->addRow(QStringLiteral("Run name:"), m_name);
 
-    auto* group = new QGroupBox(QStringLiteral("New tokenizer run"));
-    auto* groupLayout = new QVBoxLayout(group);
-    groupLayout->addLayout(top);
-    groupLayout->addWidget(m_form);
-    groupLayout->addLayout(bottom);
-    groupLayout->addWidget(m_formError);
-    groupLayout->addWidget(m_controls);
-    groupLayout->addStretch(1);
-
-    auto* scroll = new QScrollArea;
-    scroll->setObjectName(QStringLiteral("tokenizerFormScroll"));
-    scroll->setWidget(group);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setMinimumWidth(240);
-    scroll->setMaximumWidth(420);
-
-    // The form and the views share a splitter: the form can be narrowed or folded away.
-    m_splitter = new QSplitter(Qt::Horizontal);
-    m_splitter->setObjectName(QStringLiteral("formSplitter"));
-    m_splitter->addWidget(scroll);
-    m_splitter->setCollapsible(0, true);
-    auto* layout = new QHBoxLayout(this);
-    layout->setContentsMargins(8, 8, 8, 8);
-    layout->addWidget(m_splitter);
+    setFormColumn(QStringLiteral("New tokenizer run"), top, bottom);
 
     connect(m_method, qOverload<int>(&QComboBox::currentIndexChanged), this, &TokenizerPage::onMethodChanged);
-    connect(m_dataset, qOverload<int>(&QComboBox::currentIndexChanged), this, &TokenizerPage::onDatasetChanged);
     connect(buildFeatures, &QToolButton::clicked, this, &TokenizerPage::openFeatureDialog);
     connect(m_features, qOverload<int>(&QComboBox::activated), this, [this] { m_userPickedFeatures = true; });
-    connect(m_controls, &JobControls::startRequested, this, [this] { startTraining(); });
     onMethodChanged();
 }
 
 void TokenizerPage::buildViews() {
-    m_title = new QLabel;
-    m_title->setObjectName(QStringLiteral("tokenizerRunTitle"));
-    QFont titleFont = m_title->font();
-    titleFont.setBold(true);
-    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.1);
-    m_title->setFont(titleFont);
-    m_figures = new QLabel;
-    m_figures->setObjectName(QStringLiteral("tokenizerFigures"));
-    m_figures->setWordWrap(true);
-    m_figures->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_banner = makeBanner(BannerKind::Warning, &m_bannerText, this);
     m_banner->setObjectName(QStringLiteral("collapseBanner"));
     m_bannerText->setObjectName(QStringLiteral("collapseText"));
@@ -211,6 +155,9 @@ void TokenizerPage::buildViews() {
     codebookLayout->addWidget(m_usageBars, 1);
 
     m_hierarchy = new HierarchyView;
+    connect(m_hierarchy, &HierarchyView::loaded, this, [this] {
+        if (m_pendingView.isWaitingFor(QStringLiteral("hierarchy"))) m_pendingView.complete();
+    });
 
     m_views = new QTabWidget;
     m_views->setObjectName(QStringLiteral("tokenizerViews"));
@@ -218,19 +165,7 @@ void TokenizerPage::buildViews() {
     m_views->addTab(codebook, QStringLiteral("Codebook"));
     m_views->addTab(m_hierarchy, QStringLiteral("Hierarchy"));
 
-    auto* right = new QVBoxLayout;
-    right->setSpacing(4);
-    right->addWidget(m_title);
-    right->addWidget(m_figures);
-    right->addWidget(m_banner);
-    right->addWidget(m_views, 1);
-    auto* views = new QWidget;
-    right->setContentsMargins(0, 0, 0, 0);
-    views->setLayout(right);
-    m_splitter->addWidget(views);
-    m_splitter->setCollapsible(1, false);
-    m_splitter->setStretchFactor(1, 1);
-    m_splitter->setSizes({310, 1000});
+    setViewColumn({m_banner}, m_views);
 
     connect(m_usageLevel, qOverload<int>(&QComboBox::currentIndexChanged), this, &TokenizerPage::showUsageLevel);
 }
@@ -247,64 +182,6 @@ void TokenizerPage::onMethodChanged() {
     const bool usesFeatures = !m_form->keys().contains(QStringLiteral("path"));
     m_features->setEnabled(usesFeatures && m_dataset->isEnabled());
     m_featureDim->setEnabled(usesFeatures);
-}
-
-void TokenizerPage::setProject(const core::ProjectPaths& paths, const std::vector<core::DatasetRecord>& datasets,
-                               const std::vector<core::FeatureSetRecord>& featureSets,
-                               const std::vector<core::RunRecord>& runs) {
-    const bool sameProject = paths.root == m_paths.root;
-    m_paths = paths;
-    m_datasetRecords = datasets;
-    m_featureSets = featureSets;
-    m_runs = runs;
-
-    const QString keep = m_dataset->currentText();
-    {
-        const QSignalBlocker blocker(m_dataset);
-        m_dataset->clear();
-        for (const core::DatasetRecord& record : datasets) {
-            m_dataset->addItem(QString::fromStdString(record.name), QVariant::fromValue<qint64>(record.id));
-        }
-        if (datasets.empty()) m_dataset->addItem(QStringLiteral("No data sets"));
-        m_dataset->setEnabled(!datasets.empty());
-        const int index = m_dataset->findText(keep);
-        if (sameProject && index >= 0 && !datasets.empty()) m_dataset->setCurrentIndex(index);
-    }
-    onDatasetChanged();
-    m_controls->setStartEnabled(!datasets.empty());
-    if (!sameProject) {
-        m_shownRunId = 0;
-        ++m_request;
-        m_loading = false;
-        m_hierarchy->clear(QStringLiteral("No tokenizer run selected"));
-        resetViews(QStringLiteral("Train a tokenizer, or pick a tokenizer run in the project tree"));
-        updateTitle({});
-    }
-}
-
-void TokenizerPage::clearProject() {
-    m_paths = {};
-    m_datasetRecords.clear();
-    m_featureSets.clear();
-    m_runs.clear();
-    m_shownRunId = 0;
-    ++m_request;
-    m_loading = false;
-    {
-        const QSignalBlocker blocker(m_dataset);
-        m_dataset->clear();
-        m_dataset->addItem(QStringLiteral("No project"));
-        m_dataset->setEnabled(false);
-    }
-    fillFeatureSelector();
-    m_controls->setStartEnabled(false);
-    m_hierarchy->clear(QStringLiteral("No project open"));
-    resetViews(QStringLiteral("No project open"));
-    updateTitle({});
-}
-
-void TokenizerPage::onDatasetChanged() {
-    fillFeatureSelector();
 }
 
 void TokenizerPage::fillFeatureSelector() {
@@ -330,62 +207,26 @@ void TokenizerPage::fillFeatureSelector() {
     m_features->setEnabled(datasetId > 0 && !m_form->keys().contains(QStringLiteral("path")));
 }
 
-const core::RunRecord* TokenizerPage::findRun(int64_t runId) const {
-    for (const core::RunRecord& run : m_runs) {
-        if (run.id == runId && run.kind == core::RunKind::Tokenizer) return &run;
-    }
-    return nullptr;
+QStringList TokenizerPage::viewNames() const {
+    return {QStringLiteral("tokenizer"), QStringLiteral("codebook"), QStringLiteral("hierarchy")};
 }
 
-bool TokenizerPage::showRun(int64_t runId) {
-    if (m_liveJob && m_liveJob->isRunning() && runId == m_liveRunId) {
-        if (m_shownRunId != runId) {
-            m_shownRunId = runId;
-            ++m_request;
-            m_loading = false;
-            applyHistory(m_live);
-            updateTitle(QStringLiteral("running"));
-        }
-        return true;
-    }
-    if (!findRun(runId) || m_paths.database.empty()) return false;
-    m_shownRunId = runId;
-    m_loading = true;
-    const quint64 request = ++m_request;
-    resetViews(QStringLiteral("Loading run #%1…").arg(runId));
-    updateTitle(QStringLiteral("loading"));
-    const std::string db = m_paths.database;
-    m_watcher->setFuture(QtConcurrent::run([db, runId, request] {
-        RunHistory history = loadRunHistory(db, runId);
-        history.request = request;
-        return history;
-    }));
-    return true;
+void TokenizerPage::showView(const QString& name, std::function<void()> ready) {
+    setView(name == QLatin1String("codebook")    ? View::Codebook
+            : name == QLatin1String("hierarchy") ? View::Hierarchy
+                                                 : View::Training);
+    RunPage::showView(name, std::move(ready));
 }
 
-bool TokenizerPage::showLatestRun() {
-    const core::RunRecord* latest = nullptr;
-    for (const core::RunRecord& run : m_runs) {
-        if (run.kind == core::RunKind::Tokenizer && run.status == core::RunStatus::Completed &&
-            (!latest || run.id > latest->id)) {
-            latest = &run;
-        }
-    }
-    return latest && showRun(latest->id);
+bool TokenizerPage::isShownViewComplete() const {
+    // The hierarchy view is complete once the shown run's hierarchy has loaded too.
+    const bool hierarchyShown = !m_hierarchy->isLoading() && m_hierarchy->runId() == shownRunId();
+    return !m_pendingView.isWaitingFor(QStringLiteral("hierarchy")) || hierarchyShown;
 }
 
 Job* TokenizerPage::startTraining() {
-    const auto fail = [this](const QString& message) -> Job* {
-        m_formError->setText(message);
-        m_formError->show();
-        return nullptr;
-    };
-    m_formError->hide();
-    if (m_paths.root.empty()) return fail(QStringLiteral("Open a project first."));
-    if (!m_dataset->isEnabled()) return fail(QStringLiteral("This project has no data set to tokenize."));
-    QString error;
-    const std::string config = m_form->validatedConfig(&error);
-    if (config.empty()) return fail(QStringLiteral("Check the parameters: %1").arg(error));
+    const std::optional<std::string> config = validatedForm(QStringLiteral("This project has no data set to tokenize."));
+    if (!config) return nullptr;
 
     core::TokenizeRequest request;
     request.projectDir = m_paths.root;
@@ -393,7 +234,7 @@ Job* TokenizerPage::startTraining() {
     request.features = m_features->currentData().toString().toStdString();
     request.featureDim = m_featureDim->value();
     request.method = m_form->componentId();
-    request.configJson = config;
+    request.configJson = *config;
     request.seed = static_cast<uint64_t>(m_seed->value());
     request.device = m_device->currentData().toString().toStdString();
     request.name = m_name->text().trimmed().toStdString();
@@ -410,32 +251,14 @@ Job* TokenizerPage::startTraining() {
     }
 
     const QString title = QStringLiteral("Tokenizer %1 on %2").arg(m_method->currentText(), m_dataset->currentText());
-    Job* job = m_jobs.start(title, tokenizeJobBody(request));
-    m_liveJob = job;
-    m_liveRunId = 0;
-    m_live = RunHistory{};
-    m_live.run.kind = core::RunKind::Tokenizer;
-    m_live.run.componentId = request.method;
-    m_live.run.status = core::RunStatus::Running;
-    m_live.run.configJson = QJsonDocument(QJsonObject{{QStringLiteral("method"),
-                                                       QJsonDocument::fromJson(QByteArray::fromStdString(config)).object()}})
-                                .toJson(QJsonDocument::Compact)
-                                .toStdString();
-    m_shownRunId = 0;
-    ++m_request;  // a stored run still loading is no longer wanted
-    m_loading = false;
-    resetViews(QStringLiteral("Waiting for the first report…"));
+    RunHistory seed;
+    seed.run.kind = core::RunKind::Tokenizer;
+    seed.run.componentId = request.method;
+    seed.run.status = core::RunStatus::Running;
+    seed.run.configJson = core::tokenizerRunConfigJson(*config);
+    Job* job = launch(title, tokenizeJobBody(request), std::move(seed), QStringLiteral("Waiting for the first report…"));
     m_hierarchy->clear(QStringLiteral("The token hierarchy appears when the run has finished."));
     m_codebookSize = m_form->value(QStringLiteral("codebook_size")).toInt();
-    connect(job, &Job::reportsArrived, this, [this, job](const JobReports& reports) {
-        if (job == m_liveJob) onLiveReports(reports);
-    });
-    connect(job, &Job::finished, this, [this, job](const JobOutcome& outcome) {
-        if (job == m_liveJob) onLiveFinished(outcome);
-        Q_EMIT jobFinished(outcome.runId);
-    });
-    m_controls->watch(job);
-    updateTitle(QStringLiteral("starting"));
     return job;
 }
 
@@ -484,20 +307,12 @@ void TokenizerPage::resetViews(const QString& placeholder) {
     m_figures->clear();
 }
 
-void TokenizerPage::onHistoryLoaded() {
-    const QFuture<RunHistory> future = m_watcher->future();
-    if (future.resultCount() == 0) return;
-    const RunHistory history = future.result();
-    if (history.request != m_request) return;  // superseded by another selection or a new job
-    m_loading = false;
-    if (!history.error.isEmpty()) {
-        resetViews(QStringLiteral("Could not load run #%1").arg(history.runId));
-        m_figures->setText(history.error);
-        updateTitle(QStringLiteral("error"));
-        Q_EMIT runShown(history.runId);
-        return;
-    }
-    applyHistory(history);
+void TokenizerPage::showNoRun(const QString& message) {
+    m_hierarchy->clear(message);
+    resetViews(message);
+}
+
+void TokenizerPage::storedRunShown(const RunHistory& history) {
     if (history.run.status == core::RunStatus::Completed) {
         m_hierarchy->showRun(m_paths.database, history.runId);
     } else {
@@ -505,26 +320,22 @@ void TokenizerPage::onHistoryLoaded() {
                                .arg(history.runId)
                                .arg(runStatusLabel(history.run.status).toLower()));
     }
-    Q_EMIT runShown(history.runId);
 }
 
-void TokenizerPage::applyHistory(const RunHistory& history) {
-    resetViews({});
+void TokenizerPage::replotCurves() {
+    for (CurvePlot* plot : {m_loss, m_utilization, m_perplexity, m_collisions}) {
+        if (plot->seriesNames().isEmpty()) plot->setPlaceholder(QStringLiteral("Not reported by this method"));
+        plot->replotNow();
+    }
+}
+
+void TokenizerPage::drawHistory(const RunHistory& history) {
     // The codebook size (for the uniform reference) comes from the run's method config.
-    const QJsonObject config = QJsonDocument::fromJson(QByteArray::fromStdString(history.run.configJson)).object();
-    m_codebookSize = config.value(QStringLiteral("method")).toObject().value(QStringLiteral("codebook_size")).toInt();
+    m_codebookSize = static_cast<int32_t>(core::parseRunConfig(history.run.configJson).codebookSize.value_or(0));
     for (const core::MetricPoint& point : history.metrics) feedMetric(point);
     feedSnapshots(history.snapshots);
     for (const core::RunEvent& event : history.events) showRunEvent(event);
-    const QString none = QStringLiteral("Not reported by this method");
-    if (m_loss->seriesNames().isEmpty()) m_loss->setPlaceholder(none);
-    if (m_utilization->seriesNames().isEmpty()) m_utilization->setPlaceholder(none);
-    if (m_perplexity->seriesNames().isEmpty()) m_perplexity->setPlaceholder(none);
-    if (m_collisions->seriesNames().isEmpty()) m_collisions->setPlaceholder(none);
-    for (CurvePlot* plot : {m_loss, m_utilization, m_perplexity, m_collisions}) plot->replotNow();
-    if (!history.run.summaryJson.empty() && history.run.summaryJson != "{}") showSummary(history.run.summaryJson);
-    if (history.run.id > 0 && !history.run.createdAt.empty()) showRunSettings(history.run);
-    updateTitle(runStatusLabel(history.run.status).toLower());
+    replotCurves();
 }
 
 void TokenizerPage::showRunSettings(const core::RunRecord& run) {
@@ -532,75 +343,46 @@ void TokenizerPage::showRunSettings(const core::RunRecord& run) {
     const int method = m_method->findData(QString::fromStdString(run.componentId));
     if (method < 0) return;
     m_method->setCurrentIndex(method);
-    const QJsonObject config = QJsonDocument::fromJson(QByteArray::fromStdString(run.configJson)).object();
-    const QJsonObject params = config.value(QStringLiteral("method")).toObject();
-    m_form->setConfig(QJsonDocument(params).toJson(QJsonDocument::Compact).toStdString());
+    const core::StoredRunConfig config = core::parseRunConfig(run.configJson);
+    m_form->setConfig(config.componentConfigJson);
     const int dataset = m_dataset->findData(QVariant::fromValue<qint64>(run.datasetId));
     if (dataset >= 0) m_dataset->setCurrentIndex(dataset);
-    const int features = m_features->findData(config.value(QStringLiteral("features")).toString());
+    const int features = m_features->findData(QString::fromStdString(config.features));
     if (features >= 0) m_features->setCurrentIndex(features);
-    const int collisions = m_collisionStrategy->findData(config.value(QStringLiteral("collisions")).toString());
+    const int collisions = m_collisionStrategy->findData(QString::fromStdString(config.collisions));
     if (collisions >= 0) m_collisionStrategy->setCurrentIndex(collisions);
     if (run.seed <= static_cast<uint64_t>(m_seed->maximum())) m_seed->setValue(static_cast<int>(run.seed));
 }
 
-void TokenizerPage::onLiveReports(const JobReports& reports) {
-    if (reports.runId > 0 && m_liveRunId == 0) {
-        m_liveRunId = reports.runId;
-        m_live.runId = reports.runId;
-        m_live.run.id = reports.runId;
-        m_shownRunId = reports.runId;
-        updateTitle(QStringLiteral("running"));
-    }
-    m_live.metrics.insert(m_live.metrics.end(), reports.metrics.begin(), reports.metrics.end());
-    for (const core::CodebookSnapshot& snapshot : reports.snapshots) {
-        auto it = std::find_if(m_live.snapshots.begin(), m_live.snapshots.end(),
-                               [&](const core::CodebookSnapshot& s) { return s.level == snapshot.level; });
-        if (it == m_live.snapshots.end()) m_live.snapshots.push_back(snapshot);
-        else if (snapshot.step >= it->step) *it = snapshot;
-    }
-    m_live.events.insert(m_live.events.end(), reports.events.begin(), reports.events.end());
-
-    const bool shown = m_shownRunId == m_liveRunId;
-    if (!shown) return;  // another run is on screen; m_live keeps this one for later
+void TokenizerPage::drawReports(const JobReports& reports) {
     for (const core::MetricPoint& point : reports.metrics) feedMetric(point);
     feedSnapshots(reports.snapshots);
     for (const core::RunEvent& event : reports.events) showRunEvent(event);
 }
 
-void TokenizerPage::onLiveFinished(const JobOutcome& outcome) {
-    m_live.run.status = outcome.status;
-    m_live.run.summaryJson = outcome.summaryJson;
-    m_live.run.message = outcome.message;
-    if (m_liveRunId == 0) m_liveRunId = outcome.runId;
-    if (m_shownRunId != m_liveRunId && m_shownRunId != 0) return;
-    m_shownRunId = outcome.runId;
+void TokenizerPage::liveRunEnded(const JobOutcome& outcome) {
     if (outcome.status == core::RunStatus::Completed) {
-        showSummary(outcome.summaryJson);
         m_hierarchy->showRun(m_paths.database, outcome.runId);
     } else {
-        m_figures->setText(QString::fromStdString(outcome.message));
         m_hierarchy->clear(QStringLiteral("Run %1: no semantic IDs.").arg(runStatusLabel(outcome.status).toLower()));
     }
-    for (CurvePlot* plot : {m_loss, m_utilization, m_perplexity, m_collisions}) {
-        if (plot->seriesNames().isEmpty()) plot->setPlaceholder(QStringLiteral("Not reported by this method"));
-        plot->replotNow();
-    }
-    updateTitle(runStatusLabel(outcome.status).toLower());
+    replotCurves();
 }
 
 void TokenizerPage::feedMetric(const core::MetricPoint& point) {
     if (point.step >= kFinalStep) return;  // the final assignment: in the summary, not a training step
-    const QString name = QString::fromStdString(point.name);
+    const core::MetricKey key = core::parseMetricKey(point.split, point.name);
     const double x = static_cast<double>(point.step);
-    if (name.startsWith(QLatin1String("loss")) || name == QLatin1String("reconstruction_error")) {
-        m_loss->append(name, x, point.value);
-    } else if (name.startsWith(QLatin1String("utilization/l"))) {
-        m_utilization->append(QStringLiteral("Level %1").arg(name.mid(13).toInt() + 1), x, point.value);
-    } else if (name.startsWith(QLatin1String("perplexity/l"))) {
-        m_perplexity->append(QStringLiteral("Level %1").arg(name.mid(12).toInt() + 1), x, point.value);
-    } else if (name == QLatin1String("collision_rate")) {
-        m_collisions->append(QStringLiteral("Collision rate"), x, point.value);
+    const QString level = QStringLiteral("Level %1").arg(key.level + 1);
+    switch (key.kind) {
+        case core::MetricKind::Loss:
+        case core::MetricKind::ReconstructionError:
+            m_loss->append(QString::fromStdString(point.name), x, point.value);
+            break;
+        case core::MetricKind::CodebookUtilization: m_utilization->append(level, x, point.value); break;
+        case core::MetricKind::CodebookPerplexity: m_perplexity->append(level, x, point.value); break;
+        case core::MetricKind::CollisionRate: m_collisions->append(QStringLiteral("Collision rate"), x, point.value); break;
+        default: break;
     }
 }
 
@@ -666,61 +448,35 @@ void TokenizerPage::showRunEvent(const core::RunEvent& event) {
 }
 
 void TokenizerPage::showSummary(const std::string& summaryJson) {
-    const QJsonObject s = QJsonDocument::fromJson(QByteArray::fromStdString(summaryJson)).object();
-    if (s.isEmpty()) return;
+    const std::optional<core::TokenizerSummary> s = core::parseTokenizerSummary(summaryJson);
+    if (!s) return;
     QStringList parts;
-    const qint64 items = s.value(QStringLiteral("items")).toInteger();
-    if (items > 0) parts << QStringLiteral("%1 items").arg(count(items));
-    const int levels = s.value(QStringLiteral("levels")).toInt();
-    const int codebook = s.value(QStringLiteral("codebook_size")).toInt();
-    const int tokenizerLevels = static_cast<int>(s.value(QStringLiteral("utilization")).toArray().size());
+    if (s->items.value_or(0) > 0) parts << QStringLiteral("%1 items").arg(count(*s->items));
+    const int64_t levels = s->levels.value_or(0);
+    const int64_t tokenizerLevels = static_cast<int64_t>(s->utilization.size());
     if (levels > 0) {
-        QString text = QStringLiteral("%1 levels × %2 codes").arg(tokenizerLevels > 0 ? tokenizerLevels : levels).arg(codebook);
+        QString text = QStringLiteral("%1 levels × %2 codes").arg(tokenizerLevels > 0 ? tokenizerLevels : levels).arg(s->codebookSize.value_or(0));
         if (tokenizerLevels > 0 && levels > tokenizerLevels) text += QStringLiteral(" (+%1 for collisions)").arg(levels - tokenizerLevels);
         parts << text;
     }
-    if (s.contains(QStringLiteral("unique_ids")))
-        parts << QStringLiteral("%1 unique IDs").arg(count(s.value(QStringLiteral("unique_ids")).toInteger()));
-    if (s.contains(QStringLiteral("collision_rate"))) {
+    if (s->uniqueIds) parts << QStringLiteral("%1 unique IDs").arg(count(*s->uniqueIds));
+    if (s->collisionRate) {
         parts << QStringLiteral("collisions before resolution %1 (largest group %2)")
-                     .arg(percent(s.value(QStringLiteral("collision_rate")).toDouble()))
-                     .arg(s.value(QStringLiteral("max_collision_group")).toInteger());
+                     .arg(percent(*s->collisionRate))
+                     .arg(s->maxCollisionGroup.value_or(0));
     }
-    const QJsonValue error = s.value(QStringLiteral("reconstruction_error"));
-    if (error.isDouble()) parts << QStringLiteral("reconstruction error %1").arg(QLocale().toString(error.toDouble(), 'g', 4));
-    const QJsonArray utilization = s.value(QStringLiteral("utilization")).toArray();
-    if (!utilization.isEmpty()) {
+    if (s->reconstructionError) parts << QStringLiteral("reconstruction error %1").arg(QLocale().toString(*s->reconstructionError, 'g', 4));
+    if (!s->utilization.empty()) {
         QStringList levelsText;
-        for (const QJsonValue& v : utilization) levelsText << percent(v.toDouble());
+        for (const double share : s->utilization) levelsText << percent(share);
         parts << QStringLiteral("utilization %1").arg(levelsText.join(QStringLiteral(" / ")));
     }
-    if (s.contains(QStringLiteral("seconds")))
-        parts << JobControls::formatDuration(s.value(QStringLiteral("seconds")).toDouble());
+    if (s->seconds) parts << JobControls::formatDuration(*s->seconds);
     m_figures->setText(parts.join(QStringLiteral(" · ")));
-}
-
-void TokenizerPage::updateTitle(const QString& status) {
-    if (m_shownRunId == 0 && status.isEmpty()) {
-        m_title->setText(QStringLiteral("No tokenizer run shown"));
-        return;
-    }
-    const core::RunRecord* run = findRun(m_shownRunId);
-    QString name;
-    if (run) name = runDisplayName(*run);
-    else if (m_shownRunId > 0) name = QStringLiteral("#%1 %2").arg(m_shownRunId).arg(QString::fromStdString(m_live.run.componentId));
-    else name = QStringLiteral("New run (%1)").arg(QString::fromStdString(m_live.run.componentId));
-    QString text = name;
-    if (run && !run->datasetName.empty()) text += QStringLiteral(" · %1").arg(QString::fromStdString(run->datasetName));
-    if (!status.isEmpty()) text += QStringLiteral(" · %1").arg(status);
-    m_title->setText(text);
 }
 
 QString TokenizerPage::collapseWarning() const {
     return m_banner->isHidden() ? QString() : m_bannerText->text();
-}
-
-QString TokenizerPage::figuresText() const {
-    return m_figures->text();
 }
 
 }  // namespace tokenbench::ui

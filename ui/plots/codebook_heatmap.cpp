@@ -9,7 +9,6 @@
 #include <QLocale>
 #include <QMouseEvent>
 #include <QToolTip>
-#include <QVBoxLayout>
 
 #include "plots/palette.h"
 #include "plots/plot_export.h"
@@ -38,13 +37,7 @@ CodebookHeatmap::CodebookHeatmap(QWidget* parent) : QWidget(parent), m_plot(new 
     m_map = layer.map;
     m_scale = layer.scale;
 
-    installPlotExport(m_plot, QStringLiteral("codebook-usage"));
-    m_plot->setMouseTracking(true);
-    m_plot->installEventFilter(this);
-
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_plot);
+    embedHoverPlot(this, m_plot, QStringLiteral("codebook-usage"));
     restyle();
     clear(QStringLiteral("No codebook snapshot yet"));
 }
@@ -136,14 +129,7 @@ bool CodebookHeatmap::eventFilter(QObject* watched, QEvent* event) {
 }
 
 void CodebookHeatmap::restyle() {
-    stylePlot(*m_plot, palette());
-    const QColor text = palette().color(QPalette::WindowText);
-    m_scale->axis()->setLabelColor(text);
-    m_scale->axis()->setTickLabelColor(text);
-    m_scale->axis()->setBasePen(QPen(blend(palette().color(QPalette::Base), text, 0.55)));
-    m_scale->axis()->setTickPen(QPen(blend(palette().color(QPalette::Base), text, 0.55)));
-    m_scale->axis()->setLabelFont(m_plot->xAxis->labelFont());
-    m_scale->axis()->setTickLabelFont(m_plot->xAxis->tickLabelFont());
+    styleColorMap(*m_plot, {m_map, m_scale}, palette());
 }
 
 void CodebookHeatmap::changeEvent(QEvent* event) {

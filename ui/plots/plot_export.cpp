@@ -19,6 +19,7 @@
 #include <QSvgGenerator>
 #include <QTextStream>
 #include <QToolButton>
+#include <QVBoxLayout>
 
 #include "plots/plot_export_dialog.h"
 
@@ -275,6 +276,15 @@ void installPlotExport(QWidget* widget, const QString& baseName) {
     QCustomPlot* plot = asPlot(widget);
     if (!plot || plot->findChild<QObject*>(QStringLiteral("plotExportHelper"), Qt::FindDirectChildrenOnly)) return;
     new PlotExportHelper(plot, baseName);
+}
+
+void embedHoverPlot(QWidget* owner, QWidget* plot, const QString& baseName) {
+    installPlotExport(plot, baseName);
+    plot->setMouseTracking(true);
+    plot->installEventFilter(owner);
+    auto* layout = new QVBoxLayout(owner);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(plot);
 }
 
 }  // namespace tokenbench::ui

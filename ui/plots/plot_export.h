@@ -31,4 +31,9 @@ bool exportPlotCsv(QWidget* plot, const QString& path, QString* error = nullptr)
 /// `baseName` proposes file names ("codebook-usage"). UI thread.
 void installPlotExport(QWidget* plot, const QString& baseName);
 
+/// Makes `plot` the whole content of `owner` (a plot widget wrapping it): exportable as
+/// `baseName`, filling `owner`'s layout, and with its mouse moves (hover) sent to `owner`'s event
+/// filter. UI thread.
+void embedHoverPlot(QWidget* owner, QWidget* plot, const QString& baseName);
+
 }  // namespace tokenbench::ui

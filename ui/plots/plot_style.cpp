@@ -178,4 +178,17 @@ ColorMapLayer addColorMap(QCustomPlot& plot, const QString& valueName) {
     return layer;
 }
 
+void styleColorMap(QCustomPlot& plot, const ColorMapLayer& layer, const QPalette& palette) {
+    stylePlot(plot, palette);
+    const QColor text = palette.color(QPalette::WindowText);
+    const QColor axis = blend(palette.color(QPalette::Base), text, 0.55);
+    QCPAxis* scaleAxis = layer.scale->axis();
+    scaleAxis->setLabelColor(text);
+    scaleAxis->setTickLabelColor(text);
+    scaleAxis->setBasePen(QPen(axis));
+    scaleAxis->setTickPen(QPen(axis));
+    scaleAxis->setLabelFont(plot.xAxis->labelFont());
+    scaleAxis->setTickLabelFont(plot.xAxis->tickLabelFont());
+}
+
 }  // namespace tokenbench::ui

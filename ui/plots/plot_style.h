@@ -36,6 +36,10 @@ struct ColorMapLayer final {
 /// a colour bar at the right, as tall as the axis rect and labelled `valueName`; hides the grid.
 ColorMapLayer addColorMap(QCustomPlot& plot, const QString& valueName);
 
+/// Restyles a heatmap plot as stylePlot does, with its colour bar's axis in the same colours and
+/// fonts. Call again on QEvent::PaletteChange; does not replot.
+void styleColorMap(QCustomPlot& plot, const ColorMapLayer& layer, const QPalette& palette);
+
 /// Shows `text` centred in the axis rect (empty or error state); an empty string hides it.
 /// Does not replot.
 void setPlotPlaceholder(QCustomPlot& plot, const QString& text);

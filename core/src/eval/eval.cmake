@@ -1,2 +1,3 @@
 # Evaluation (full-ranking Recall/NDCG/MRR), included from core/CMakeLists.txt. No LibTorch.
 target_sources(tokenbench_core PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src/eval/ranking_evaluator.cpp)
+target_sources(tokenbench_core PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src/eval/metric_keys.cpp)
