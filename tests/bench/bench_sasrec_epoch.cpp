@@ -5,9 +5,10 @@
 // full-ranking test evaluation (scoreUsers for every user + RankingEvaluator over all items) and test
 // NDCG@10 / Recall@10. Not a CTest test; run by hand:
 //   bench_sasrec_epoch [--epochs N] [--data-dir DIR] [--loss bce|ce|hard] [--threads N] [--seed S]
-//                      [--set key=value]... [--eval-every N]
-// `--set` overrides a model parameter (e.g. --set bucketing=false, --set negatives=2).
-// Prints "... not found, skipped" and exits 0 when the data is absent.
+//                      [--device cpu|cuda] [--set key=value]... [--eval-every N]
+// `--set` overrides a model parameter (e.g. --set bucketing=false, --set negatives=2). The data
+// directory (holding amazon-beauty/Beauty.txt) is --data-dir, else $TOKENBENCH_DATA; the program
+// prints why it skipped and exits 0 when neither names the data.
 #include <time.h>
 
 #include <algorithm>
@@ -25,6 +26,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench_main.h"
 #include "tokenbench/data/dataset_builder.h"
 #include "tokenbench/data/loaders.h"
 #include "tokenbench/data/split.h"
@@ -41,7 +43,8 @@ constexpr size_t kEvalChunk = 1024;  // users scored at once: 1024 x 12,101 floa
 struct Options final {
     int epochs = 3;
     int evalEvery = 0;  // 0: evaluate after the last epoch only
-    std::string dataDir = "/work/shared/data";
+    std::string dataDir = std::getenv("TOKENBENCH_DATA") ? std::getenv("TOKENBENCH_DATA") : "";
+    std::string device = "cpu";
     std::string loss = "bce";
     int threads = 2;
     uint64_t seed = 42;
@@ -74,14 +77,12 @@ struct Stopwatch final {
 bool parseArgs(int argc, char** argv, Options& options) {
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
-        const auto value = [&]() -> std::string {
-            if (i + 1 >= argc) throw std::invalid_argument(arg + " needs a value");
-            return argv[++i];
-        };
+        const auto value = [&] { return tokenbench::bench::optionValue(argc, argv, i); };
         if (arg == "--epochs") options.epochs = std::stoi(value());
         else if (arg == "--eval-every") options.evalEvery = std::stoi(value());
         else if (arg == "--data-dir") options.dataDir = value();
         else if (arg == "--loss") options.loss = value();
+        else if (arg == "--device") options.device = value();
         else if (arg == "--threads") options.threads = std::stoi(value());
         else if (arg == "--seed") options.seed = std::stoull(value());
         else if (arg == "--set") {
@@ -91,7 +92,8 @@ bool parseArgs(int argc, char** argv, Options& options) {
             options.overrides[pair.substr(0, eq)] = pair.substr(eq + 1);
         } else if (arg == "--help" || arg == "-h") {
             std::printf("usage: bench_sasrec_epoch [--epochs N] [--eval-every N] [--data-dir DIR] [--loss bce|ce|hard]\n"
-                        "                          [--threads N] [--seed S] [--set key=value]...\n");
+                        "                          [--threads N] [--seed S] [--device D] [--set key=value]...\n"
+                        "DIR holds amazon-beauty/Beauty.txt (default: $TOKENBENCH_DATA)\n");
             return false;
         } else {
             throw std::invalid_argument("unknown argument '" + arg + "' (see --help)");
@@ -139,6 +141,11 @@ EvalReport evaluateTest(Recommender& model, const Dataset& dataset, const DataSp
 }
 
 int run(const Options& options) {
+    if (options.dataDir.empty()) {
+        std::printf("skipped: no data directory (pass --data-dir DIR or set TOKENBENCH_DATA to a folder holding "
+                    "amazon-beauty/Beauty.txt)\n");
+        return 0;
+    }
     const std::string beauty = options.dataDir + "/amazon-beauty/Beauty.txt";
     if (!std::filesystem::exists(beauty)) {
         std::printf("%s not found, skipped (pass --data-dir DIR holding amazon-beauty/Beauty.txt)\n", beauty.c_str());
@@ -159,10 +166,11 @@ int run(const Options& options) {
                 dataset.items.size(), static_cast<long long>(dataset.interactionCount()), loadWatch.wallSeconds());
 
     const std::string config = modelConfig(options);
-    std::printf("config: %s, seed %llu\n", config.c_str(), static_cast<unsigned long long>(options.seed));
+    std::printf("config: %s, seed %llu, device %s\n", config.c_str(), static_cast<unsigned long long>(options.seed),
+                options.device.c_str());
     auto model = createModel("sasrec", config);
     Stopwatch prepareWatch;
-    model->prepare(TrainingData{&dataset, &split, nullptr}, options.seed, "cpu");
+    model->prepare(TrainingData{&dataset, &split, nullptr}, options.seed, options.device);
     std::printf("prepare: %.2f s wall\n", prepareWatch.wallSeconds());
 
     std::vector<double> walls, cpus;
@@ -205,12 +213,5 @@ int run(const Options& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    try {
-        Options options;
-        if (!parseArgs(argc, argv, options)) return 0;
-        return run(options);
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "bench_sasrec_epoch: %s\n", e.what());
-        return 1;
-    }
+    return tokenbench::bench::benchMain<Options>("bench_sasrec_epoch", argc, argv, parseArgs, run);
 }

@@ -1,18 +1,21 @@
 // Benchmark of the text featurizer on MovieLens-100K titles: do TF-IDF + SVD features of titles alone
 // put movies of the same genre closer than random movies? Not a CTest test; run by hand:
 //   bench_text_features [path/to/ml-100k.item] [--svd-timing]
-// Prints "ml-100k not found, skipped" and exits 0 when the file is absent.
+// Without a path it reads $TOKENBENCH_DATA/ml-100k/ml-100k.item; prints why it skipped and exits 0
+// when the file is absent.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "common/seeded_random.h"
 #include "tokenbench/data/dataset.h"
 #include "tokenbench/features/featurizers.h"
 
@@ -20,18 +23,10 @@ namespace {
 
 using tokenbench::core::Dataset;
 using tokenbench::core::FeatureMatrix;
+using tokenbench::core::splitmix64;
 
-constexpr const char* kDefaultPath = "/work/shared/data/ml-100k/ml-100k.item";
 constexpr int64_t kSampledPairs = 200000;
 constexpr uint64_t kSeed = 20240601;
-
-uint64_t splitmix64(uint64_t& state) {
-    state += 0x9e3779b97f4a7c15ULL;
-    uint64_t z = state;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
 
 size_t below(uint64_t& state, size_t n) {
     return static_cast<size_t>(splitmix64(state) % n);
@@ -129,7 +124,8 @@ void svdTiming() {
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::string path = kDefaultPath;
+    const char* dataDir = std::getenv("TOKENBENCH_DATA");
+    std::string path = dataDir ? std::string(dataDir) + "/ml-100k/ml-100k.item" : std::string();
     bool timing = false;
     for (int a = 1; a < argc; ++a) {
         const std::string arg = argv[a];
@@ -142,7 +138,8 @@ int main(int argc, char** argv) {
 
     Dataset dataset;
     if (!loadItems(path, dataset)) {
-        std::printf("ml-100k not found, skipped\n");
+        std::printf("skipped: ml-100k.item not found at '%s' (pass its path or set TOKENBENCH_DATA to the folder "
+                    "holding ml-100k/)\n", path.c_str());
         return 0;
     }
     tokenbench::core::FeatureSpec spec;

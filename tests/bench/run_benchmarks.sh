@@ -3,6 +3,8 @@
 # features, RQ-KMeans and RQ-VAE semantic IDs on Amazon Beauty, then every model's quality and
 # seconds per epoch (`tokenbench-cli bench`: the synthetic set, and Beauty with the presets in
 # app/cli/bench_presets.cpp, incl. "sasrec-reference", the like-for-like SASRec.pytorch config).
+# Also the bench_* programs built from tests/bench: RQ-VAE training throughput (no data needed),
+# SASRec seconds per epoch on Beauty and the text featurizer on MovieLens-100K titles.
 # Usage: tests/bench/run_benchmarks.sh [BUILD_DIR]   (default build/default)
 #        MODELS=sasrec-reference,tiger tests/bench/run_benchmarks.sh   (only some models)
 set -euo pipefail
@@ -17,6 +19,13 @@ run() { echo "+ tokenbench-cli $*" >&2; "$cli" --log-level warn "$@"; }
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 models=()
 [ -n "${MODELS:-}" ] && models=(--models "$MODELS")
+
+bench="$build/tests/bench"
+export TOKENBENCH_DATA="$data"
+if [ -x "$bench/bench_rq_vae_fit" ]; then
+  echo "== RQ-VAE training throughput (12k clustered items)"
+  "$bench/bench_rq_vae_fit"
+fi
 
 if [ ! -f "$data/amazon-beauty/Beauty.txt" ]; then
   echo "Beauty not found under $data: only the synthetic set"
@@ -42,3 +51,13 @@ run tokenize --project "$project" --dataset beauty --features attributes+cooccur
 
 echo "== Models: quality (full ranking, test split) and seconds per epoch"
 run bench --project "$project/models" --data-dir "$data" "${models[@]}"
+
+if [ -x "$bench/bench_sasrec_epoch" ]; then
+  echo "== SASRec seconds per epoch, reference preset (bce and ce)"
+  "$bench/bench_sasrec_epoch" --loss bce
+  "$bench/bench_sasrec_epoch" --loss ce
+fi
+if [ -x "$bench/bench_text_features" ]; then
+  echo "== Text features of MovieLens-100K titles"
+  "$bench/bench_text_features"
+fi

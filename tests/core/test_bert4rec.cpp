@@ -21,9 +21,12 @@
 #include <QObject>
 #include <QtTest>
 
-#include "../../core/src/models/bert4rec_module.h"
-#include "../../core/src/models/sasrec_module.h"
+#include "models/bert4rec_module.h"
+#include "models/sasrec_module.h"
+#include "model_checks.h"
+#include "module_fixtures.h"
 #include "temp_project.h"
+#include "test_data.h"
 #include "tokenbench/cancellation.h"
 #include "tokenbench/data/data_error.h"
 #include "tokenbench/data/split.h"
@@ -37,33 +40,8 @@ using namespace tokenbench::core;
 
 namespace {
 
-/// Mean NDCG@k over users with a target in `phase`, full ranking: rank = number of other items
-/// scoring >= the target (ties count against it).
-double ndcgAt(Recommender& model, const Dataset& dataset, const DataSplit& split, EvalPhase phase, int k = 10) {
-    std::vector<int32_t> users;
-    std::vector<int32_t> targets;
-    for (size_t u = 0; u < dataset.users.size(); ++u) {
-        const UserSplit& cut = split.users[u];
-        const auto& items = dataset.users[u].items;
-        const int32_t position = phase == EvalPhase::Valid ? cut.trainEnd : cut.validEnd;
-        const int32_t end = phase == EvalPhase::Valid ? cut.validEnd : static_cast<int32_t>(items.size());
-        if (position >= end) continue;
-        users.push_back(static_cast<int32_t>(u));
-        targets.push_back(items[static_cast<size_t>(position)]);
-    }
-    std::vector<float> scores;
-    model.scoreUsers(users, phase, scores);
-    const size_t items = dataset.items.size();
-    double ndcg = 0.0;
-    for (size_t r = 0; r < users.size(); ++r) {
-        const float* row = scores.data() + r * items;
-        const float target = row[static_cast<size_t>(targets[r])];
-        int64_t rank = 0;
-        for (size_t i = 0; i < items; ++i)
-            if (static_cast<int32_t>(i) != targets[r] && row[i] >= target) ++rank;
-        if (rank < k) ndcg += 1.0 / std::log2(static_cast<double>(rank) + 2.0);
-    }
-    return users.empty() ? 0.0 : ndcg / static_cast<double>(users.size());
+double ndcgAt(Recommender& model, const Dataset& dataset, const DataSplit& split, EvalPhase phase) {
+    return tokenbench::test::fullRankingMetrics(model, dataset, split, phase).ndcg;
 }
 
 std::string bertConfig(const std::string& extra = "") {
@@ -71,32 +49,11 @@ std::string bertConfig(const std::string& extra = "") {
            (extra.empty() ? std::string() : ", " + extra) + "}";
 }
 
-/// A hand-made data set: `users` users cycling through `items` items with user-specific offsets.
-Dataset tinyDataset(int users, int items, int length) {
-    Dataset dataset;
-    for (int i = 0; i < items; ++i) dataset.items.push_back(ItemInfo{"i" + std::to_string(i), "", "", {}});
-    for (int u = 0; u < users; ++u) {
-        UserSequence seq;
-        seq.rawId = "u" + std::to_string(u);
-        for (int p = 0; p < length; ++p) seq.items.push_back((u * 3 + p * (1 + u % 2)) % items);
-        dataset.users.push_back(seq);
-    }
-    return dataset;
-}
-
 Bert4Rec smallNet() {
-    Bert4RecOptions options;
-    options.items = 30;
-    options.hidden = 16;
+    auto options = tokenbench::test::smallModuleOptions<Bert4RecOptions>();
     options.blocks = 2;
-    options.heads = 2;
-    options.maxLength = 8;
     options.dropout = 0.3;
-    Bert4Rec net(options);
-    at::Generator generator = at::detail::createCPUGenerator(1);
-    net->resetParameters(generator);
-    net->eval();
-    return net;
+    return tokenbench::test::seededForEval(Bert4Rec(options), 1);
 }
 
 }  // namespace
@@ -127,12 +84,9 @@ private:
 
 void TestBert4Rec::initTestCase() {
     (void)configureRuntime(0);  // TOKENBENCH_THREADS (1 under ctest)
-    SyntheticConfig config;
-    config.users = 800;
-    config.items = 200;
-    config.branching = {3, 2, 2};
-    m_synthetic = generateSynthetic(config);
-    m_split = makeSplit(m_synthetic.dataset, SplitConfig{});
+    tokenbench::test::SyntheticSplit synthetic = tokenbench::test::smallSynthetic(800, 200);
+    m_synthetic = std::move(synthetic.data);
+    m_split = std::move(synthetic.split);
 }
 
 void TestBert4Rec::schemaAndRegistry() {
@@ -191,15 +145,7 @@ void TestBert4Rec::attentionIsBidirectional() {
     QVERIFY(!at::allclose(before.select(1, 0).select(0, 1), after.select(1, 0).select(0, 1)));
 
     // ...whereas SASRec's causal attention leaves earlier positions untouched.
-    SasRecOptions causalOptions;
-    causalOptions.items = 30;
-    causalOptions.hidden = 16;
-    causalOptions.heads = 2;
-    causalOptions.maxLength = 8;
-    SasRec causal(causalOptions);
-    at::Generator generator = at::detail::createCPUGenerator(1);
-    causal->resetParameters(generator);
-    causal->eval();
+    SasRec causal = tokenbench::test::seededForEval(SasRec(tokenbench::test::smallModuleOptions<SasRecOptions>()), 1);
     QVERIFY(at::equal(causal->forward(tokens).hidden.narrow(1, 0, 5), causal->forward(changed).hidden.narrow(1, 0, 5)));
 
     // Padding keys get no attention from any query.
@@ -226,7 +172,7 @@ void TestBert4Rec::trainsOnTrainingPrefixAndScoresByPhase() {
     // Two data sets that differ only in validation and test items: training must not see them, so
     // the same seed trains the same model; validation scores (training history) agree, test scores
     // (training + validation history) do not.
-    const Dataset first = tinyDataset(12, 20, 10);
+    const Dataset first = tokenbench::test::cyclingDataset(12, 20, 10);
     Dataset second = first;
     for (UserSequence& seq : second.users) {
         seq.items[seq.items.size() - 2] = (seq.items[seq.items.size() - 2] + 7) % 20;
@@ -272,10 +218,7 @@ void TestBert4Rec::learnsADeterministicChain() {
     }
     const DataSplit split = makeSplit(dataset, SplitConfig{});
     const TrainingData data{&dataset, &split, nullptr};
-    auto popularity = createModel("popularity", "{}");
-    popularity->prepare(data, 1, "cpu");
-    popularity->trainEpoch({}, nullptr);
-    const double base = ndcgAt(*popularity, dataset, split, EvalPhase::Valid);
+    const double base = ndcgAt(*tokenbench::test::popularityBaseline(data), dataset, split, EvalPhase::Valid);
 
     auto model = createModel("bert4rec", bertConfig("\"batch_size\": 32, \"learning_rate\": 0.003"));
     model->prepare(data, 7, "cpu");
@@ -289,10 +232,7 @@ void TestBert4Rec::learnsADeterministicChain() {
 void TestBert4Rec::beatsPopularityOnSynthetic() {
     const Dataset& dataset = m_synthetic.dataset;
     const TrainingData data{&dataset, &m_split, nullptr};
-    auto popularity = createModel("popularity", "{}");
-    popularity->prepare(data, 1, "cpu");
-    popularity->trainEpoch({}, nullptr);
-    const double base = ndcgAt(*popularity, dataset, m_split, EvalPhase::Test);
+    const double base = ndcgAt(*tokenbench::test::popularityBaseline(data), dataset, m_split, EvalPhase::Test);
 
     // BERT4Rec learns more slowly than SASRec here (one cloze sample per user and epoch, about 20%
     // of it masked): about 1.3 x popularity after 15 epochs, against SASRec's 2.4 x after 20.
@@ -336,20 +276,17 @@ void TestBert4Rec::checkpointRoundTripAndExactResume() {
     const TrainingData data{&m_synthetic.dataset, &m_split, nullptr};
     const std::vector<int32_t> users = {1, 2, 3, 400, 799};
     const std::string config = bertConfig("\"batch_size\": 64");
-    auto model = createModel("bert4rec", config);
-    model->prepare(data, 11, "cpu");
+    auto model = tokenbench::test::preparedModel("bert4rec", config, data, 11);
     model->trainEpoch({}, nullptr);
     model->save(path);
-    QVERIFY(std::filesystem::exists(path));
-    QVERIFY(!std::filesystem::exists(path + ".tmp"));
+    QVERIFY(tokenbench::test::savedAtomically(path));
     std::vector<float> before;
     model->scoreUsers(users, EvalPhase::Test, before);
     const double continued = model->trainEpoch({}, nullptr).loss;
     std::vector<float> continuedScores;
     model->scoreUsers(users, EvalPhase::Test, continuedScores);
 
-    auto restored = createModel("bert4rec", config);
-    restored->prepare(data, 11, "cpu");
+    auto restored = tokenbench::test::preparedModel("bert4rec", config, data, 11);
     restored->load(path);
     std::vector<float> after;
     restored->scoreUsers(users, EvalPhase::Test, after);
@@ -381,21 +318,8 @@ void TestBert4Rec::checkpointRoundTripAndExactResume() {
 
 void TestBert4Rec::cancelStopsBetweenBatches() {
     const TrainingData data{&m_synthetic.dataset, &m_split, nullptr};
-    auto model = createModel("bert4rec", bertConfig("\"batch_size\": 64"));
-    model->prepare(data, 3, "cpu");
-    std::atomic<bool> cancel{false};
-    int64_t steps = 0;
-    QVERIFY_EXCEPTION_THROWN(model->trainEpoch(
-                                 [&](int64_t, double) {
-                                     ++steps;
-                                     cancel = true;
-                                 },
-                                 &cancel),
-                             CancelledError);
-    QCOMPARE(steps, int64_t(1));
-    steps = 0;
-    QVERIFY_EXCEPTION_THROWN(model->trainEpoch([&](int64_t, double) { ++steps; }, &cancel), CancelledError);
-    QCOMPARE(steps, int64_t(0));
+    tokenbench::test::verifyCancelStopsBetweenBatches(
+        *tokenbench::test::preparedModel("bert4rec", bertConfig("\"batch_size\": 64"), data, 3));
 }
 
 void TestBert4Rec::attentionMapsAreDistributionsOverHistoryAndMask() {

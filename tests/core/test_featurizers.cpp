@@ -16,44 +16,17 @@
 #include <QtTest>
 
 #include "temp_project.h"
+#include "test_data.h"
 #include "tokenbench/cancellation.h"
 #include "tokenbench/data/data_error.h"
 #include "tokenbench/data/split.h"
 #include "tokenbench/data/synthetic.h"
 
-using tokenbench::core::attributeFeatures;
-using tokenbench::core::buildFeatures;
-using tokenbench::core::cooccurrenceFeatures;
-using tokenbench::core::DataError;
-using tokenbench::core::Dataset;
-using tokenbench::core::DataSplit;
-using tokenbench::core::EmbeddingImportReport;
-using tokenbench::core::FeatureMatrix;
-using tokenbench::core::FeatureProgress;
-using tokenbench::core::FeatureSpec;
-using tokenbench::core::importedEmbeddings;
-using tokenbench::core::ItemInfo;
-using tokenbench::core::SparseMatrix;
-using tokenbench::core::SyntheticData;
-using tokenbench::core::textFeatures;
-using tokenbench::core::truncatedSvd;
-using tokenbench::core::UserSequence;
-using tokenbench::core::UserSplit;
+using namespace tokenbench::core;
 
 namespace {
 
-/// Deterministic uniform numbers in [-1, 1) for test matrices.
-class TestRng final {
-public:
-    explicit TestRng(uint64_t seed) : m_state(seed) {}
-    double next() {
-        m_state = m_state * 6364136223846793005ULL + 1442695040888963407ULL;
-        return static_cast<double>(m_state >> 11) * (2.0 / 9007199254740992.0) - 1.0;
-    }
-
-private:
-    uint64_t m_state;
-};
+using tokenbench::test::TestRng;
 
 using Dense = std::vector<std::vector<double>>;  // [row][col]
 

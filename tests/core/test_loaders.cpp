@@ -73,6 +73,13 @@ DataError loadError(const LoadOptions& o) {
     return DataError("<no error>", -1, 0, "no error thrown");
 }
 
+/// Writes `content` to the file `name` in `tp` and returns loadError of it as `format`.
+DataError fileError(const TempProject& tp, const std::string& format, const std::string& name,
+                    const std::string& content) {
+    writeFile(tp.file(name), content);
+    return loadError(options(format, tp.file(name)));
+}
+
 bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
 }
@@ -122,6 +129,10 @@ using Strings = std::vector<std::string>;
         QVERIFY(contains(e_.what(), fileName));                                                                  \
     } while (false)
 
+/// Writes `content` to the file `name` in `tp`, loads it as `format` and checks the DataError as EXPECT_ERROR.
+#define EXPECT_FILE_ERROR(tp, format, name, content, lineNumber, messagePart) \
+    EXPECT_ERROR(fileError(tp, format, name, content), name, lineNumber, messagePart)
+
 class TestLoaders final : public QObject {
     Q_OBJECT
 
@@ -163,14 +174,12 @@ private Q_SLOTS:
 
     void seqtxtLineWithOnlyAUserFailsNamingLine2() {
         TempProject tp;
-        writeFile(tp.file("seq.txt"), "1 2 3\n4\n5 6\n");
-        EXPECT_ERROR(loadError(options("seqtxt", tp.file("seq.txt"))), "seq.txt", 2, "at least one item id");
+        EXPECT_FILE_ERROR(tp, "seqtxt", "seq.txt", "1 2 3\n4\n5 6\n", 2, "at least one item id");
     }
 
     void seqtxtDelimitedTokenFailsNamingLineAndColumn() {
         TempProject tp;
-        writeFile(tp.file("seq.txt"), "1 2 3\n4 5,6\n");
-        const DataError e = loadError(options("seqtxt", tp.file("seq.txt")));
+        const DataError e = fileError(tp, "seqtxt", "seq.txt", "1 2 3\n4 5,6\n");
         EXPECT_ERROR(e, "seq.txt", 2, "expected whitespace-separated ids but found '5,6'");
         QCOMPARE(e.column(), int64_t{3});
     }
@@ -228,25 +237,22 @@ private Q_SLOTS:
 
     void recboleBadFloatFailsNamingLineAndField() {
         TempProject tp;
-        writeFile(tp.file("x.inter"), "user_id:token\titem_id:token\trating:float\n1\t2\t3\n1\t3\tgood\n");
-        const DataError e = loadError(options("recbole", tp.file("x.inter")));
+        const DataError e =
+            fileError(tp, "recbole", "x.inter", "user_id:token\titem_id:token\trating:float\n1\t2\t3\n1\t3\tgood\n");
         EXPECT_ERROR(e, "x.inter", 3, "expected a number in field 'rating' but found 'good'");
         QCOMPARE(e.column(), int64_t{3});
     }
 
     void recboleHeaderProblemsFailOnLine1() {
         TempProject tp;
-        writeFile(tp.file("a.inter"), "user_id\titem_id\n1\t2\n");
-        EXPECT_ERROR(loadError(options("recbole", tp.file("a.inter"))), "a.inter", 1, "expected a typed header");
-        writeFile(tp.file("b.inter"), "user_id:token\titem_id:number\n1\t2\n");
-        EXPECT_ERROR(loadError(options("recbole", tp.file("b.inter"))), "b.inter", 1, "found 'number'");
-        writeFile(tp.file("c.inter"), "user_id:token\tuser_id:token\n1\t2\n");
-        EXPECT_ERROR(loadError(options("recbole", tp.file("c.inter"))), "c.inter", 1, "duplicate field 'user_id'");
-        writeFile(tp.file("d.inter"), "user:token\titem_id:token\n1\t2\n");
-        EXPECT_ERROR(loadError(options("recbole", tp.file("d.inter"))), "d.inter", 1, "expected a field 'user_id'");
-        writeFile(tp.file("e.inter"), "user_id:token\titem_id:token\n1\t2\n3\n");
-        EXPECT_ERROR(loadError(options("recbole", tp.file("e.inter"))), "e.inter", 3,
-                     "expected 2 tab-separated fields");
+        EXPECT_FILE_ERROR(tp, "recbole", "a.inter", "user_id\titem_id\n1\t2\n", 1, "expected a typed header");
+        EXPECT_FILE_ERROR(tp, "recbole", "b.inter", "user_id:token\titem_id:number\n1\t2\n", 1, "found 'number'");
+        EXPECT_FILE_ERROR(tp, "recbole", "c.inter", "user_id:token\tuser_id:token\n1\t2\n",
+                          1, "duplicate field 'user_id'");
+        EXPECT_FILE_ERROR(tp, "recbole", "d.inter", "user:token\titem_id:token\n1\t2\n",
+                          1, "expected a field 'user_id'");
+        EXPECT_FILE_ERROR(tp, "recbole", "e.inter", "user_id:token\titem_id:token\n1\t2\n3\n",
+                          3, "expected 2 tab-separated fields");
     }
 
     // ---------------------------------------------------------------- movielens
@@ -301,8 +307,7 @@ private Q_SLOTS:
 
     void movielensNonIntegerIdFailsNamingLine2() {
         TempProject tp;
-        writeFile(tp.file("a/ratings.dat"), "1::10::5::978300760\nx1::10::5::978300761\n");
-        const DataError e = loadError(options("movielens", tp.file("a/ratings.dat")));
+        const DataError e = fileError(tp, "movielens", "a/ratings.dat", "1::10::5::978300760\nx1::10::5::978300761\n");
         EXPECT_ERROR(e, "ratings.dat", 2, "expected an integer user id in field 1 but found 'x1'");
         QCOMPARE(e.column(), int64_t{1});
         writeFile(tp.file("b/u.data"), "1\t10\t5\t978300760\n2\t10\tfive\t978300761\n");
@@ -389,8 +394,7 @@ private Q_SLOTS:
         writeGzip(tp.file("full.json.gz"), content);
         std::ifstream in(tp.file("full.json.gz"), std::ios::binary);
         std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        writeFile(tp.file("cut.json.gz"), bytes.substr(0, bytes.size() * 2 / 3));
-        const DataError e = loadError(options("amazon", tp.file("cut.json.gz")));
+        const DataError e = fileError(tp, "amazon", "cut.json.gz", bytes.substr(0, bytes.size() * 2 / 3));
         QVERIFY2(contains(e.file(), "cut.json.gz"), e.what());
         QVERIFY2(contains(e.message(), "gzip") && contains(e.message(), "ends early"), e.what());
         // Cut inside the gzip header, and a corrupt body.
@@ -411,10 +415,11 @@ private Q_SLOTS:
         writeFile(tp.file("s.json"),
                   "{\"reviewerID\": \"A\", \"asin\": \"B\"}\n\n{\"reviewerID\": [1], \"asin\": \"B\"}\n");
         EXPECT_ERROR(loadError(options("amazon", tp.file("s.json"))), "s.json", 3, "for 'reviewerID' but found a list");
-        writeFile(tp.file("t.json"), "{\"reviewerID\": \"A\", \"asin\": \"B\", \"overall\": \"bad\"}\n");
-        EXPECT_ERROR(loadError(options("amazon", tp.file("t.json"))), "t.json", 1, "expected a numeric rating");
-        writeFile(tp.file("u.json"), "{\"reviewerID\": \"A\", \"asin\": \"B\"}\n{\"reviewerID\": \"A\", \"asin\": }\n");
-        const DataError e = loadError(options("amazon", tp.file("u.json")));
+        EXPECT_FILE_ERROR(tp, "amazon", "t.json", "{\"reviewerID\": \"A\", \"asin\": \"B\", \"overall\": \"bad\"}\n",
+                          1, "expected a numeric rating");
+        const DataError e = fileError(tp, "amazon", "u.json",
+                                      "{\"reviewerID\": \"A\", \"asin\": \"B\"}\n"
+                                      "{\"reviewerID\": \"A\", \"asin\": }\n");
         EXPECT_ERROR(e, "u.json", 2, "expected valid JSON");
         QCOMPARE(e.column(), int64_t{29});  // the '}' where a value belongs
     }
@@ -422,9 +427,9 @@ private Q_SLOTS:
     void amazonNumberTooLargeForADoubleFailsNamingLine() {
         // Found by fuzz_amazon: nlohmann reports this overflow as out_of_range, not parse_error.
         TempProject tp;
-        writeFile(tp.file("r.json"), "{\"reviewerID\": \"A\", \"asin\": \"B\"}\n"
-                                     "{\"reviewerID\": \"A\", \"asin\": \"C\", \"overall\": 5E9669}\n");
-        EXPECT_ERROR(loadError(options("amazon", tp.file("r.json"))), "r.json", 2, "number overflow");
+        EXPECT_FILE_ERROR(tp, "amazon", "r.json", "{\"reviewerID\": \"A\", \"asin\": \"B\"}\n"
+                                                  "{\"reviewerID\": \"A\", \"asin\": \"C\", \"overall\": 5E9669}\n",
+                          2, "number overflow");
         writeFile(tp.file("meta.json"), "{\"asin\": \"B\"}\n\n{\"asin\": \"B\", \"price\": 5000E9669}\n");
         LoadOptions o = options("amazon", tp.file("r.json"));
         writeFile(tp.file("r.json"), "{\"reviewerID\": \"A\", \"asin\": \"B\"}\n");
@@ -476,9 +481,8 @@ private Q_SLOTS:
 
     void csvDuplicateHeaderFails() {
         TempProject tp;
-        writeFile(tp.file("x.csv"), "user_id,item_id,user_id\n1,2,3\n");
-        EXPECT_ERROR(loadError(options("csv", tp.file("x.csv"))), "x.csv", 1,
-                     "duplicate column 'user_id' in header (columns 1 and 3)");
+        EXPECT_FILE_ERROR(tp, "csv", "x.csv", "user_id,item_id,user_id\n1,2,3\n",
+                          1, "duplicate column 'user_id' in header (columns 1 and 3)");
     }
 
     void csvWrongDelimiterSaysSo() {
@@ -487,8 +491,7 @@ private Q_SLOTS:
         LoadOptions o = options("csv", tp.file("x.csv"));
         o.csv.delimiter = ',';
         EXPECT_ERROR(loadError(o), "x.csv", 1, "wrong delimiter");
-        writeFile(tp.file("y.csv"), "user_id item_id\n1 2\n");
-        EXPECT_ERROR(loadError(options("csv", tp.file("y.csv"))), "y.csv", 1, "single column 'user_id item_id'");
+        EXPECT_FILE_ERROR(tp, "csv", "y.csv", "user_id item_id\n1 2\n", 1, "single column 'user_id item_id'");
     }
 
     void csvNonNumericTimestampOrRatingFailsNamingLineAndColumn() {
@@ -509,16 +512,11 @@ private Q_SLOTS:
 
     void csvRowProblemsFailNamingTheRecordLine() {
         TempProject tp;
-        writeFile(tp.file("a.csv"), "user_id,item_id\n1,2\n3\n");
-        EXPECT_ERROR(loadError(options("csv", tp.file("a.csv"))), "a.csv", 3, "expected 2 fields");
-        writeFile(tp.file("b.csv"), "user_id,item_id\n1,2\n3,\"open\n4,5\n");
-        EXPECT_ERROR(loadError(options("csv", tp.file("b.csv"))), "b.csv", 3, "expected a closing quote");
-        writeFile(tp.file("c.csv"), "user_id,item_id\n1,\"2\"x\n");
-        EXPECT_ERROR(loadError(options("csv", tp.file("c.csv"))), "c.csv", 2, "after the closing quote");
-        writeFile(tp.file("d.csv"), "user_id,item_id\n,2\n");
-        EXPECT_ERROR(loadError(options("csv", tp.file("d.csv"))), "d.csv", 2, "expected an id in column 'user_id'");
-        writeFile(tp.file("e.csv"), "user_id,item_id\n");
-        EXPECT_ERROR(loadError(options("csv", tp.file("e.csv"))), "e.csv", 0, "no data lines");
+        EXPECT_FILE_ERROR(tp, "csv", "a.csv", "user_id,item_id\n1,2\n3\n", 3, "expected 2 fields");
+        EXPECT_FILE_ERROR(tp, "csv", "b.csv", "user_id,item_id\n1,2\n3,\"open\n4,5\n", 3, "expected a closing quote");
+        EXPECT_FILE_ERROR(tp, "csv", "c.csv", "user_id,item_id\n1,\"2\"x\n", 2, "after the closing quote");
+        EXPECT_FILE_ERROR(tp, "csv", "d.csv", "user_id,item_id\n,2\n", 2, "expected an id in column 'user_id'");
+        EXPECT_FILE_ERROR(tp, "csv", "e.csv", "user_id,item_id\n", 0, "no data lines");
     }
 
     // ---------------------------------------------------------------- auto
@@ -560,16 +558,13 @@ private Q_SLOTS:
 
     void autoRejectsWhatItCannotRecognise() {
         TempProject tp;
-        writeFile(tp.file("meta.json"), "{\"asin\": \"B\", \"title\": \"x\"}\n");
-        EXPECT_ERROR(loadError(options("auto", tp.file("meta.json"))), "meta.json", 1, "cannot detect the format");
-        writeFile(tp.file("prose.txt"), "Hello world!\nThis is prose.\n");
-        EXPECT_ERROR(loadError(options("auto", tp.file("prose.txt"))), "prose.txt", 0, "cannot detect the format");
-        writeFile(tp.file("nums.csv"), "1,2\n3,4\n");
-        EXPECT_ERROR(loadError(options("auto", tp.file("nums.csv"))), "nums.csv", 1, "needs a header");
-        writeFile(tp.file("x.item"), "item_id:token\ttitle:token_seq\n1\tA\n");
-        EXPECT_ERROR(loadError(options("auto", tp.file("x.item"))), "x.item", 0, "RecBole .item file");
-        writeFile(tp.file("u.item"), "1|Toy Story (1995)|01-Jan-1995||http://x|0\n");
-        EXPECT_ERROR(loadError(options("auto", tp.file("u.item"))), "u.item", 0, "MovieLens side file");
+        EXPECT_FILE_ERROR(tp, "auto", "meta.json", "{\"asin\": \"B\", \"title\": \"x\"}\n",
+                          1, "cannot detect the format");
+        EXPECT_FILE_ERROR(tp, "auto", "prose.txt", "Hello world!\nThis is prose.\n", 0, "cannot detect the format");
+        EXPECT_FILE_ERROR(tp, "auto", "nums.csv", "1,2\n3,4\n", 1, "needs a header");
+        EXPECT_FILE_ERROR(tp, "auto", "x.item", "item_id:token\ttitle:token_seq\n1\tA\n", 0, "RecBole .item file");
+        EXPECT_FILE_ERROR(tp, "auto", "u.item", "1|Toy Story (1995)|01-Jan-1995||http://x|0\n",
+                          0, "MovieLens side file");
         std::filesystem::create_directories(tp.file("emptydir"));
         EXPECT_ERROR(loadError(options("auto", tp.file("emptydir"))), "emptydir", 0, "cannot detect the format");
     }
@@ -584,10 +579,10 @@ private Q_SLOTS:
             const DataError e = loadError(options(format, tp.file("long.txt")));
             EXPECT_ERROR(e, "long.txt", 2, "line longer than 1048576 bytes");
         }
-        writeFile(tp.file("long.csv"), "user_id,item_id\n" + std::string(10u << 20, 'x') + ",1\n");
-        EXPECT_ERROR(loadError(options("csv", tp.file("long.csv"))), "long.csv", 2, "line longer than");
-        writeFile(tp.file("long.json"), "{\"reviewerID\": \"" + std::string(10u << 20, 'x') + "\"}\n");
-        EXPECT_ERROR(loadError(options("amazon", tp.file("long.json"))), "long.json", 1, "line longer than");
+        EXPECT_FILE_ERROR(tp, "csv", "long.csv", "user_id,item_id\n" + std::string(10u << 20, 'x') + ",1\n",
+                          2, "line longer than");
+        EXPECT_FILE_ERROR(tp, "amazon", "long.json", "{\"reviewerID\": \"" + std::string(10u << 20, 'x') + "\"}\n",
+                          1, "line longer than");
     }
 
     void binaryGarbageFailsForEveryFormat() {
@@ -609,8 +604,7 @@ private Q_SLOTS:
         std::string content;
         for (int i = 0; i < 300; ++i) content += std::to_string(i) + " 1 2\n";
         content += "x caf\xE9\n";
-        writeFile(tp.file("seq.txt"), content);
-        const DataError e = loadError(options("seqtxt", tp.file("seq.txt")));
+        const DataError e = fileError(tp, "seqtxt", "seq.txt", content);
         EXPECT_ERROR(e, "seq.txt", 301, "expected UTF-8 text but found byte 0xE9");
         QCOMPARE(e.column(), int64_t{6});
     }

@@ -1,8 +1,7 @@
 // Recommenders (popularity, SASRec): module shapes and causality, seeded dropout masks, schema,
 // overfitting a tiny batch, beating popularity on synthetic data (softmax and hard-negative losses),
 // the hard-negative sampler, determinism, checkpoint round trip and exact resume, cancellation,
-// attention maps. Set TOKENBENCH_BENCH=1 and TOKENBENCH_BEAUTY=<Beauty.txt> for the
-// opt-in Amazon Beauty timing slot.
+// attention maps. Amazon Beauty timing: tests/bench/bench_sasrec_epoch.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -12,7 +11,6 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -25,10 +23,13 @@
 #include <QObject>
 #include <QtTest>
 
-#include "../../core/src/models/negative_sampler.h"
-#include "../../core/src/models/sasrec_batched_gemm.h"
-#include "../../core/src/models/sasrec_module.h"
+#include "models/negative_sampler.h"
+#include "models/sasrec_batched_gemm.h"
+#include "models/sasrec_module.h"
+#include "model_checks.h"
+#include "module_fixtures.h"
 #include "temp_project.h"
+#include "test_data.h"
 #include "tokenbench/cancellation.h"
 #include "tokenbench/data/split.h"
 #include "tokenbench/data/synthetic.h"
@@ -39,75 +40,12 @@ using namespace tokenbench::core;
 
 namespace {
 
-/// Mean NDCG@k and Recall@k over users with a target in `phase`, full ranking: rank = number of
-/// other items scoring >= the target.
-struct Metrics final {
-    double ndcg = 0.0;
-    double recall = 0.0;
-    int64_t users = 0;
-};
-
-Metrics evaluate(Recommender& model, const Dataset& dataset, const DataSplit& split, EvalPhase phase, int k = 10) {
-    std::vector<int32_t> users;
-    std::vector<int32_t> targets;
-    for (size_t u = 0; u < dataset.users.size(); ++u) {
-        const UserSplit& cut = split.users[u];
-        const auto& items = dataset.users[u].items;
-        const int32_t position = phase == EvalPhase::Valid ? cut.trainEnd : cut.validEnd;
-        const int32_t end = phase == EvalPhase::Valid ? cut.validEnd : static_cast<int32_t>(items.size());
-        if (position >= end) continue;
-        users.push_back(static_cast<int32_t>(u));
-        targets.push_back(items[static_cast<size_t>(position)]);
-    }
-    std::vector<float> scores;
-    model.scoreUsers(users, phase, scores);
-    const size_t items = dataset.items.size();
-    Metrics m;
-    for (size_t r = 0; r < users.size(); ++r) {
-        const float* row = scores.data() + r * items;
-        const float target = row[static_cast<size_t>(targets[r])];
-        int64_t rank = 0;
-        for (size_t i = 0; i < items; ++i)
-            if (static_cast<int32_t>(i) != targets[r] && row[i] >= target) ++rank;
-        if (rank < k) {
-            m.ndcg += 1.0 / std::log2(static_cast<double>(rank) + 2.0);
-            m.recall += 1.0;
-        }
-    }
-    m.users = static_cast<int64_t>(users.size());
-    if (m.users > 0) {
-        m.ndcg /= static_cast<double>(m.users);
-        m.recall /= static_cast<double>(m.users);
-    }
-    return m;
-}
+using Metrics = tokenbench::test::RankingMetrics;
+using tokenbench::test::trainingPrefixes;
 
 std::string sasrecConfig(const std::string& extra = "") {
     return "{\"hidden\": 32, \"blocks\": 2, \"heads\": 2, \"max_length\": 20, \"dropout\": 0.2" +
            (extra.empty() ? std::string() : ", " + extra) + "}";
-}
-
-/// Training prefixes (dense ids) of every user, as the models train on them.
-std::vector<std::vector<int32_t>> trainingPrefixes(const Dataset& dataset, const DataSplit& split) {
-    std::vector<std::vector<int32_t>> prefixes(dataset.users.size());
-    for (size_t u = 0; u < dataset.users.size(); ++u) {
-        const auto& items = dataset.users[u].items;
-        prefixes[u].assign(items.begin(), items.begin() + std::min<ptrdiff_t>(split.users[u].trainEnd, items.size()));
-    }
-    return prefixes;
-}
-
-/// A hand-made data set: `users` users cycling through `items` items with user-specific offsets.
-Dataset tinyDataset(int users, int items, int length) {
-    Dataset dataset;
-    for (int i = 0; i < items; ++i) dataset.items.push_back(ItemInfo{"i" + std::to_string(i), "", "", {}});
-    for (int u = 0; u < users; ++u) {
-        UserSequence seq;
-        seq.rawId = "u" + std::to_string(u);
-        for (int p = 0; p < length; ++p) seq.items.push_back((u * 3 + p * (1 + u % 2)) % items);
-        dataset.users.push_back(seq);
-    }
-    return dataset;
 }
 
 }  // namespace
@@ -131,7 +69,6 @@ private Q_SLOTS:
     void popularityCheckpointRoundTrip();
     void cancelStopsBetweenBatches();
     void attentionMapsAreCausalDistributions();
-    void benchmarkBeauty();
 
 private:
     void checkShapesAndCausality(bool preNorm);
@@ -141,12 +78,9 @@ private:
 };
 
 void TestModels::initTestCase() {
-    SyntheticConfig config;
-    config.users = 800;
-    config.items = 200;
-    config.branching = {3, 2, 2};
-    m_synthetic = generateSynthetic(config);
-    m_split = makeSplit(m_synthetic.dataset, SplitConfig{});
+    tokenbench::test::SyntheticSplit synthetic = tokenbench::test::smallSynthetic(800, 200);
+    m_synthetic = std::move(synthetic.data);
+    m_split = std::move(synthetic.split);
 }
 
 void TestModels::moduleShapesAndCausality() {
@@ -160,18 +94,11 @@ void TestModels::moduleShapesAndCausality() {
 
 void TestModels::checkShapesAndCausality(bool preNorm) {
     torch::NoGradGuard noGrad;
-    SasRecOptions options;
+    auto options = tokenbench::test::smallModuleOptions<SasRecOptions>();
     options.preNorm = preNorm;
-    options.items = 30;
-    options.hidden = 16;
     options.blocks = 2;
-    options.heads = 2;
-    options.maxLength = 8;
     options.dropout = 0.3;
-    SasRec net(options);
-    at::Generator generator = at::detail::createCPUGenerator(1);
-    net->resetParameters(generator);
-    net->eval();
+    SasRec net = tokenbench::test::seededForEval(SasRec(options), 1);
     QVERIFY(at::all(net->itemEmbedding->weight[0] == 0).item<bool>());
 
     const at::Tensor items = at::tensor({0, 0, 3, 4, 5, 6, 1, 2, 3, 4, 5, 30}, at::kLong).view({2, 6});
@@ -265,7 +192,7 @@ void TestModels::registryListsModelsAndValidates() {
 }
 
 void TestModels::sasrecOverfitsTinyBatch() {
-    const Dataset dataset = tinyDataset(8, 20, 12);
+    const Dataset dataset = tokenbench::test::cyclingDataset(8, 20, 12);
     const DataSplit split = makeSplit(dataset, SplitConfig{});
     auto model = createModel("sasrec", sasrecConfig("\"dropout\": 0.0, \"learning_rate\": 0.01"));
     model->prepare(TrainingData{&dataset, &split, nullptr}, 7, "cpu");
@@ -283,7 +210,7 @@ void TestModels::sasrecBeatsPopularityOnSynthetic() {
     auto popularity = createModel("popularity", "{}");
     popularity->prepare(data, 1, "cpu");
     QCOMPARE(popularity->trainEpoch({}, nullptr).loss, 0.0);
-    const Metrics base = evaluate(*popularity, dataset, m_split, EvalPhase::Test);
+    const Metrics base = tokenbench::test::fullRankingMetrics(*popularity, dataset, m_split, EvalPhase::Test);
 
     auto sasrec = createModel("sasrec", sasrecConfig("\"batch_size\": 32, \"learning_rate\": 0.003"));
     sasrec->prepare(data, 1, "cpu");
@@ -293,7 +220,7 @@ void TestModels::sasrecBeatsPopularityOnSynthetic() {
     for (int epoch = 1; epoch <= 20; ++epoch) {
         report = sasrec->trainEpoch({}, nullptr);
         if (epoch % 5 != 0) continue;
-        learned = evaluate(*sasrec, dataset, m_split, EvalPhase::Test);
+        learned = tokenbench::test::fullRankingMetrics(*sasrec, dataset, m_split, EvalPhase::Test);
         qInfo("epoch %d: loss %.4f, test NDCG@10 %.4f", epoch, report.loss, learned.ndcg);
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -384,10 +311,8 @@ void TestModels::hardNegativesAreOverlapRankedGraphNeighbours() {
 void TestModels::hardLossTrainsAndBeatsPopularity() {
     const Dataset& dataset = m_synthetic.dataset;
     const TrainingData data{&dataset, &m_split, nullptr};
-    auto popularity = createModel("popularity", "{}");
-    popularity->prepare(data, 1, "cpu");
-    popularity->trainEpoch({}, nullptr);
-    const Metrics base = evaluate(*popularity, dataset, m_split, EvalPhase::Test);
+    auto popularity = tokenbench::test::popularityBaseline(data);
+    const Metrics base = tokenbench::test::fullRankingMetrics(*popularity, dataset, m_split, EvalPhase::Test);
 
     // Default hard_share (half graph negatives once warmed up), two negatives per position.
     auto sasrec = createModel(
@@ -399,7 +324,7 @@ void TestModels::hardLossTrainsAndBeatsPopularity() {
         last = sasrec->trainEpoch({}, nullptr).loss;
         if (epoch == 1) first = last;
     }
-    const Metrics learned = evaluate(*sasrec, dataset, m_split, EvalPhase::Test);
+    const Metrics learned = tokenbench::test::fullRankingMetrics(*sasrec, dataset, m_split, EvalPhase::Test);
     qInfo("hard negatives: loss %.4f -> %.4f; NDCG@10 %.4f vs popularity %.4f", first, last, learned.ndcg, base.ndcg);
     QVERIFY(last < 0.8 * first);
     QVERIFY(learned.ndcg > 1.5 * base.ndcg);
@@ -446,18 +371,15 @@ void TestModels::checkpointRoundTripAndExactResume() {
     for (const char* loss : {"ce", "bce", "hard"}) {
         const std::string config =
             sasrecConfig(std::string("\"loss\": \"") + loss + "\", \"hard_warmup_epochs\": 2, \"negatives\": 2");
-        auto model = createModel("sasrec", config);
-        model->prepare(data, 11, "cpu");
+        auto model = tokenbench::test::preparedModel("sasrec", config, data, 11);
         model->trainEpoch({}, nullptr);
         model->save(path);
-        QVERIFY(std::filesystem::exists(path));
-        QVERIFY(!std::filesystem::exists(path + ".tmp"));
+        QVERIFY(tokenbench::test::savedAtomically(path));
         std::vector<float> before;
         model->scoreUsers(users, EvalPhase::Test, before);
         const double continued = model->trainEpoch({}, nullptr).loss;
 
-        auto restored = createModel("sasrec", config);
-        restored->prepare(data, 11, "cpu");
+        auto restored = tokenbench::test::preparedModel("sasrec", config, data, 11);
         restored->load(path);
         std::vector<float> after;
         restored->scoreUsers(users, EvalPhase::Test, after);
@@ -475,14 +397,11 @@ void TestModels::popularityCheckpointRoundTrip() {
     tokenbench::test::TempProject temp;
     const std::string path = temp.file("popularity.json");
     const TrainingData data{&m_synthetic.dataset, &m_split, nullptr};
-    auto model = createModel("popularity", "{}");
-    model->prepare(data, 1, "cpu");
-    model->trainEpoch({}, nullptr);
+    auto model = tokenbench::test::popularityBaseline(data);
     std::vector<float> before, after;
     model->scoreUsers({0, 1}, EvalPhase::Valid, before);
     model->save(path);
-    auto restored = createModel("popularity", "{}");
-    restored->prepare(data, 1, "cpu");
+    auto restored = tokenbench::test::preparedModel("popularity", "{}", data, 1);
     restored->load(path);
     restored->scoreUsers({0, 1}, EvalPhase::Valid, after);
     QVERIFY(before == after);
@@ -491,21 +410,8 @@ void TestModels::popularityCheckpointRoundTrip() {
 
 void TestModels::cancelStopsBetweenBatches() {
     const TrainingData data{&m_synthetic.dataset, &m_split, nullptr};
-    auto model = createModel("sasrec", sasrecConfig("\"batch_size\": 64"));
-    model->prepare(data, 3, "cpu");
-    std::atomic<bool> cancel{false};
-    int64_t steps = 0;
-    QVERIFY_EXCEPTION_THROWN(model->trainEpoch(
-                                 [&](int64_t, double) {
-                                     ++steps;
-                                     cancel = true;
-                                 },
-                                 &cancel),
-                             CancelledError);
-    QCOMPARE(steps, int64_t(1));
-    steps = 0;
-    QVERIFY_EXCEPTION_THROWN(model->trainEpoch([&](int64_t, double) { ++steps; }, &cancel), CancelledError);
-    QCOMPARE(steps, int64_t(0));
+    tokenbench::test::verifyCancelStopsBetweenBatches(
+        *tokenbench::test::preparedModel("sasrec", sasrecConfig("\"batch_size\": 64"), data, 3));
 }
 
 void TestModels::attentionMapsAreCausalDistributions() {
@@ -534,58 +440,6 @@ void TestModels::attentionMapsAreCausalDistributions() {
     }
     QCOMPARE(model->attention({5, 6, 7}).front().rows, 3);
     QVERIFY(model->attention({}).empty());
-}
-
-void TestModels::benchmarkBeauty() {
-    const char* enabled = std::getenv("TOKENBENCH_BENCH");
-    if (!enabled || std::string(enabled) != "1") QSKIP("set TOKENBENCH_BENCH=1 to run the Beauty benchmark");
-    const char* file = std::getenv("TOKENBENCH_BEAUTY");
-    const std::string path = file ? file : "/work/shared/data/amazon-beauty/Beauty.txt";
-    std::ifstream in(path);
-    if (!in) QSKIP("Beauty.txt not found");
-    Dataset dataset;
-    std::string line;
-    int32_t maxItem = 0;
-    while (std::getline(in, line)) {
-        std::istringstream fields(line);
-        UserSequence seq;
-        fields >> seq.rawId;
-        int32_t item = 0;
-        while (fields >> item) {
-            seq.items.push_back(item - 1);
-            maxItem = std::max(maxItem, item);
-        }
-        if (!seq.items.empty()) dataset.users.push_back(std::move(seq));
-    }
-    for (int32_t i = 0; i < maxItem; ++i) dataset.items.push_back(ItemInfo{std::to_string(i + 1), "", "", {}});
-    const DataSplit split = makeSplit(dataset, SplitConfig{});
-    const TrainingData data{&dataset, &split, nullptr};
-    const int threads = std::getenv("TOKENBENCH_BENCH_THREADS") ? std::atoi(std::getenv("TOKENBENCH_BENCH_THREADS")) : 2;
-    at::set_num_threads(threads);
-    const int epochs = std::getenv("TOKENBENCH_BENCH_EPOCHS") ? std::atoi(std::getenv("TOKENBENCH_BENCH_EPOCHS")) : 3;
-    const std::string device = std::getenv("TOKENBENCH_BENCH_DEVICE") ? std::getenv("TOKENBENCH_BENCH_DEVICE") : "cpu";
-    qInfo("Beauty: %zu users, %zu items, %d threads, device %s", dataset.users.size(), dataset.items.size(), threads,
-          device.c_str());
-    for (const char* loss : {"bce", "ce"}) {
-        const std::string config =
-            std::string("{\"hidden\": 50, \"blocks\": 2, \"heads\": 1, \"max_length\": 50, \"batch_size\": 128, "
-                        "\"dropout\": 0.5, \"loss\": \"") +
-            loss + "\"}";
-        auto model = createModel("sasrec", config);
-        model->prepare(data, 42, device);
-        for (int epoch = 1; epoch <= epochs; ++epoch) {
-            const auto start = std::chrono::steady_clock::now();
-            const EpochReport report = model->trainEpoch({}, nullptr);
-            const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            qInfo("%s epoch %d: loss %.4f, %.2f s/epoch (%lld steps)", loss, epoch, report.loss, seconds,
-                  static_cast<long long>(report.steps));
-        }
-        const auto start = std::chrono::steady_clock::now();
-        const Metrics test = evaluate(*model, dataset, split, EvalPhase::Test);
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        qInfo("%s after %d epochs: test NDCG@10 %.4f, Recall@10 %.4f (%lld users, eval %.1f s)", loss, epochs,
-              test.ndcg, test.recall, static_cast<long long>(test.users), seconds);
-    }
 }
 
 QTEST_GUILESS_MAIN(TestModels)

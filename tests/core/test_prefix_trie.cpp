@@ -10,7 +10,7 @@
 #include <QObject>
 #include <QtTest>
 
-#include "../../core/src/models/prefix_trie.h"
+#include "models/prefix_trie.h"
 
 using tokenbench::core::PrefixTrie;
 

@@ -5,8 +5,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
-#include <cstdlib>
-#include <ctime>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -20,8 +18,10 @@
 #include <QObject>
 #include <QtTest>
 
-#include "../../core/src/tokenizers/builtin_tokenizers.h"
+#include "tokenizers/builtin_tokenizers.h"
 #include "temp_project.h"
+#include "test_data.h"
+#include "tiny_configs.h"
 #include "tokenbench/cancellation.h"
 #include "tokenbench/data/data_error.h"
 #include "tokenbench/data/synthetic.h"
@@ -30,91 +30,13 @@
 #include "tokenbench/tokenizers/codebook_health.h"
 #include "tokenbench/tokenizers/tokenizer.h"
 
-using tokenbench::core::CancelledError;
-using tokenbench::core::ComponentInfo;
-using tokenbench::core::ConfigError;
-using tokenbench::core::DataError;
-using tokenbench::core::FeatureMatrix;
-using tokenbench::core::FitContext;
-using tokenbench::core::LevelHealth;
-using tokenbench::core::ParamSpec;
-using tokenbench::core::ParamType;
-using tokenbench::core::Registry;
-using tokenbench::core::SemanticIds;
-using tokenbench::core::SyntheticConfig;
-using tokenbench::core::SyntheticData;
-using tokenbench::core::TensorData;
-using tokenbench::core::Tokenizer;
+using namespace tokenbench::core;
 
 namespace {
 
-/// Deterministic uniform numbers in [-1, 1).
-class TestRng final {
-public:
-    explicit TestRng(uint64_t seed) : m_state(seed) {}
-    double next() {
-        m_state = m_state * 6364136223846793005ULL + 1442695040888963407ULL;
-        return static_cast<double>(m_state >> 11) * (2.0 / 9007199254740992.0) - 1.0;
-    }
-
-private:
-    uint64_t m_state;
-};
-
-/// `clusters` well separated blobs in `dim` dimensions, `perCluster` items each; labels[i] = blob.
-FeatureMatrix clusteredFeatures(int clusters, int perCluster, int dim, std::vector<int>* labels = nullptr,
-                                uint64_t seed = 3) {
-    TestRng rng(seed);
-    std::vector<std::vector<double>> centres(static_cast<size_t>(clusters),
-                                             std::vector<double>(static_cast<size_t>(dim)));
-    for (auto& centre : centres)
-        for (double& v : centre) v = rng.next();
-    FeatureMatrix features;
-    features.rows = static_cast<int64_t>(clusters) * perCluster;
-    features.dim = dim;
-    for (int i = 0; i < perCluster; ++i)
-        for (int c = 0; c < clusters; ++c) {
-            for (int d = 0; d < dim; ++d)
-                features.values.push_back(
-                    static_cast<float>(centres[static_cast<size_t>(c)][static_cast<size_t>(d)] + 0.05 * rng.next()));
-            if (labels) labels->push_back(c);
-        }
-    return features;
-}
-
-/// Multi-hot item x attribute matrix (categories of every level, brand, price bucket).
-FeatureMatrix multiHot(const SyntheticData& data) {
-    FeatureMatrix features;
-    features.rows = static_cast<int64_t>(data.dataset.items.size());
-    features.dim = static_cast<int64_t>(data.dataset.attributeVocab.size());
-    features.values.assign(static_cast<size_t>(features.rows * features.dim), 0.0f);
-    for (int64_t i = 0; i < features.rows; ++i)
-        for (const int32_t a : data.dataset.items[static_cast<size_t>(i)].attributes) features.row(i)[a] = 1.0f;
-    return features;
-}
-
-/// Normalised mutual information, arithmetic mean of the entropies (sklearn's default).
-double nmi(const std::vector<int>& a, const std::vector<int>& b) {
-    const double n = static_cast<double>(a.size());
-    std::map<int, double> pa, pb;
-    std::map<std::pair<int, int>, double> pab;
-    for (size_t i = 0; i < a.size(); ++i) {
-        pa[a[i]] += 1.0 / n;
-        pb[b[i]] += 1.0 / n;
-        pab[{a[i], b[i]}] += 1.0 / n;
-    }
-    double ha = 0, hb = 0, mi = 0;
-    for (const auto& [_, p] : pa) ha -= p * std::log(p);
-    for (const auto& [_, p] : pb) hb -= p * std::log(p);
-    for (const auto& [key, p] : pab) mi += p * std::log(p / (pa[key.first] * pb[key.second]));
-    return ha + hb > 0 ? 2.0 * mi / (ha + hb) : 1.0;
-}
-
-std::vector<int> levelCodes(const SemanticIds& ids, int32_t level) {
-    std::vector<int> out;
-    for (int64_t i = 0; i < ids.items; ++i) out.push_back(ids.at(i, level));
-    return out;
-}
+using tokenbench::test::clusteredFeatures;
+using tokenbench::test::findParam;
+using tokenbench::test::levelCodes;
 
 /// Everything a fit reported.
 struct Recorded final {
@@ -136,12 +58,6 @@ FitContext recordingContext(Recorded& recorded, uint64_t seed) {
     };
     context.progress = [&recorded](double, const std::string& phase) { recorded.phases.push_back(phase); };
     return context;
-}
-
-const ParamSpec* findParam(const ComponentInfo& info, const std::string& key) {
-    for (const auto& spec : info.params)
-        if (spec.key == key) return &spec;
-    return nullptr;
 }
 
 /// A small network that trains in well under a second on the test data sets.
@@ -166,7 +82,6 @@ private Q_SLOTS:
     void cancelFromAnotherThreadStopsWithinOneSecond();
     void vqVaeHasOneLevel();
     void registryCreatesAndReloadsBothIds();
-    void trainingThroughput();
     void fitsOnCudaWhenAvailable();
 };
 
@@ -280,7 +195,7 @@ void TestRqVae::codesRecoverSyntheticTopCategories() {
     config.items = 600;
     config.branching = {6, 3, 2};
     const SyntheticData data = tokenbench::core::generateSynthetic(config);
-    const FeatureMatrix features = multiHot(data);
+    const FeatureMatrix features = tokenbench::test::multiHot(data.dataset);
 
     auto tokenizer = tokenbench::core::makeRqVae(
         R"({"levels": 2, "codebook_size": 8, "hidden_dims": "64", "latent_dim": 16, "epochs": 40,
@@ -288,7 +203,7 @@ void TestRqVae::codesRecoverSyntheticTopCategories() {
     tokenizer->fit(features, FitContext{});
     const SemanticIds ids = tokenizer->encode(features);
     std::vector<int> truth(data.truth.topCategory.begin(), data.truth.topCategory.end());
-    const double score = nmi(levelCodes(ids, 0), truth);
+    const double score = tokenbench::test::nmiArithmetic(levelCodes(ids, 0), truth);
     const auto health = tokenbench::core::levelHealth(ids, 8);
     qInfo("NMI(first-level code, top category) = %.3f; first level uses %d/8 codes", score, health[0].usedCodes);
     QVERIFY(score >= 0.6);
@@ -434,7 +349,7 @@ void TestRqVae::vqVaeHasOneLevel() {
     QCOMPARE(ids.levels, 1);
     QCOMPARE(ids.items, features.rows);
     QCOMPARE(tokenizer->lastLevelDistances(features).dim, int64_t{8});
-    qInfo("vq-vae NMI with blob labels: %.3f", nmi(levelCodes(ids, 0), labels));
+    qInfo("vq-vae NMI with blob labels: %.3f", tokenbench::test::nmiArithmetic(levelCodes(ids, 0), labels));
 }
 
 void TestRqVae::registryCreatesAndReloadsBothIds() {
@@ -455,47 +370,6 @@ void TestRqVae::registryCreatesAndReloadsBothIds() {
         QCOMPARE(reloaded->levels(), tokenizer->levels());
         QVERIFY(reloaded->encode(features).codes == tokenizer->encode(features).codes);
     }
-}
-
-void TestRqVae::trainingThroughput() {
-    // The Beauty-sized case (12k items x 64 features, 200 noisy blobs) with the default network;
-    // opt-in because it takes seconds: TOKENBENCH_BENCH=1 (TOKENBENCH_BENCH_CONFIG: another config).
-    if (!std::getenv("TOKENBENCH_BENCH")) QSKIP("set TOKENBENCH_BENCH=1 to measure training items/s");
-    const char* override = std::getenv("TOKENBENCH_BENCH_CONFIG");
-    const FeatureMatrix features = clusteredFeatures(200, 60, 64);
-    auto tokenizer = tokenbench::core::makeRqVae(override ? override : R"({"epochs": 6})");
-    std::vector<double> epochEnds;  // seconds since the start of fit
-    std::vector<double> losses;
-    SemanticIds finalIds;
-    QElapsedTimer timer;
-    FitContext context;
-    context.seed = 1;
-    context.metrics = [&](int64_t, int64_t, const std::map<std::string, double>& values) {
-        epochEnds.push_back(static_cast<double>(timer.nsecsElapsed()) * 1e-9);
-        losses.push_back(values.at("loss"));
-    };
-    context.health = [&](int64_t, const SemanticIds& ids, double) { finalIds = ids; };
-    const std::clock_t cpuStart = std::clock();
-    timer.start();
-    tokenizer->fit(features, context);
-    const double total = static_cast<double>(timer.nsecsElapsed()) * 1e-9;
-    const double cpuSeconds = static_cast<double>(std::clock() - cpuStart) / CLOCKS_PER_SEC;
-    const auto epochs = static_cast<int>(epochEnds.size());
-    QVERIFY(epochs >= 2);
-    // Epoch 1 includes the k-means initialisation; later epochs are the steady state (with a
-    // health pass every 5 epochs).
-    const double steady = (epochEnds.back() - epochEnds.front()) / (epochs - 1);
-    qInfo(
-        "rq-vae %s, %lld x %lld: first epoch (with k-means init) %.2f s, then %.0f items/s "
-        "(%.2f s/epoch); %d epochs + final health in %.2f s wall, %.2f s CPU (all threads)",
-        override ? override : "default config", static_cast<long long>(features.rows),
-        static_cast<long long>(features.dim), epochEnds.front(), static_cast<double>(features.rows) / steady, steady,
-        epochs, total, cpuSeconds);
-    for (int e = 1; e <= epochs; e = e < 10 ? e + 1 : e * 2)
-        qInfo("  epoch %d loss %.4f", e, losses[static_cast<size_t>(e - 1)]);
-    for (const LevelHealth& level : tokenbench::core::levelHealth(finalIds, tokenizer->codebookSize()))
-        qInfo("  level %d: %d codes used, perplexity %.1f", level.level, level.usedCodes, level.perplexity);
-    qInfo("  collision rate %.4f", tokenbench::core::collisionStats(finalIds).collisionRate);
 }
 
 void TestRqVae::fitsOnCudaWhenAvailable() {

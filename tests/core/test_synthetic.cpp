@@ -12,24 +12,15 @@
 #include <QObject>
 #include <QtTest>
 
-using tokenbench::core::computeStats;
-using tokenbench::core::Dataset;
-using tokenbench::core::DatasetStats;
-using tokenbench::core::generateSynthetic;
-using tokenbench::core::SyntheticConfig;
-using tokenbench::core::SyntheticData;
-using tokenbench::core::UserSequence;
+#include "test_data.h"
+
+using namespace tokenbench::core;
 
 namespace {
 
 /// Small enough to run in milliseconds, big enough for the statistics below to be stable.
 SyntheticConfig smallConfig(uint64_t seed = 42) {
-    SyntheticConfig config;
-    config.seed = seed;
-    config.users = 300;
-    config.items = 120;
-    config.branching = {3, 2, 2};
-    return config;
+    return tokenbench::test::smallSyntheticConfig(300, 120, {3, 2, 2}, seed);
 }
 
 bool sameData(const SyntheticData& a, const SyntheticData& b) {

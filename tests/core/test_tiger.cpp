@@ -25,9 +25,12 @@
 #include <QObject>
 #include <QtTest>
 
-#include "../../core/src/models/tiger_config.h"
-#include "../../core/src/models/tiger_module.h"
+#include "models/tiger_config.h"
+#include "models/tiger_module.h"
+#include "model_checks.h"
+#include "module_fixtures.h"
 #include "temp_project.h"
+#include "test_data.h"
 #include "tokenbench/cancellation.h"
 #include "tokenbench/data/data_error.h"
 #include "tokenbench/data/split.h"
@@ -48,29 +51,9 @@ std::string tigerConfig(const std::string& extra = "") {
            (extra.empty() ? std::string() : ", " + extra) + "}";
 }
 
-/// Users with a target in `phase` and their targets.
-struct Targets final {
-    std::vector<int32_t> users;
-    std::vector<int32_t> items;
-};
-
-Targets targetsOf(const Dataset& dataset, const DataSplit& split, EvalPhase phase) {
-    Targets out;
-    for (size_t u = 0; u < dataset.users.size(); ++u) {
-        const UserSplit& cut = split.users[u];
-        const auto& items = dataset.users[u].items;
-        const int32_t position = phase == EvalPhase::Valid ? cut.trainEnd : cut.validEnd;
-        const int32_t end = phase == EvalPhase::Valid ? cut.validEnd : static_cast<int32_t>(items.size());
-        if (position >= end) continue;
-        out.users.push_back(static_cast<int32_t>(u));
-        out.items.push_back(items[static_cast<size_t>(position)]);
-    }
-    return out;
-}
-
 /// NDCG@10 of the model's ranked lists (ranksByList) or scores, by the project's evaluator.
 double ndcgAt10(Recommender& model, const Dataset& dataset, const DataSplit& split, EvalPhase phase) {
-    const Targets targets = targetsOf(dataset, split, phase);
+    const tokenbench::test::EvalTargets targets = tokenbench::test::evalTargets(dataset, split, phase);
     RankingEvaluator evaluator(EvalOptions{}, trainingItemCounts(dataset, split));
     if (model.ranksByList()) {
         std::vector<std::vector<int32_t>> lists;
@@ -132,18 +115,15 @@ private:
 
 void TestTiger::initTestCase() {
     configureRuntime(0);  // TOKENBENCH_THREADS (1 under ctest) for LibTorch and OpenBLAS alike
-    SyntheticConfig config;
-    config.users = 200;
-    config.items = 200;
-    config.branching = {3, 2, 2};
-    m_synthetic = generateSynthetic(config);
-    m_split = makeSplit(m_synthetic.dataset, SplitConfig{});
+    tokenbench::test::SyntheticSplit small = tokenbench::test::smallSynthetic(200, 200);
+    m_synthetic = std::move(small.data);
+    m_split = std::move(small.split);
     m_treeIds = SemanticIds::fromRows(m_synthetic.truth.categoryPath);
     m_ids = resolveCollisions(m_treeIds, CollisionStrategy::ExtraLevel, FeatureMatrix{}, 12);
     QCOMPARE(m_ids.levels, 4);
-    config.users = 800;
-    m_large = generateSynthetic(config);
-    m_largeSplit = makeSplit(m_large.dataset, SplitConfig{});
+    tokenbench::test::SyntheticSplit large = tokenbench::test::smallSynthetic(800, 200);
+    m_large = std::move(large.data);
+    m_largeSplit = std::move(large.split);
     m_largeIds = resolveCollisions(SemanticIds::fromRows(m_large.truth.categoryPath), CollisionStrategy::ExtraLevel,
                                    FeatureMatrix{}, 12);
     int32_t extra = 0;
@@ -154,10 +134,7 @@ void TestTiger::initTestCase() {
 
 void TestTiger::moduleShapesAndPaddingInvariance() {
     torch::NoGradGuard noGrad;
-    Tiger net(smallOptions());
-    at::Generator generator = at::detail::createCPUGenerator(1);
-    net->resetParameters(generator);
-    net->eval();
+    Tiger net = tokenbench::test::seededForEval(Tiger(smallOptions()), 1);
     QCOMPARE(net->jointVocab(), int64_t(12));
     QCOMPARE(net->codeToken(2, 1), int64_t(2 + 7 + 1));
     QVERIFY(at::all(net->tokenEmbedding->weight[0] == 0).item<bool>());
@@ -198,10 +175,7 @@ void TestTiger::moduleShapesAndPaddingInvariance() {
 
 void TestTiger::incrementalDecodingMatchesTeacherForcing() {
     torch::NoGradGuard noGrad;
-    Tiger net(smallOptions());
-    at::Generator generator = at::detail::createCPUGenerator(2);
-    net->resetParameters(generator);
-    net->eval();
+    Tiger net = tokenbench::test::seededForEval(Tiger(smallOptions()), 2);
     const at::Tensor tokens = at::tensor({net->codeToken(0, 1), net->codeToken(1, 2), net->codeToken(2, 4),
                                           net->codeToken(0, 2), net->codeToken(1, 0), net->codeToken(2, 3)},
                                          at::kLong)
@@ -286,7 +260,7 @@ void TestTiger::constrainedBeamsAreRealDistinctItems() {
     auto model = createModel("tiger", tigerConfig());
     model->prepare(TrainingData{&dataset, &m_split, &m_ids}, 4, "cpu");
     model->trainEpoch({}, nullptr);
-    const Targets targets = targetsOf(dataset, m_split, EvalPhase::Valid);
+    const tokenbench::test::EvalTargets targets = tokenbench::test::evalTargets(dataset, m_split, EvalPhase::Valid);
     std::vector<std::vector<int32_t>> lists;
     model->rankUsers(targets.users, EvalPhase::Valid, 20, lists);
     QCOMPARE(lists.size(), targets.users.size());
@@ -396,9 +370,7 @@ void TestTiger::unconstrainedBeamsCountInvalidIds() {
 
 void TestTiger::tigerBeatsPopularityOnSynthetic() {
     const Dataset& dataset = m_large.dataset;
-    auto popularity = createModel("popularity", "{}");
-    popularity->prepare(TrainingData{&dataset, &m_largeSplit, nullptr}, 1, "cpu");
-    popularity->trainEpoch({}, nullptr);
+    auto popularity = tokenbench::test::popularityBaseline(TrainingData{&dataset, &m_largeSplit, nullptr});
     const double base = ndcgAt10(*popularity, dataset, m_largeSplit, EvalPhase::Test);
 
     auto tiger = createModel("tiger", tigerConfig());
@@ -444,20 +416,17 @@ void TestTiger::checkpointRoundTripAndExactResume() {
     const TrainingData data{&dataset, &m_split, &m_ids};
     const std::vector<int32_t> users = {1, 2, 3, 100, 199};
     const std::string config = tigerConfig();
-    auto model = createModel("tiger", config);
-    model->prepare(data, 11, "cpu");
+    auto model = tokenbench::test::preparedModel("tiger", config, data, 11);
     model->trainEpoch({}, nullptr);
     model->save(path);
-    QVERIFY(std::filesystem::exists(path));
-    QVERIFY(!std::filesystem::exists(path + ".tmp"));
+    QVERIFY(tokenbench::test::savedAtomically(path));
     std::vector<std::vector<int32_t>> before, after;
     std::vector<float> scoresBefore, scoresAfter;
     model->rankUsers(users, EvalPhase::Test, 20, before);
     model->scoreUsers(users, EvalPhase::Test, scoresBefore);
     const double continued = model->trainEpoch({}, nullptr).loss;
 
-    auto restored = createModel("tiger", config);
-    restored->prepare(data, 11, "cpu");
+    auto restored = tokenbench::test::preparedModel("tiger", config, data, 11);
     restored->load(path);
     restored->rankUsers(users, EvalPhase::Test, 20, after);
     restored->scoreUsers(users, EvalPhase::Test, scoresAfter);
@@ -479,21 +448,9 @@ void TestTiger::checkpointRoundTripAndExactResume() {
 }
 
 void TestTiger::cancelStopsBetweenBatches() {
-    auto model = createModel("tiger", tigerConfig());
-    model->prepare(TrainingData{&m_synthetic.dataset, &m_split, &m_ids}, 3, "cpu");
-    std::atomic<bool> cancel{false};
-    int64_t steps = 0;
-    QVERIFY_EXCEPTION_THROWN(model->trainEpoch(
-                                 [&](int64_t, double) {
-                                     ++steps;
-                                     cancel = true;
-                                 },
-                                 &cancel),
-                             CancelledError);
-    QCOMPARE(steps, int64_t(1));
-    steps = 0;
-    QVERIFY_EXCEPTION_THROWN(model->trainEpoch([&](int64_t, double) { ++steps; }, &cancel), CancelledError);
-    QCOMPARE(steps, int64_t(0));
+    const TrainingData data{&m_synthetic.dataset, &m_split, &m_ids};
+    tokenbench::test::verifyCancelStopsBetweenBatches(
+        *tokenbench::test::preparedModel("tiger", tigerConfig(), data, 3));
 }
 
 void TestTiger::attentionMapsAreDistributionsOverTokens() {

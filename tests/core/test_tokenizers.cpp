@@ -19,6 +19,7 @@
 #include <QtTest>
 
 #include "temp_project.h"
+#include "test_data.h"
 #include "tokenbench/cancellation.h"
 #include "tokenbench/data/data_error.h"
 #include "tokenbench/data/split.h"
@@ -49,34 +50,15 @@ using tokenbench::test::TempProject;
 
 namespace {
 
-/// Deterministic standard normal numbers for test matrices (LCG + Box-Muller).
-class NormalRng final {
-public:
-    explicit NormalRng(uint64_t seed) : m_state(seed) {}
-    double uniform() {
-        m_state = m_state * 6364136223846793005ULL + 1442695040888963407ULL;
-        return (static_cast<double>(m_state >> 11) + 0.5) / 9007199254740992.0;
-    }
-    double normal() {
-        const double r = std::sqrt(-2.0 * std::log(uniform()));
-        return r * std::cos(6.283185307179586 * uniform());
-    }
-
-private:
-    uint64_t m_state;
-};
-
-FeatureMatrix randomNormal(int64_t rows, int64_t dim, uint64_t seed) {
-    NormalRng rng(seed);
-    FeatureMatrix m{rows, dim, std::vector<float>(static_cast<size_t>(rows * dim))};
-    for (float& v : m.values) v = static_cast<float>(rng.normal());
-    return m;
-}
+using tokenbench::test::levelCodes;
+using tokenbench::test::multiHot;
+using tokenbench::test::randomNormal;
+using tokenbench::test::TestRng;
 
 /// `perBlob` points around each of `blobs` centres 10 apart (noise 0.1) in `dim` dimensions;
 /// `truth` receives each point's blob.
 FeatureMatrix gaussianBlobs(int blobs, int perBlob, int dim, uint64_t seed, std::vector<int32_t>* truth) {
-    NormalRng rng(seed);
+    TestRng rng(seed);
     FeatureMatrix m{static_cast<int64_t>(blobs) * perBlob, dim, {}};
     for (int i = 0; i < perBlob; ++i) {
         for (int b = 0; b < blobs; ++b) {  // interleaved so no cluster is a contiguous block
@@ -87,41 +69,6 @@ FeatureMatrix gaussianBlobs(int blobs, int perBlob, int dim, uint64_t seed, std:
         }
     }
     return m;
-}
-
-/// Multi-hot of each item's attributes (the test's own simple featurizer).
-FeatureMatrix multiHot(const Dataset& dataset) {
-    const auto dim = static_cast<int64_t>(dataset.attributeVocab.size());
-    FeatureMatrix m{static_cast<int64_t>(dataset.items.size()), dim,
-                    std::vector<float>(dataset.items.size() * static_cast<size_t>(dim))};
-    for (size_t i = 0; i < dataset.items.size(); ++i)
-        for (const int32_t a : dataset.items[i].attributes)
-            m.values[i * static_cast<size_t>(dim) + static_cast<size_t>(a)] = 1.0F;
-    return m;
-}
-
-/// Normalized mutual information NMI(A, B) = I(A; B) / sqrt(H(A) H(B)) (Strehl & Ghosh 2002):
-/// 1 when the labelings are the same partition, 0 when independent.
-double normalizedMutualInformation(const std::vector<int32_t>& a, const std::vector<int32_t>& b) {
-    const auto n = static_cast<double>(a.size());
-    std::map<int32_t, double> pa, pb;
-    std::map<std::pair<int32_t, int32_t>, double> pab;
-    for (size_t i = 0; i < a.size(); ++i) {
-        pa[a[i]] += 1.0 / n;
-        pb[b[i]] += 1.0 / n;
-        pab[{a[i], b[i]}] += 1.0 / n;
-    }
-    double ha = 0.0, hb = 0.0, mi = 0.0;
-    for (const auto& [_, p] : pa) ha -= p * std::log(p);
-    for (const auto& [_, p] : pb) hb -= p * std::log(p);
-    for (const auto& [k, p] : pab) mi += p * std::log(p / (pa[k.first] * pb[k.second]));
-    return ha > 0 && hb > 0 ? mi / std::sqrt(ha * hb) : 0.0;
-}
-
-std::vector<int32_t> levelCodes(const SemanticIds& ids, int32_t level) {
-    std::vector<int32_t> out;
-    for (int64_t i = 0; i < ids.items; ++i) out.push_back(ids.at(i, level));
-    return out;
 }
 
 std::unique_ptr<Tokenizer> fitted(const std::string& id, const std::string& config, const FeatureMatrix& features,
@@ -185,7 +132,7 @@ private Q_SLOTS:
         QCOMPARE(codesOfBlob.size(), size_t{12});
         QCOMPARE(blobsOfCode.size(), size_t{12});
         for (const auto& [_, codes] : codesOfBlob) QCOMPARE(codes.size(), size_t{1});
-        QCOMPARE(normalizedMutualInformation(levelCodes(ids, 0), truth), 1.0);
+        QCOMPARE(tokenbench::test::nmiGeometric(levelCodes(ids, 0), truth), 1.0);
     }
 
     void rqKmeansFirstLevelFindsTopCategories() {
@@ -199,7 +146,7 @@ private Q_SLOTS:
             "rq-kmeans", R"({"levels": 3, "codebook_size": )" + std::to_string(topCategories) + "}", features, 42);
         const SemanticIds ids = tokenizer->encode(features);
         QCOMPARE(ids.levels, 3);
-        const double nmi = normalizedMutualInformation(levelCodes(ids, 0), data.truth.topCategory);
+        const double nmi = tokenbench::test::nmiGeometric(levelCodes(ids, 0), data.truth.topCategory);
         qInfo("NMI(level 1, top category) = %.4f with %d codes", nmi, topCategories);
         QVERIFY2(nmi >= 0.8, qPrintable(QString::number(nmi)));
     }

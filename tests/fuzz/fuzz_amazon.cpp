@@ -3,29 +3,24 @@
 #include "fuzz_common.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    if (size == 0) return 0;
     using namespace tokenbench;
-    const int mode = data[0] % 4;
-    const uint8_t* body = data + 1;
-    const size_t length = size - 1;
-    core::LoadOptions options;
-    options.format = "amazon";
-    switch (mode) {
-        case 0:
-            options.paths = {fuzz::writeInput("reviews.json", body, length)};
-            break;
-        case 1:
-            options.paths = {fuzz::writeInput(
-                "reviews.json", std::string("{\"reviewerID\": \"A\", \"asin\": \"B\", \"overall\": 5}\n"))};
-            options.attributesPath = fuzz::writeInput("meta.json", body, length);
-            break;
-        case 2:
-            options.paths = {fuzz::writeInput("reviews.json.gz", body, length)};
-            break;
-        default:
-            options.paths = {fuzz::writeGzipInput("reviews.json.gz", body, length)};
-            break;
-    }
-    fuzz::runLoad(options);
-    return 0;
+    return fuzz::fuzzLoader("amazon", data, size, [](const fuzz::Input& in, core::LoadOptions& options) {
+        const int mode = in.selector % 4;
+        switch (mode) {
+            case 0:
+                options.paths = {fuzz::writeInput("reviews.json", in.body, in.length)};
+                break;
+            case 1:
+                options.paths = {fuzz::writeInput(
+                    "reviews.json", std::string("{\"reviewerID\": \"A\", \"asin\": \"B\", \"overall\": 5}\n"))};
+                options.attributesPath = fuzz::writeInput("meta.json", in.body, in.length);
+                break;
+            case 2:
+                options.paths = {fuzz::writeInput("reviews.json.gz", in.body, in.length)};
+                break;
+            default:
+                options.paths = {fuzz::writeGzipInput("reviews.json.gz", in.body, in.length)};
+                break;
+        }
+    });
 }

@@ -3,15 +3,14 @@
 #include "fuzz_common.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    if (size == 0) return 0;
     using namespace tokenbench;
-    static const char* const kNames[] = {"x.txt",  "x.inter", "ratings.dat", "u.data",   "ratings.csv",
-                                         "x.json", "x.csv",   "x.tsv",       "x.json.gz"};
-    const std::string name = std::string("auto/") + kNames[data[0] % 9];
-    core::LoadOptions options;
-    options.format = "auto";
-    options.paths = {fuzz::writeInput(name, data + 1, size - 1)};
-    fuzz::runLoad(options);
-    fuzz::removeInput(name);
-    return 0;
+    std::string name;
+    const int result = fuzz::fuzzLoader("auto", data, size, [&name](const fuzz::Input& in, core::LoadOptions& options) {
+        static const char* const kNames[] = {"x.txt",  "x.inter", "ratings.dat", "u.data",   "ratings.csv",
+                                             "x.json", "x.csv",   "x.tsv",       "x.json.gz"};
+        name = std::string("auto/") + kNames[in.selector % 9];
+        options.paths = {fuzz::writeInput(name, in.body, in.length)};
+    });
+    if (!name.empty()) fuzz::removeInput(name);
+    return result;
 }

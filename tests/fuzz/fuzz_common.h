@@ -84,4 +84,24 @@ inline void runLoad(core::LoadOptions options) {
     }
 }
 
+/// One fuzz input: byte 0 selects what the input becomes (which file, which options), the rest is
+/// the file's content.
+struct Input final {
+    uint8_t selector = 0;
+    const uint8_t* body = nullptr;
+    size_t length = 0;
+};
+
+/// The body of every LLVMFuzzerTestOneInput: ignores empty input, lets `setUp(input, options)` write
+/// the files and fill LoadOptions for `format`, then runs runLoad. Returns libFuzzer's 0.
+template <typename SetUp>
+int fuzzLoader(const char* format, const uint8_t* data, size_t size, SetUp setUp) {
+    if (size == 0) return 0;
+    core::LoadOptions options;
+    options.format = format;
+    setUp(Input{data[0], data + 1, size - 1}, options);
+    runLoad(options);
+    return 0;
+}
+
 }  // namespace tokenbench::fuzz

@@ -3,17 +3,14 @@
 #include "fuzz_common.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    if (size == 0) return 0;
     using namespace tokenbench;
-    static constexpr char kDelimiters[] = {'\0', ',', ';', '\t', '|'};
-    core::LoadOptions options;
-    options.format = "csv";
-    options.csv.user = "u";
-    options.csv.item = "i";
-    options.csv.delimiter = kDelimiters[data[0] % 5];
-    if (data[0] & 0x10) options.csv.timestamp = "t";
-    if (data[0] & 0x20) options.csv.rating = "r";
-    options.paths = {fuzz::writeInput("data.csv", data + 1, size - 1)};
-    fuzz::runLoad(options);
-    return 0;
+    return fuzz::fuzzLoader("csv", data, size, [](const fuzz::Input& in, core::LoadOptions& options) {
+        static constexpr char kDelimiters[] = {'\0', ',', ';', '\t', '|'};
+        options.csv.user = "u";
+        options.csv.item = "i";
+        options.csv.delimiter = kDelimiters[in.selector % 5];
+        if (in.selector & 0x10) options.csv.timestamp = "t";
+        if (in.selector & 0x20) options.csv.rating = "r";
+        options.paths = {fuzz::writeInput("data.csv", in.body, in.length)};
+    });
 }
