@@ -39,12 +39,7 @@ QSpinBox* ModelPage::epochsSpin() const {
 }
 
 void ModelPage::buildForm() {
-    m_model = new QComboBox;
-    m_model->setObjectName(QStringLiteral("modelSelector"));
-    for (const core::ComponentInfo* info : m_registry.list(core::ComponentKind::Model)) {
-        m_model->addItem(QString::fromStdString(info->displayName), QString::fromStdString(info->id));
-        m_model->setItemData(m_model->count() - 1, QString::fromStdString(info->description), Qt::ToolTipRole);
-    }
+    m_model = makeComponentSelector(m_registry, core::ComponentKind::Model, QStringLiteral("modelSelector"));
     m_tokenizerRun = new QComboBox;
     m_tokenizerRun->setObjectName(QStringLiteral("modelTokenizerRun"));
     m_tokenizerRun->setToolTip(QStringLiteral("Generative models train on the semantic IDs of a finished tokenizer run."));

@@ -74,12 +74,7 @@ void TokenizerPage::buildForm() {
     m_featureDim->setRange(2, 1024);
     m_featureDim->setValue(32);
     m_featureDim->setToolTip(QStringLiteral("Dimensions per kind when the features are built for this run"));
-    m_method = new QComboBox;
-    m_method->setObjectName(QStringLiteral("tokenizerMethod"));
-    for (const core::ComponentInfo* info : m_registry.list(core::ComponentKind::Tokenizer)) {
-        m_method->addItem(QString::fromStdString(info->displayName), QString::fromStdString(info->id));
-        m_method->setItemData(m_method->count() - 1, QString::fromStdString(info->description), Qt::ToolTipRole);
-    }
+    m_method = makeComponentSelector(m_registry, core::ComponentKind::Tokenizer, QStringLiteral("tokenizerMethod"));
     m_collisionStrategy = new QComboBox;
     m_collisionStrategy->setObjectName(QStringLiteral("tokenizerCollisions"));
     m_collisionStrategy->addItem(QStringLiteral("Extra level (TIGER)"), QStringLiteral("extra-level"));

@@ -7,9 +7,20 @@
 #include <QLineEdit>
 #include <QSpinBox>
 
+#include "tokenbench/registry.h"
 #include "tokenbench/runtime.h"
 
 namespace tokenbench::ui {
+
+QComboBox* makeComponentSelector(const core::Registry& registry, core::ComponentKind kind, const QString& objectName) {
+    auto* selector = new QComboBox;
+    selector->setObjectName(objectName);
+    for (const core::ComponentInfo* info : registry.list(kind)) {
+        selector->addItem(QString::fromStdString(info->displayName), QString::fromStdString(info->id));
+        selector->setItemData(selector->count() - 1, QString::fromStdString(info->description), Qt::ToolTipRole);
+    }
+    return selector;
+}
 
 QSpinBox* makeSeedField(const QString& prefix) {
     auto* seed = new QSpinBox;

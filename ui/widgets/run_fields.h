@@ -5,6 +5,11 @@
 
 #include <QString>
 
+namespace tokenbench::core {
+class Registry;
+enum class ComponentKind;
+}
+
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -12,6 +17,10 @@ class QSpinBox;
 
 namespace tokenbench::ui {
 
+/// The registered components of `kind` by display name (item data: the component id; tool tip:
+/// its description), named `objectName`.
+[[nodiscard]] QComboBox* makeComponentSelector(const core::Registry& registry, core::ComponentKind kind,
+                                               const QString& objectName);
 /// Seed spin box, 0 .. INT_MAX, 42 to start with.
 [[nodiscard]] QSpinBox* makeSeedField(const QString& prefix);
 /// Device choice ("auto" first when `withAutomatic`, "cpu", and "cuda" when LibTorch has CUDA);
