@@ -137,6 +137,7 @@ Job* ModelPage::startTraining() {
                             .arg(QString::fromStdString(info->displayName)));
         }
     }
+    QString error;
     const std::string settings = m_runSettings->validatedConfig(&error);
     if (settings.empty()) return fail(QStringLiteral("Check the run settings: %1").arg(error));
     core::applyRunSettings(settings, request);
