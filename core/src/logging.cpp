@@ -1,5 +1,6 @@
 #include "tokenbench/logging.h"
 
+#include <cstdio>
 #include <mutex>
 #include <stdexcept>
 
@@ -52,6 +53,16 @@ void attachProjectLog(const std::string& logsDir) {
     current = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(logsDir + "/tokenbench.log", 5 * 1024 * 1024, 3);
     current->set_pattern("%Y-%m-%d %H:%M:%S.%e [%l] [thread %t] %v");
     distSink()->add_sink(current);
+}
+
+void logLine(LogLevel level, const std::string& message) {
+    spdlog::log(static_cast<spdlog::level::level_enum>(level), "{}", message);
+}
+
+std::string fixedDecimals(double value, int decimals) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%.*f", decimals, value);
+    return text;
 }
 
 void addLogSink(std::shared_ptr<spdlog::sinks::sink> sink) { distSink()->add_sink(std::move(sink)); }

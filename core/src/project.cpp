@@ -4,10 +4,10 @@
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include "tokenbench/data/synthetic.h"
 #include "tokenbench/storage/experiment_store.h"
+#include "tokenbench/logging.h"
 
 namespace fs = std::filesystem;
 
@@ -50,7 +50,8 @@ ProjectPaths ensureDemoProject(const std::string& dir) {
     if (store.findDataset(kDemoDatasetName)) return paths;
 
     const SyntheticConfig config;
-    spdlog::info("Generating the demo data set ({} users, {} items) in {}", config.users, config.items, paths.root);
+    logInfo("Generating the demo data set (" + std::to_string(config.users) + " users, " + std::to_string(config.items) +
+            " items) in " + paths.root);
     try {
         (void)storeSyntheticDataset(store, kDemoDatasetName, config);
     } catch (const std::exception&) {

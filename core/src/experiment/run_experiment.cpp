@@ -3,7 +3,6 @@
 #include <filesystem>
 
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include "tokenbench/cancellation.h"
 #include "tokenbench/experiment/experiment_file.h"

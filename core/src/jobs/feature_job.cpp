@@ -3,11 +3,11 @@
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include "jobs/run_scope.h"
 #include "tokenbench/features/feature_sets.h"
 #include "tokenbench/storage/experiment_store.h"
+#include "tokenbench/logging.h"
 
 namespace tokenbench::core {
 
@@ -26,7 +26,7 @@ FeatureSetRecord createFeatureSet(ExperimentStore& store, int64_t datasetId, std
     const DataSplit split = makeSplit(dataset, defaultSplitConfig(store, datasetId));
     const FeatureMatrix matrix = buildFeatures(dataset, split, spec, progress);
     store.saveFeatureSet(datasetId, name, kind, matrix, toJson(spec));
-    spdlog::info("Feature set '{}' ({}): {} x {}", name, kind, matrix.rows, matrix.dim);
+    logInfo("Feature set '" + name + "' (" + kind + "): " + std::to_string(matrix.rows) + " x " + std::to_string(matrix.dim));
     return *store.findFeatureSet(datasetId, name);
 }
 

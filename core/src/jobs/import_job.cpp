@@ -4,12 +4,12 @@
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include "jobs/run_scope.h"
 #include "tokenbench/data/dataset_json.h"
 #include "tokenbench/storage/database.h"
 #include "tokenbench/storage/experiment_store.h"
+#include "tokenbench/logging.h"
 
 namespace tokenbench::core {
 
@@ -44,8 +44,9 @@ ImportResult importDataset(ExperimentStore& store, const ImportRequest& request)
                     toJson(request.split), toJson(result.split));
     tx.commit();
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    spdlog::info("Imported '{}': {} users, {} items, {} interactions in {:.2f} s", request.name, result.stats.users,
-                 result.stats.items, result.stats.interactions, result.seconds);
+    logInfo("Imported '" + request.name + "': " + std::to_string(result.stats.users) + " users, " +
+            std::to_string(result.stats.items) + " items, " + std::to_string(result.stats.interactions) +
+            " interactions in " + fixedDecimals(result.seconds, 2) + " s");
     return result;
 }
 

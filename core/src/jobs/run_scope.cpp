@@ -2,12 +2,12 @@
 
 #include <filesystem>
 
-#include <spdlog/spdlog.h>
 
 #include "tokenbench/cancellation.h"
 #include "tokenbench/storage/experiment_store.h"
 #include "tokenbench/storage/metrics_writer.h"
 #include "tokenbench/storage/sha256.h"
+#include "tokenbench/logging.h"
 
 namespace tokenbench::core {
 
@@ -31,11 +31,11 @@ JobEnd runGuarded(const std::function<void()>& body, const std::string& what) {
     } catch (const std::exception& e) {
         end.status = RunStatus::Failed;
         end.message = e.what();
-        spdlog::error("{} failed: {}", what, e.what());
+        logError(std::string(what) + " failed: " + e.what());
     } catch (...) {
         end.status = RunStatus::Failed;
         end.message = "unknown error";
-        spdlog::error("{} failed: unknown error", what);
+        logError(std::string(what) + " failed: unknown error");
     }
     return end;
 }
@@ -89,14 +89,14 @@ void RunScope::finish(RunStatus status, const std::string& summaryJson, const st
     if (m_writer) {
         m_writer->flush();
         if (!m_writer->lastError().empty())
-            spdlog::error("Run {}: store writes failed: {}", m_runId, m_writer->lastError());
+            logError("Run " + std::to_string(m_runId) + ": store writes failed: " + m_writer->lastError());
         return;
     }
     // The run row exists but the writer never started: record the outcome directly.
     try {
         store().finishRun(m_runId, status, summaryJson, message);
     } catch (const std::exception& e) {
-        spdlog::error("Run {}: cannot record its outcome: {}", m_runId, e.what());
+        logError("Run " + std::to_string(m_runId) + ": cannot record its outcome: " + e.what());
     }
 }
 

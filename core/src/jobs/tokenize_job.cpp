@@ -7,7 +7,6 @@
 #include <set>
 
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include "tokenbench/cancellation.h"
 #include "tokenbench/data/data_error.h"
@@ -17,6 +16,7 @@
 #include "tokenbench/registry.h"
 #include "tokenbench/storage/experiment_store.h"
 #include "tokenbench/tokenizers/tokenizer.h"
+#include "tokenbench/logging.h"
 
 namespace tokenbench::core {
 
@@ -50,7 +50,7 @@ public:
                                             ": perplexity " + std::to_string(h.perplexity) + " of " +
                                             std::to_string(m_codebookSize) + " codes (" + std::to_string(h.usedCodes) +
                                             " used) at step " + std::to_string(step);
-                spdlog::warn("Run {}: {}", m_runId, message);
+                logWarn("Run " + std::to_string(m_runId) + ": " + message);
                 m_sink.event({m_runId, now, "warning", "collapse", message});
             }
         }
@@ -157,7 +157,8 @@ TokenizeResult runTokenizeJob(const TokenizeRequest& request, ProgressSink& call
         result.runId = scope.create(spec);
         scope.start();
         ProgressSink& sink = scope.sink();
-        spdlog::info("Run {}: {} on '{}' ({} features)", result.runId, info.id, dataset->name, result.featureSet);
+        logInfo("Run " + std::to_string(result.runId) + ": " + info.id + " on '" + dataset->name + "' (" + result.featureSet +
+                " features)");
 
         // The training side of the data set: the catalogue and every user's training interactions.
         const Dataset data = store.loadDataset(dataset->id);

@@ -16,13 +16,13 @@
 #include <thread>
 
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include "tokenbench/cancellation.h"
 #include "tokenbench/models/recommender.h"
 #include "tokenbench/project.h"
 #include "tokenbench/registry.h"
 #include "tokenbench/storage/experiment_store.h"
+#include "tokenbench/logging.h"
 #include "jobs/run_scope.h"
 #include "training/checkpoint_state.h"
 #include "training/device_setup.h"
@@ -200,14 +200,14 @@ TrainResult runTrainJob(const TrainRequest& request, ProgressSink& callerSink, c
                 model->load(folder.path(state.lastFile));
             }
             store.discardMetricsAfter(runId, state.epoch);  // points of an epoch that never reached its checkpoint
-            spdlog::info("Run {}: resuming after epoch {}", runId, state.epoch);
+            logInfo("Run " + std::to_string(runId) + ": resuming after epoch " + std::to_string(state.epoch));
         }
 
         scope.start();
         ProgressSink* fan = &scope.sink();
-        spdlog::info("Run {}: {} on '{}' ({} users, {} items), device {}, up to {} epochs", runId, info.id,
-                     inputs.datasetRecord.name, inputs.dataset.users.size(), inputs.dataset.items.size(),
-                     settings.device, settings.epochs);
+        logInfo("Run " + std::to_string(runId) + ": " + info.id + " on '" + inputs.datasetRecord.name + "' (" +
+                std::to_string(inputs.dataset.users.size()) + " users, " + std::to_string(inputs.dataset.items.size()) +
+                " items), device " + settings.device + ", up to " + std::to_string(settings.epochs) + " epochs");
         fan->log("info", "training " + info.id + " on " + settings.device);
 
         std::optional<Clock::time_point> deadline;
@@ -336,9 +336,10 @@ TrainResult runTrainJob(const TrainRequest& request, ProgressSink& callerSink, c
             folder.commit(state);
             sessionSeconds += secondsSince(epochStart);
             ++sessionEpochs;
-            spdlog::info("Run {} epoch {}/{}: loss {:.4f}, {:.1f} s, valid {} {}{}", runId, epoch, settings.epochs,
-                         epochReport.loss, trainSeconds, settings.validMetric,
-                         validReport ? describe(validReport->all, settings.validMetric) : "-", improved ? " (best)" : "");
+            logInfo("Run " + std::to_string(runId) + " epoch " + std::to_string(epoch) + "/" + std::to_string(settings.epochs) +
+                    ": loss " + fixedDecimals(epochReport.loss, 4) + ", " + fixedDecimals(trainSeconds, 1) + " s, valid " +
+                    settings.validMetric + " " + (validReport ? describe(validReport->all, settings.validMetric) : "-") +
+                    (improved ? " (best)" : ""));
             report("train", 0.0);
 
             if (settings.patience > 0 && state.staleEvaluations >= settings.patience) {
@@ -366,8 +367,9 @@ TrainResult runTrainJob(const TrainRequest& request, ProgressSink& callerSink, c
         result.secondsPerEpoch = state.timedEpochs > 0 ? state.trainSeconds / double(state.timedEpochs) : 0.0;
         result.stopReason = stopReason;
         scope.addArtifact("checkpoint-best", folder.path(state.bestFile));
-        spdlog::info("Run {}: test {} {} (best epoch {}, stop: {})", runId, settings.validMetric,
-                     describe(result.test.all, settings.validMetric), state.bestEpoch, stopReason);
+        logInfo("Run " + std::to_string(runId) + ": test " + settings.validMetric + " " +
+                describe(result.test.all, settings.validMetric) + " (best epoch " + std::to_string(state.bestEpoch) +
+                ", stop: " + stopReason + ")");
     }, "Model run");
     result.runId = scope.runId();
     result.status = end.status;

@@ -1,9 +1,9 @@
 #include "tokenbench/storage/metrics_writer.h"
 
-#include <spdlog/spdlog.h>
 
 #include "tokenbench/storage/database.h"
 #include "tokenbench/storage/experiment_store.h"
+#include "tokenbench/logging.h"
 
 namespace tokenbench::core {
 
@@ -74,7 +74,7 @@ void SqliteMetricsWriter::loop() {
     try {
         store = std::make_unique<ExperimentStore>(m_dbPath);
     } catch (const std::exception& e) {
-        spdlog::error("metrics writer cannot open {}: {}", m_dbPath, e.what());
+        logError("metrics writer cannot open " + m_dbPath + ": " + e.what());
         std::lock_guard lock(m_mutex);
         m_error = e.what();
     }
@@ -105,7 +105,7 @@ void SqliteMetricsWriter::loop() {
             } catch (const std::exception& e) {
                 error = e.what();
             }
-            if (!error.empty()) spdlog::error("metrics writer: {}", error);
+            if (!error.empty()) logError("metrics writer: " + error);
         }
 
         lock.lock();
