@@ -99,15 +99,7 @@ void addTokenizeCommands(CLI::App& app, CliContext& ctx) {
             if (args.levels > 0) fixed["levels"] = std::to_string(args.levels);
             if (args.codebookSize > 0) fixed["codebook_size"] = std::to_string(args.codebookSize);
             req.configJson = args.options.configFor(info, fixed);
-            cancelOnInterrupt();
-            ConsoleSink console;
-            const auto result = core::runTokenizeJob(req, console, &interruptFlag());
-            const auto out = nlohmann::json::parse(core::toJson(result));
-            if (args.json) printJson(out);
-            else std::cout << out.dump(2) << "\n";
-            if (result.status == core::RunStatus::Completed) return kExitOk;
-            if (!args.json) std::cerr << "error: " << result.message << "\n";
-            return kExitUserError;  // failed input or cancelled: nothing the program itself got wrong
+            return runJobCommand(&core::runTokenizeJob, req, args.json);
         };
     });
 }

@@ -92,15 +92,7 @@ void addTrainCommands(CLI::App& app, CliContext& ctx) {
                 req.configJson = args.options.configFor(registry.get(req.model));
             }
             req.eval.ks = args.ks;
-            cancelOnInterrupt();
-            ConsoleSink console;
-            const auto result = core::runTrainJob(req, console, &interruptFlag());
-            const auto out = nlohmann::json::parse(core::toJson(result));
-            if (args.json) printJson(out);
-            else std::cout << out.dump(2) << "\n";
-            if (result.status == core::RunStatus::Completed) return kExitOk;
-            if (!args.json) std::cerr << "error: " << result.message << "\n";
-            return kExitUserError;
+            return runJobCommand(&core::runTrainJob, req, args.json);
         };
     });
 

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <iostream>
+#include <string>
 
 #include "tokenbench/progress_sink.h"
 
@@ -37,5 +38,21 @@ private:
 std::atomic<bool>& interruptFlag();
 /// Routes SIGINT (Ctrl-C) to interruptFlag() instead of killing the process.
 void cancelOnInterrupt();
+
+/// Prints a job's summary (one JSON object on stdout with `json`, indented otherwise, the failure on
+/// stderr) and returns the exit code: 0 when it completed, 1 when it failed or was cancelled (bad
+/// input, nothing the program itself got wrong).
+int reportJobResult(const std::string& summaryJson, core::RunStatus status, const std::string& message, bool json);
+
+/// Runs a core job (runTrainJob, runTokenizeJob...) with Ctrl-C as its cancel and progress on stderr,
+/// then reports its typed result as reportJobResult does.
+template <class Request, class Result>
+int runJobCommand(Result (*job)(const Request&, core::ProgressSink&, const std::atomic<bool>*), const Request& request,
+                  bool json) {
+    cancelOnInterrupt();
+    ConsoleSink console;
+    const Result result = job(request, console, &interruptFlag());
+    return reportJobResult(toJson(result), result.status, result.message, json);
+}
 
 }  // namespace tokenbench::cli

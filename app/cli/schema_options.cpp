@@ -73,8 +73,10 @@ void SchemaOptions::addChecked(CLI::App& command, const core::ComponentInfo& inf
         }
         CLI::Option* option = command.add_option_function<std::string>(
             optionName(key), [this, key](const std::string& value) { m_values[key] = value; }, help);
-        if (spec.type == core::ParamType::Int || spec.type == core::ParamType::Float)
-            option->check(CLI::Range(spec.min.value_or(-1e300), spec.max.value_or(1e300)));
+        option->default_str(spec.defaultValue);
+        if (spec.type == core::ParamType::Int)
+            option->check(CLI::Range(static_cast<int64_t>(spec.min.value_or(-9e18)), static_cast<int64_t>(spec.max.value_or(9e18))));
+        if (spec.type == core::ParamType::Float) option->check(CLI::Range(spec.min.value_or(-1e300), spec.max.value_or(1e300)));
         if (spec.type == core::ParamType::Choice) option->check(CLI::IsMember(spec.choices));
     }
 }

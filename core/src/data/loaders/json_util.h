@@ -9,35 +9,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "data/loaders/char_stream_iterator.h"
+
 namespace tokenbench::core::detail {
 
 /// A piece of text as nlohmann SAX input that knows how many bytes the parser has consumed, so that a
 /// handler can name the column where it rejects a value.
 class JsonTextCursor final {
 public:
-    /// Input iterator; copies share the cursor (nlohmann copies iterators).
-    class Iterator final {
-    public:
-        using iterator_category = std::input_iterator_tag;
-        using value_type = char;
-        using difference_type = std::ptrdiff_t;
-        using pointer = const char*;
-        using reference = char;
-
-        Iterator() = default;
-        explicit Iterator(JsonTextCursor* cursor) : m_cursor(cursor) {}
-        char operator*() const { return m_cursor->m_text[m_cursor->m_pos]; }
-        Iterator& operator++() {
-            ++m_cursor->m_pos;
-            return *this;
-        }
-        bool operator==(const Iterator& other) const { return atEnd() == other.atEnd(); }
-        bool operator!=(const Iterator& other) const { return !(*this == other); }
-
-    private:
-        bool atEnd() const { return m_cursor == nullptr || m_cursor->m_pos >= m_cursor->m_text.size(); }
-        JsonTextCursor* m_cursor = nullptr;
-    };
+    using Iterator = CharStreamIterator<JsonTextCursor>;
 
     explicit JsonTextCursor(std::string_view text) : m_text(text) {}
     [[nodiscard]] Iterator begin() { return Iterator(this); }
@@ -46,6 +26,11 @@ public:
     [[nodiscard]] size_t consumed() const { return m_pos; }
 
 private:
+    friend Iterator;
+    [[nodiscard]] char current() const { return m_text[m_pos]; }
+    void next() { ++m_pos; }
+    [[nodiscard]] bool more() const { return m_pos < m_text.size(); }
+
     std::string_view m_text;
     size_t m_pos = 0;
 };

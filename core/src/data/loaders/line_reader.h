@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "data/loaders/char_stream_iterator.h"
+
 namespace tokenbench::core::detail {
 
 /// Longest accepted line of an interaction file: longer ones are surely not interaction data.
@@ -102,29 +104,8 @@ private:
 /// character consumed so that JSON errors can name them. Memory: one chunk.
 class JsonInput final {
 public:
-    /// Input iterator over the characters; copies share the stream (nlohmann copies iterators).
-    class Iterator final {
-    public:
-        using iterator_category = std::input_iterator_tag;
-        using value_type = char;
-        using difference_type = std::ptrdiff_t;
-        using pointer = const char*;
-        using reference = char;
-
-        Iterator() = default;
-        explicit Iterator(JsonInput* input) : m_input(input) {}
-        char operator*() const { return m_input->m_buffer[m_input->m_pos]; }
-        Iterator& operator++() {
-            m_input->advance();
-            return *this;
-        }
-        bool operator==(const Iterator& other) const { return atEnd() == other.atEnd(); }
-        bool operator!=(const Iterator& other) const { return !(*this == other); }
-
-    private:
-        bool atEnd() const { return m_input == nullptr || !m_input->ensure(); }
-        JsonInput* m_input = nullptr;
-    };
+    /// The character range's iterator (copies share the stream).
+    using Iterator = CharStreamIterator<JsonInput>;
 
     /// Opens `path` (plain or gzip) and checks its start like LineReader. Loading thread.
     explicit JsonInput(std::string path);
@@ -140,6 +121,10 @@ public:
     [[nodiscard]] const std::string& path() const { return m_source.path(); }
 
 private:
+    friend Iterator;
+    [[nodiscard]] char current() const { return m_buffer[m_pos]; }
+    void next() { advance(); }
+    [[nodiscard]] bool more() { return ensure(); }
     bool ensure();
     void advance();
 
