@@ -1,6 +1,6 @@
 #pragma once
-/// Observer of a training job. The trainer is the only caller; models and tokenizers never log or
-/// touch storage themselves.
+/// Observer of a job (import, features, tokenize, train). Only the jobs call it, through their run
+/// scope (core/src/jobs/run_scope.h); models, tokenizers and loaders never log or touch storage.
 ///
 /// Threads: every method is called on the job's worker thread and must not block (queue and return).
 
