@@ -146,7 +146,8 @@ private:
             const MeanPoolSample& sample = m_samples[index];
             const std::vector<int32_t>& items = dataset().users[static_cast<size_t>(sample.user)].items;
             histories.emplace_back();
-            for (int32_t i = std::max<int32_t>(0, sample.position - static_cast<int32_t>(m_window)); i < sample.position; ++i)
+            for (int32_t i = std::max<int32_t>(0, sample.position - static_cast<int32_t>(m_window));
+                 i < sample.position; ++i)
                 histories.back().push_back(items[static_cast<size_t>(i)] + 1);
             targets.push_back(items[static_cast<size_t>(sample.position)]);
         }
@@ -159,8 +160,9 @@ private:
     }
 
     nlohmann::json exportInfo() const override {
-        return {{"layout", "item_embedding row 0 is padding, row i+1 is dense item i; user = tanh(transform("
-                           "mean of the last `window` items' embeddings)); score = user . item_embedding[1:]^T"}};
+        return {{"layout",
+                 "item_embedding row 0 is padding, row i+1 is dense item i; user = tanh(transform("
+                 "mean of the last `window` items' embeddings)); score = user . item_embedding[1:]^T"}};
     }
 
     int64_t m_hidden = 32;
@@ -173,12 +175,8 @@ private:
 
 /// The schema: what the GUI form, the CLI options and validateConfig are built from.
 ComponentInfo meanPoolInfo() {
-    ComponentInfo info;
-    info.id = "mean-pool";
-    info.version = 1;
-    info.displayName = "Mean pooling";
-    info.kind = ComponentKind::Model;
-    info.description = "Scores the next item from the mean embedding of the last items of the history.";
+    ComponentInfo info = modelInfo("mean-pool", 1, "Mean pooling",
+                                   "Scores the next item from the mean embedding of the last items of the history.");
     info.params = {
         numberParam("hidden", "Hidden size", ParamType::Int, "32", 1, 4096, "Embedding width"),
         numberParam("window", "Window", ParamType::Int, "5", 1, 1000, "Most recent items averaged"),

@@ -228,14 +228,9 @@ nlohmann::json Bert4RecModel::exportInfo() const {
 }  // namespace
 
 ComponentInfo bert4RecInfo() {
-    ComponentInfo info;
-    info.id = kBert4RecId;
-    info.version = kVersion;
-    info.displayName = "BERT4Rec";
-    info.kind = ComponentKind::Model;
-    info.description =
+    ComponentInfo info = modelInfo(kBert4RecId, kVersion, "BERT4Rec",
         "Bidirectional transformer over the item history trained with the cloze task (Sun et al. 2019); "
-        "predicts a [MASK] appended after the history, scores tied to the item embeddings.";
+        "predicts a [MASK] appended after the history, scores tied to the item embeddings.");
     info.params = {
         numberParam("hidden", "Hidden size", ParamType::Int, "64", 1, 4096, "Embedding and layer width (paper: 64)"),
         numberParam("blocks", "Layers", ParamType::Int, "2", 1, 64, "Transformer layers (paper: 2)"),

@@ -373,14 +373,9 @@ nlohmann::json SasRecModel::exportInfo() const {
 }  // namespace
 
 ComponentInfo sasRecInfo() {
-    ComponentInfo info;
-    info.id = kSasRecId;
-    info.version = kVersion;
-    info.displayName = "SASRec";
-    info.kind = ComponentKind::Model;
-    info.description =
+    ComponentInfo info = modelInfo(kSasRecId, kVersion, "SASRec",
         "Self-attentive sequential recommendation (Kang & McAuley 2018): causal transformer over the item "
-        "history, scores tied to the item embeddings.";
+        "history, scores tied to the item embeddings.");
     info.params = {
         numberParam("hidden", "Hidden size", ParamType::Int, "64", 1, 4096, "Embedding and block width (d)"),
         numberParam("blocks", "Blocks", ParamType::Int, "2", 1, 64, "Self-attention blocks (paper: 2)"),

@@ -163,15 +163,8 @@ void TigerModel::prepareData() {
 
 std::shared_ptr<torch::nn::Module> TigerModel::buildNetwork(at::Generator& init) {
     TigerOptions options;
+    static_cast<TigerSizes&>(options) = m_config;
     options.vocab = m_vocab;
-    options.hidden = m_config.hidden;
-    options.encoderLayers = m_config.encoderLayers;
-    options.decoderLayers = m_config.decoderLayers;
-    options.heads = m_config.heads;
-    options.feedForward = m_config.feedForward;
-    options.dropout = m_config.dropout;
-    options.maxItems = m_config.maxItems;
-    options.userBuckets = m_config.userBuckets;
     m_net = Tiger(options);
     m_net->resetParameters(init);
     return m_net.ptr();

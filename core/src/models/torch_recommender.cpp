@@ -62,8 +62,7 @@ std::unique_ptr<TrainOptimizer> wrapOptimizer(std::unique_ptr<torch::optim::Opti
     return std::make_unique<TorchOptimizer>(std::move(optimizer));
 }
 
-TorchRecommender::TorchRecommender(std::string id, std::string configJson, uint64_t epochSalt,
-                                   int64_t checkpointFormat)
+TorchRecommender::TorchRecommender(std::string id, std::string configJson, uint64_t epochSalt, int64_t checkpointFormat)
     : m_id(std::move(id)),
       m_configJson(std::move(configJson)),
       m_epochSalt(epochSalt),
@@ -127,8 +126,8 @@ EpochReport TorchRecommender::trainEpoch(const std::function<void(int64_t, doubl
 
 void TorchRecommender::save(const std::string& path) const {
     requirePrepared("save()");
-    saveModelCheckpoint(path, {m_id, m_checkpointFormat, m_items, checkpointMatches()}, {m_epoch, m_steps},
-                        *m_network, *m_optimizer);
+    saveModelCheckpoint(path, {m_id, m_checkpointFormat, m_items, checkpointMatches()}, {m_epoch, m_steps}, *m_network,
+                        *m_optimizer);
 }
 
 void TorchRecommender::load(const std::string& path) {

@@ -26,9 +26,9 @@
 #include <ATen/core/Generator.h>
 #include <ATen/core/Tensor.h>
 #include <c10/core/Device.h>
-#include <nlohmann/json.hpp>
 #include <torch/nn/module.h>
 #include <torch/utils.h>
+#include <nlohmann/json.hpp>
 
 #include "common/seeded_random.h"
 #include "models/model_checkpoint.h"
