@@ -127,15 +127,7 @@ private:
     }
 
     std::vector<std::vector<size_t>> epochBatches(EpochRandom& random) override {
-        std::vector<size_t> order(m_samples.size());
-        for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-        random.shuffle(order);
-        std::vector<std::vector<size_t>> batches;
-        for (size_t begin = 0; begin < order.size(); begin += static_cast<size_t>(m_batchSize))
-            batches.emplace_back(order.begin() + static_cast<std::ptrdiff_t>(begin),
-                                 order.begin() + static_cast<std::ptrdiff_t>(
-                                                     std::min(order.size(), begin + static_cast<size_t>(m_batchSize))));
-        return batches;
+        return cutBatches(shuffledOrder(m_samples.size(), random), m_batchSize);
     }
 
     at::Tensor batchLoss(const std::vector<size_t>& batch, EpochRandom& random) override {

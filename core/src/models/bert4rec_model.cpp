@@ -124,15 +124,7 @@ std::unique_ptr<TrainOptimizer> Bert4RecModel::buildOptimizer(std::vector<at::Te
 }
 
 std::vector<std::vector<size_t>> Bert4RecModel::epochBatches(EpochRandom& random) {
-    std::vector<size_t> order(m_samples.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    random.shuffle(order);
-    const auto batchSize = static_cast<size_t>(std::max<int64_t>(1, m_config.batchSize));
-    std::vector<std::vector<size_t>> batches;
-    for (size_t begin = 0; begin < order.size(); begin += batchSize)
-        batches.emplace_back(order.begin() + static_cast<std::ptrdiff_t>(begin),
-                             order.begin() + static_cast<std::ptrdiff_t>(std::min(order.size(), begin + batchSize)));
-    return batches;
+    return cutBatches(shuffledOrder(m_samples.size(), random), m_config.batchSize);
 }
 
 at::Tensor Bert4RecModel::batchLoss(const std::vector<size_t>& batch, EpochRandom& random) {

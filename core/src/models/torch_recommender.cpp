@@ -148,6 +148,22 @@ void TorchRecommender::exportModel(const std::string& dir) const {
     exportModule(*m_network, dir, std::move(config));
 }
 
+std::vector<size_t> TorchRecommender::shuffledOrder(size_t count, EpochRandom& random) {
+    std::vector<size_t> order(count);
+    for (size_t i = 0; i < count; ++i) order[i] = i;
+    random.shuffle(order);
+    return order;
+}
+
+std::vector<std::vector<size_t>> TorchRecommender::cutBatches(const std::vector<size_t>& order, int64_t batchSize) {
+    const auto size = static_cast<size_t>(std::max<int64_t>(1, batchSize));
+    std::vector<std::vector<size_t>> batches;
+    for (size_t begin = 0; begin < order.size(); begin += size)
+        batches.emplace_back(order.begin() + static_cast<std::ptrdiff_t>(begin),
+                             order.begin() + static_cast<std::ptrdiff_t>(std::min(order.size(), begin + size)));
+    return batches;
+}
+
 at::Tensor TorchRecommender::longTensor(std::vector<int64_t>& values, at::IntArrayRef sizes) const {
     return at::from_blob(values.data(), sizes, at::TensorOptions().dtype(at::kLong))
         .to(m_device, /*non_blocking=*/false, /*copy=*/true);
