@@ -127,15 +127,7 @@ private:
     }
 
     std::vector<std::vector<size_t>> epochBatches(EpochRandom& random) override {
-        std::vector<size_t> order(m_samples.size());
-        for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-        random.shuffle(order);
-        std::vector<std::vector<size_t>> batches;
-        for (size_t begin = 0; begin < order.size(); begin += static_cast<size_t>(m_batchSize))
-            batches.emplace_back(order.begin() + static_cast<std::ptrdiff_t>(begin),
-                                 order.begin() + static_cast<std::ptrdiff_t>(
-                                                     std::min(order.size(), begin + static_cast<size_t>(m_batchSize))));
-        return batches;
+        return cutBatches(shuffledOrder(m_samples.size(), random), m_batchSize);
     }
 
     at::Tensor batchLoss(const std::vector<size_t>& batch, EpochRandom& random) override {
@@ -146,7 +138,8 @@ private:
             const MeanPoolSample& sample = m_samples[index];
             const std::vector<int32_t>& items = dataset().users[static_cast<size_t>(sample.user)].items;
             histories.emplace_back();
-            for (int32_t i = std::max<int32_t>(0, sample.position - static_cast<int32_t>(m_window)); i < sample.position; ++i)
+            for (int32_t i = std::max<int32_t>(0, sample.position - static_cast<int32_t>(m_window));
+                 i < sample.position; ++i)
                 histories.back().push_back(items[static_cast<size_t>(i)] + 1);
             targets.push_back(items[static_cast<size_t>(sample.position)]);
         }
@@ -159,8 +152,9 @@ private:
     }
 
     nlohmann::json exportInfo() const override {
-        return {{"layout", "item_embedding row 0 is padding, row i+1 is dense item i; user = tanh(transform("
-                           "mean of the last `window` items' embeddings)); score = user . item_embedding[1:]^T"}};
+        return {{"layout",
+                 "item_embedding row 0 is padding, row i+1 is dense item i; user = tanh(transform("
+                 "mean of the last `window` items' embeddings)); score = user . item_embedding[1:]^T"}};
     }
 
     int64_t m_hidden = 32;
@@ -173,12 +167,8 @@ private:
 
 /// The schema: what the GUI form, the CLI options and validateConfig are built from.
 ComponentInfo meanPoolInfo() {
-    ComponentInfo info;
-    info.id = "mean-pool";
-    info.version = 1;
-    info.displayName = "Mean pooling";
-    info.kind = ComponentKind::Model;
-    info.description = "Scores the next item from the mean embedding of the last items of the history.";
+    ComponentInfo info = modelInfo("mean-pool", 1, "Mean pooling",
+                                   "Scores the next item from the mean embedding of the last items of the history.");
     info.params = {
         numberParam("hidden", "Hidden size", ParamType::Int, "32", 1, 4096, "Embedding width"),
         numberParam("window", "Window", ParamType::Int, "5", 1, 1000, "Most recent items averaged"),

@@ -29,24 +29,33 @@ void MultiHeadAttentionImpl::project(const at::Tensor& source, at::Tensor& keys,
     values = value->forward(source).view({b, s, m_heads, d}).transpose(1, 2);
 }
 
+at::Tensor MultiHeadAttentionImpl::queries(const at::Tensor& x) {
+    return query->forward(x).view({x.size(0), x.size(1), m_heads, x.size(2) / m_heads}).transpose(1, 2);
+}
+
 at::Tensor MultiHeadAttentionImpl::forward(const at::Tensor& x, const at::Tensor& keys, const at::Tensor& values,
                                            const at::Tensor& blocked, at::Generator* generator, at::Tensor* weights) {
-    const int64_t b = x.size(0), t = x.size(1), h = x.size(2);
-    const int64_t d = h / m_heads;
-    const at::Tensor q = query->forward(x).view({b, t, m_heads, d}).transpose(1, 2);  // B x h x T x d
+    return attend(queries(x), keys, values, blocked, generator, weights);
+}
+
+at::Tensor MultiHeadAttentionImpl::selfAttend(const at::Tensor& x, const at::Tensor& blocked, at::Generator* generator,
+                                              at::Tensor* weights) {
+    // Queries first, then keys and values: the order of the products is part of bit-identical results.
+    const at::Tensor q = queries(x);
+    at::Tensor keys, values;
+    project(x, keys, values);
+    return attend(q, keys, values, blocked, generator, weights);
+}
+
+at::Tensor MultiHeadAttentionImpl::attend(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values,
+                                          const at::Tensor& blocked, at::Generator* generator, at::Tensor* weights) {
+    const int64_t b = q.size(0), t = q.size(2), d = q.size(3);
     at::Tensor scores = at::matmul(q, keys.transpose(-2, -1)) / std::sqrt(static_cast<double>(d));
     if (blocked.defined()) scores = scores.masked_fill(blocked, -std::numeric_limits<float>::infinity());
     const at::Tensor probabilities = at::softmax(scores, -1);
     if (weights) *weights = probabilities.detach();
     const at::Tensor mixed = at::matmul(seededDropout(probabilities, m_dropout, is_training(), generator), values);
-    return output->forward(mixed.transpose(1, 2).reshape({b, t, h}));
-}
-
-at::Tensor MultiHeadAttentionImpl::selfAttend(const at::Tensor& x, const at::Tensor& blocked, at::Generator* generator,
-                                              at::Tensor* weights) {
-    at::Tensor keys, values;
-    project(x, keys, values);
-    return forward(x, keys, values, blocked, generator, weights);
+    return output->forward(mixed.transpose(1, 2).reshape({b, t, m_heads * d}));
 }
 
 }  // namespace tokenbench::core

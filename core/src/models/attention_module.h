@@ -27,13 +27,19 @@ public:
     /// given, receives the B x heads x T x S probabilities.
     at::Tensor forward(const at::Tensor& x, const at::Tensor& keys, const at::Tensor& values, const at::Tensor& blocked,
                        at::Generator* generator, at::Tensor* weights = nullptr);
-    /// Self-attention: keys and values projected from `x` itself.
+    /// Self-attention: queries, keys and values projected from `x` itself.
     at::Tensor selfAttend(const at::Tensor& x, const at::Tensor& blocked, at::Generator* generator,
                           at::Tensor* weights = nullptr);
 
     torch::nn::Linear query{nullptr}, key{nullptr}, value{nullptr}, output{nullptr};
 
 private:
+    /// `x` B x T x H -> queries B x heads x T x d.
+    at::Tensor queries(const at::Tensor& x);
+    /// Attention of queries `q` over `keys`/`values`, through the output projection (B x T x H).
+    at::Tensor attend(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values, const at::Tensor& blocked,
+                      at::Generator* generator, at::Tensor* weights);
+
     int64_t m_heads;
     double m_dropout;
 };

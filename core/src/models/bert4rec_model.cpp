@@ -124,15 +124,7 @@ std::unique_ptr<TrainOptimizer> Bert4RecModel::buildOptimizer(std::vector<at::Te
 }
 
 std::vector<std::vector<size_t>> Bert4RecModel::epochBatches(EpochRandom& random) {
-    std::vector<size_t> order(m_samples.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    random.shuffle(order);
-    const auto batchSize = static_cast<size_t>(std::max<int64_t>(1, m_config.batchSize));
-    std::vector<std::vector<size_t>> batches;
-    for (size_t begin = 0; begin < order.size(); begin += batchSize)
-        batches.emplace_back(order.begin() + static_cast<std::ptrdiff_t>(begin),
-                             order.begin() + static_cast<std::ptrdiff_t>(std::min(order.size(), begin + batchSize)));
-    return batches;
+    return cutBatches(shuffledOrder(m_samples.size(), random), m_config.batchSize);
 }
 
 at::Tensor Bert4RecModel::batchLoss(const std::vector<size_t>& batch, EpochRandom& random) {
@@ -228,14 +220,9 @@ nlohmann::json Bert4RecModel::exportInfo() const {
 }  // namespace
 
 ComponentInfo bert4RecInfo() {
-    ComponentInfo info;
-    info.id = kBert4RecId;
-    info.version = kVersion;
-    info.displayName = "BERT4Rec";
-    info.kind = ComponentKind::Model;
-    info.description =
+    ComponentInfo info = modelInfo(kBert4RecId, kVersion, "BERT4Rec",
         "Bidirectional transformer over the item history trained with the cloze task (Sun et al. 2019); "
-        "predicts a [MASK] appended after the history, scores tied to the item embeddings.";
+        "predicts a [MASK] appended after the history, scores tied to the item embeddings.");
     info.params = {
         numberParam("hidden", "Hidden size", ParamType::Int, "64", 1, 4096, "Embedding and layer width (paper: 64)"),
         numberParam("blocks", "Layers", ParamType::Int, "2", 1, 64, "Transformer layers (paper: 2)"),

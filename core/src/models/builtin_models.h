@@ -28,6 +28,17 @@ std::unique_ptr<Recommender> makeBert4Rec(const std::string& configJson);
 ComponentInfo tigerInfo();
 std::unique_ptr<Recommender> makeTiger(const std::string& configJson);
 
+/// A model's registry entry (kind Model) before its parameters.
+inline ComponentInfo modelInfo(std::string id, int version, std::string displayName, std::string description) {
+    ComponentInfo info;
+    info.id = std::move(id);
+    info.version = version;
+    info.displayName = std::move(displayName);
+    info.kind = ComponentKind::Model;
+    info.description = std::move(description);
+    return info;
+}
+
 /// A numeric schema entry (Int, or Float with `type`).
 inline ParamSpec numberParam(std::string key, std::string label, ParamType type, std::string value, double min,
                              double max, std::string help) {

@@ -114,13 +114,8 @@ private:
 }  // namespace
 
 ComponentInfo popularityInfo() {
-    ComponentInfo info;
-    info.id = kPopularityId;
-    info.version = 1;
-    info.displayName = "Popularity";
-    info.kind = ComponentKind::Model;
-    info.description = "Recommends the items with the most training interactions to everyone: the baseline.";
-    return info;
+    return modelInfo(kPopularityId, 1, "Popularity",
+                     "Recommends the items with the most training interactions to everyone: the baseline.");
 }
 
 std::unique_ptr<Recommender> makePopularity(const std::string& /*configJson*/) {

@@ -188,9 +188,7 @@ double SasRecModel::hardShare() const {
 }
 
 std::vector<std::vector<size_t>> SasRecModel::epochBatches(EpochRandom& random) {
-    std::vector<size_t> order(m_samples.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    random.shuffle(order);
+    std::vector<size_t> order = shuffledOrder(m_samples.size(), random);
 
     const auto batchSize = static_cast<size_t>(std::max<int64_t>(1, m_config.batchSize));
     if (m_config.bucketing) {
@@ -204,10 +202,7 @@ std::vector<std::vector<size_t>> SasRecModel::epochBatches(EpochRandom& random) 
             });
         }
     }
-    std::vector<std::vector<size_t>> batches;
-    for (size_t begin = 0; begin < order.size(); begin += batchSize)
-        batches.emplace_back(order.begin() + static_cast<std::ptrdiff_t>(begin),
-                             order.begin() + static_cast<std::ptrdiff_t>(std::min(order.size(), begin + batchSize)));
+    std::vector<std::vector<size_t>> batches = cutBatches(order, m_config.batchSize);
     if (m_config.bucketing) random.shuffle(batches);
     return batches;
 }
@@ -373,14 +368,9 @@ nlohmann::json SasRecModel::exportInfo() const {
 }  // namespace
 
 ComponentInfo sasRecInfo() {
-    ComponentInfo info;
-    info.id = kSasRecId;
-    info.version = kVersion;
-    info.displayName = "SASRec";
-    info.kind = ComponentKind::Model;
-    info.description =
+    ComponentInfo info = modelInfo(kSasRecId, kVersion, "SASRec",
         "Self-attentive sequential recommendation (Kang & McAuley 2018): causal transformer over the item "
-        "history, scores tied to the item embeddings.";
+        "history, scores tied to the item embeddings.");
     info.params = {
         numberParam("hidden", "Hidden size", ParamType::Int, "64", 1, 4096, "Embedding and block width (d)"),
         numberParam("blocks", "Blocks", ParamType::Int, "2", 1, 64, "Self-attention blocks (paper: 2)"),

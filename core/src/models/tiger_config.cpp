@@ -46,16 +46,11 @@ TigerConfig parseTigerConfig(const std::string& configJson) {
 }
 
 ComponentInfo tigerInfo() {
-    ComponentInfo info;
-    info.id = "tiger";
-    info.version = 1;
-    info.displayName = "TIGER";
-    info.kind = ComponentKind::Model;
-    info.needsSemanticIds = true;
-    info.description =
+    ComponentInfo info = modelInfo("tiger", 1, "TIGER",
         "Generative retrieval (Rajput et al., NeurIPS 2023): an encoder-decoder transformer reads the history "
         "as semantic-ID tokens and generates the next item's tokens level by level; a beam search constrained "
-        "to existing IDs ranks items. Needs the semantic IDs of a tokenizer run.";
+        "to existing IDs ranks items. Needs the semantic IDs of a tokenizer run.");
+    info.needsSemanticIds = true;
     info.params = {
         numberParam("hidden", "Hidden size", ParamType::Int, "128", 8, 4096, "Model width (paper: 128)"),
         numberParam("encoder_layers", "Encoder layers", ParamType::Int, "4", 1, 48, "Encoder blocks (paper: 4)"),

@@ -10,18 +10,22 @@ namespace tokenbench::core {
 /// How the learning rate moves with the optimizer step.
 enum class TigerSchedule { InverseSqrt, Constant };
 
-/// The validated config, typed.
-struct TigerConfig final {
-    std::string json;  ///< the complete validated config, for checkpoints and exports
+/// The sizes of a TIGER network, shared by the config and the module's options (TigerOptions).
+struct TigerSizes {
     int64_t hidden = 128;
     int64_t encoderLayers = 4;
     int64_t decoderLayers = 4;
     int64_t heads = 4;
     int64_t feedForward = 1024;
     double dropout = 0.1;
-    int64_t maxItems = 20;
+    int64_t maxItems = 20;       ///< history items the encoder sees (x levels tokens)
+    int64_t userBuckets = 2000;  ///< hashed user tokens; 0 = none
+};
+
+/// The validated config, typed: the network's sizes and the training and decoding settings.
+struct TigerConfig final : TigerSizes {
+    std::string json;  ///< the complete validated config, for checkpoints and exports
     int64_t beamSize = 20;
-    int64_t userBuckets = 2000;
     int64_t batchSize = 256;
     double learningRate = 1e-3;
     int64_t warmupSteps = 1000;

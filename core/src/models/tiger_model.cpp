@@ -163,15 +163,8 @@ void TigerModel::prepareData() {
 
 std::shared_ptr<torch::nn::Module> TigerModel::buildNetwork(at::Generator& init) {
     TigerOptions options;
+    static_cast<TigerSizes&>(options) = m_config;
     options.vocab = m_vocab;
-    options.hidden = m_config.hidden;
-    options.encoderLayers = m_config.encoderLayers;
-    options.decoderLayers = m_config.decoderLayers;
-    options.heads = m_config.heads;
-    options.feedForward = m_config.feedForward;
-    options.dropout = m_config.dropout;
-    options.maxItems = m_config.maxItems;
-    options.userBuckets = m_config.userBuckets;
     m_net = Tiger(options);
     m_net->resetParameters(init);
     return m_net.ptr();
@@ -216,9 +209,7 @@ at::Tensor TigerModel::userTensor(const std::vector<int32_t>& users) const {
 }
 
 std::vector<std::vector<size_t>> TigerModel::epochBatches(EpochRandom& random) {
-    std::vector<size_t> order(m_samples.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    random.shuffle(order);
+    std::vector<size_t> order = shuffledOrder(m_samples.size(), random);
     // Length bucketing: a batch is padded to its longest history, and attention costs T^2, so sort
     // windows of kBucketBatches batches of the shuffled order by history length, cut them into
     // batches and shuffle the batch order. Every sample is still seen once per epoch.
@@ -232,10 +223,7 @@ std::vector<std::vector<size_t>> TigerModel::epochBatches(EpochRandom& random) {
         std::stable_sort(order.begin() + static_cast<std::ptrdiff_t>(first), order.begin() + last,
                          [&](size_t a, size_t b) { return historyLength(a) < historyLength(b); });
     }
-    std::vector<std::vector<size_t>> batches;
-    for (size_t begin = 0; begin < order.size(); begin += batchSize)
-        batches.emplace_back(order.begin() + static_cast<std::ptrdiff_t>(begin),
-                             order.begin() + static_cast<std::ptrdiff_t>(std::min(order.size(), begin + batchSize)));
+    std::vector<std::vector<size_t>> batches = cutBatches(order, m_config.batchSize);
     random.shuffle(batches);
     return batches;
 }

@@ -34,7 +34,10 @@ TigerEncoderLayerImpl::TigerEncoderLayerImpl(int64_t hidden, int64_t heads, int6
 at::Tensor TigerEncoderLayerImpl::forward(const at::Tensor& x, const at::Tensor& blocked, at::Generator* generator,
                                           at::Tensor* weights) {
     const bool training = is_training();
-    at::Tensor y = x + seededDropout(selfAttention->selfAttend(selfNorm->forward(x), blocked, generator, weights),
+    const at::Tensor normed = selfNorm->forward(x);
+    at::Tensor keys, values;
+    selfAttention->project(normed, keys, values);
+    at::Tensor y = x + seededDropout(selfAttention->forward(normed, keys, values, blocked, generator, weights),
                                      m_dropout, training, generator);
     const at::Tensor inner =
         seededDropout(at::relu(feedForward1->forward(feedForwardNorm->forward(y))), m_dropout, training, generator);

@@ -23,20 +23,13 @@
 #include <torch/nn/pimpl.h>
 
 #include "attention_module.h"  // relative: tests include this header by path
+#include "tiger_config.h"
 
 namespace tokenbench::core {
 
-/// Sizes of a TIGER network.
-struct TigerOptions final {
+/// Sizes of a TIGER network: the configured sizes and the codes per level.
+struct TigerOptions final : TigerSizes {
     std::vector<int64_t> vocab;  ///< codes per level (max code + 1); levels = vocab.size()
-    int64_t hidden = 128;
-    int64_t encoderLayers = 4;
-    int64_t decoderLayers = 4;
-    int64_t heads = 4;
-    int64_t feedForward = 1024;
-    double dropout = 0.1;
-    int64_t maxItems = 20;       ///< history items the encoder sees (x levels tokens)
-    int64_t userBuckets = 2000;  ///< hashed user tokens; 0 = none
 };
 
 

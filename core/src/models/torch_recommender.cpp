@@ -62,8 +62,7 @@ std::unique_ptr<TrainOptimizer> wrapOptimizer(std::unique_ptr<torch::optim::Opti
     return std::make_unique<TorchOptimizer>(std::move(optimizer));
 }
 
-TorchRecommender::TorchRecommender(std::string id, std::string configJson, uint64_t epochSalt,
-                                   int64_t checkpointFormat)
+TorchRecommender::TorchRecommender(std::string id, std::string configJson, uint64_t epochSalt, int64_t checkpointFormat)
     : m_id(std::move(id)),
       m_configJson(std::move(configJson)),
       m_epochSalt(epochSalt),
@@ -127,8 +126,8 @@ EpochReport TorchRecommender::trainEpoch(const std::function<void(int64_t, doubl
 
 void TorchRecommender::save(const std::string& path) const {
     requirePrepared("save()");
-    saveModelCheckpoint(path, {m_id, m_checkpointFormat, m_items, checkpointMatches()}, {m_epoch, m_steps},
-                        *m_network, *m_optimizer);
+    saveModelCheckpoint(path, {m_id, m_checkpointFormat, m_items, checkpointMatches()}, {m_epoch, m_steps}, *m_network,
+                        *m_optimizer);
 }
 
 void TorchRecommender::load(const std::string& path) {
@@ -147,6 +146,22 @@ void TorchRecommender::exportModel(const std::string& dir) const {
     config["items"] = m_items;
     config["epochs_trained"] = m_epoch;
     exportModule(*m_network, dir, std::move(config));
+}
+
+std::vector<size_t> TorchRecommender::shuffledOrder(size_t count, EpochRandom& random) {
+    std::vector<size_t> order(count);
+    for (size_t i = 0; i < count; ++i) order[i] = i;
+    random.shuffle(order);
+    return order;
+}
+
+std::vector<std::vector<size_t>> TorchRecommender::cutBatches(const std::vector<size_t>& order, int64_t batchSize) {
+    const auto size = static_cast<size_t>(std::max<int64_t>(1, batchSize));
+    std::vector<std::vector<size_t>> batches;
+    for (size_t begin = 0; begin < order.size(); begin += size)
+        batches.emplace_back(order.begin() + static_cast<std::ptrdiff_t>(begin),
+                             order.begin() + static_cast<std::ptrdiff_t>(std::min(order.size(), begin + size)));
+    return batches;
 }
 
 at::Tensor TorchRecommender::longTensor(std::vector<int64_t>& values, at::IntArrayRef sizes) const {

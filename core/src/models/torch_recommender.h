@@ -26,9 +26,9 @@
 #include <ATen/core/Generator.h>
 #include <ATen/core/Tensor.h>
 #include <c10/core/Device.h>
-#include <nlohmann/json.hpp>
 #include <torch/nn/module.h>
 #include <torch/utils.h>
+#include <nlohmann/json.hpp>
 
 #include "common/seeded_random.h"
 #include "models/model_checkpoint.h"
@@ -139,6 +139,11 @@ protected:
     [[nodiscard]] int64_t epoch() const { return m_epoch; }
     /// The network built by buildNetwork().
     [[nodiscard]] torch::nn::Module& network() const { return *m_network; }
+    /// 0 .. count - 1 in an order shuffled from `random`.
+    [[nodiscard]] static std::vector<size_t> shuffledOrder(size_t count, EpochRandom& random);
+    /// `order` cut into consecutive batches of `batchSize` (at least 1; the last may be smaller).
+    [[nodiscard]] static std::vector<std::vector<size_t>> cutBatches(const std::vector<size_t>& order,
+                                                                     int64_t batchSize);
     /// `values` as an int64 tensor of `sizes` on device() (a copy).
     [[nodiscard]] at::Tensor longTensor(std::vector<int64_t>& values, at::IntArrayRef sizes) const;
     /// The last `keep` items (at most) of `user`'s history that `phase` allows. Throws
