@@ -38,27 +38,22 @@ GuiOptionsResult parseGuiOptions(const QStringList& arguments) {
         QStringLiteral("NAME"));
     parser.addOptions({projectOption, screenshotOption, pageOption, logLevelOption, threadsOption});
 
+    using Action = GuiOptionsResult::Action;
     GuiOptionsResult result;
-    if (!parser.parse(arguments)) {
-        result.action = GuiOptionsResult::Action::Error;
-        result.message = parser.errorText();
+    // Ends parsing with `action` (help, version or an error) and its text.
+    const auto stop = [&result](Action action, const QString& message) {
+        result.action = action;
+        result.message = message;
         return result;
-    }
-    if (parser.isSet(helpOption)) {
-        result.action = GuiOptionsResult::Action::ShowHelp;
-        result.message = parser.helpText();
-        return result;
-    }
+    };
+    if (!parser.parse(arguments)) return stop(Action::Error, parser.errorText());
+    if (parser.isSet(helpOption)) return stop(Action::ShowHelp, parser.helpText());
     if (parser.isSet(versionOption)) {
-        result.action = GuiOptionsResult::Action::ShowVersion;
-        result.message = QStringLiteral("tokenbench %1 (%2)")
-                             .arg(QString::fromUtf8(versionString()), QString::fromUtf8(gitCommit()));
-        return result;
+        return stop(Action::ShowVersion, QStringLiteral("tokenbench %1 (%2)")
+                                             .arg(QString::fromUtf8(versionString()), QString::fromUtf8(gitCommit())));
     }
     if (!parser.positionalArguments().isEmpty()) {
-        result.action = GuiOptionsResult::Action::Error;
-        result.message = QStringLiteral("Unexpected argument: %1").arg(parser.positionalArguments().first());
-        return result;
+        return stop(Action::Error, QStringLiteral("Unexpected argument: %1").arg(parser.positionalArguments().first()));
     }
 
     GuiOptions& options = result.options;
@@ -68,18 +63,15 @@ GuiOptionsResult parseGuiOptions(const QStringList& arguments) {
     if (parser.isSet(screenshotOption)) {
         options.screenshotPath = QFileInfo(parser.value(screenshotOption)).absoluteFilePath();
         if (!options.screenshotPath.endsWith(QStringLiteral(".png"), Qt::CaseInsensitive)) {
-            result.action = GuiOptionsResult::Action::Error;
-            result.message = QStringLiteral("--screenshot expects a .png file name");
-            return result;
+            return stop(Action::Error, QStringLiteral("--screenshot expects a .png file name"));
         }
     }
     if (parser.isSet(pageOption)) {
         options.page = parser.value(pageOption).trimmed().toLower();
         if (!MainWindow::pageNames().contains(options.page)) {
-            result.action = GuiOptionsResult::Action::Error;
-            result.message = QStringLiteral("--page expects one of %1, got \"%2\"")
-                                 .arg(MainWindow::pageNames().join(QStringLiteral(", ")), parser.value(pageOption));
-            return result;
+            return stop(Action::Error,
+                        QStringLiteral("--page expects one of %1, got \"%2\"")
+                            .arg(MainWindow::pageNames().join(QStringLiteral(", ")), parser.value(pageOption)));
         }
     }
     options.logLevel = parser.value(logLevelOption);
@@ -87,10 +79,9 @@ GuiOptionsResult parseGuiOptions(const QStringList& arguments) {
         bool ok = false;
         options.threads = parser.value(threadsOption).toInt(&ok);
         if (!ok || options.threads < 1) {
-            result.action = GuiOptionsResult::Action::Error;
-            result.message =
-                QStringLiteral("--threads expects a positive integer, got \"%1\"").arg(parser.value(threadsOption));
-            return result;
+            return stop(
+                Action::Error,
+                QStringLiteral("--threads expects a positive integer, got \"%1\"").arg(parser.value(threadsOption)));
         }
     }
     return result;

@@ -16,6 +16,17 @@ constexpr int kKindRole = Qt::UserRole + 1;
 constexpr int kIdRole = Qt::UserRole + 2;
 enum ItemKind { GroupItem = 0, DatasetItem = 1, RunItem = 2, FeatureSetItem = 3 };
 
+/// Adds entry `id` of `kind` under `group`, shown as `name` with `icon` and `toolTip`.
+void addEntry(QTreeWidgetItem* group, ItemKind kind, int64_t id, const QString& name, const QIcon& icon,
+              const QString& toolTip) {
+    auto* item = new QTreeWidgetItem(group);
+    item->setText(0, name);
+    item->setIcon(0, icon);
+    item->setData(0, kKindRole, kind);
+    item->setData(0, kIdRole, QVariant::fromValue<qint64>(id));
+    item->setToolTip(0, toolTip);
+}
+
 const char* groupTitle(ProjectExplorer::Group group) {
     switch (group) {
         case ProjectExplorer::Group::Datasets:
@@ -91,38 +102,27 @@ void ProjectExplorer::setContents(const std::vector<core::DatasetRecord>& datase
     clear();
     const QIcon datasetIcon = style()->standardIcon(QStyle::SP_FileDialogDetailedView);
     for (const core::DatasetRecord& record : datasets) {
-        auto* item = new QTreeWidgetItem(groupItem(Group::Datasets));
-        item->setText(0, QString::fromStdString(record.name));
-        item->setIcon(0, datasetIcon);
-        item->setData(0, kKindRole, DatasetItem);
-        item->setData(0, kIdRole, QVariant::fromValue<qint64>(record.id));
-        item->setToolTip(0, QStringLiteral("%1\nformat: %2\ncreated: %3")
-                                .arg(QString::fromStdString(record.source), QString::fromStdString(record.format),
-                                     formatTimestamp(record.createdAt)));
+        addEntry(groupItem(Group::Datasets), DatasetItem, record.id, QString::fromStdString(record.name), datasetIcon,
+                 QStringLiteral("%1\nformat: %2\ncreated: %3")
+                     .arg(QString::fromStdString(record.source), QString::fromStdString(record.format),
+                          formatTimestamp(record.createdAt)));
     }
     const QIcon featureIcon = style()->standardIcon(QStyle::SP_FileDialogContentsView);
     for (const core::FeatureSetRecord& record : featureSets) {
-        auto* item = new QTreeWidgetItem(groupItem(Group::FeatureSets));
-        item->setText(0, QString::fromStdString(record.name));
-        item->setIcon(0, featureIcon);
-        item->setData(0, kKindRole, FeatureSetItem);
-        item->setData(0, kIdRole, QVariant::fromValue<qint64>(record.id));
-        item->setToolTip(0, QStringLiteral("%1 · %2 × %3\ncreated: %4")
-                                .arg(QString::fromStdString(record.kind))
-                                .arg(record.rows)
-                                .arg(record.dim)
-                                .arg(formatTimestamp(record.createdAt)));
+        addEntry(groupItem(Group::FeatureSets), FeatureSetItem, record.id, QString::fromStdString(record.name),
+                 featureIcon,
+                 QStringLiteral("%1 · %2 × %3\ncreated: %4")
+                     .arg(QString::fromStdString(record.kind))
+                     .arg(record.rows)
+                     .arg(record.dim)
+                     .arg(formatTimestamp(record.createdAt)));
     }
     for (const core::RunRecord& run : runs) {
         const Group group = run.kind == core::RunKind::Tokenizer ? Group::TokenizerRuns : Group::ModelRuns;
-        auto* item = new QTreeWidgetItem(groupItem(group));
-        item->setText(0, runDisplayName(run));
-        item->setIcon(0, runStatusIcon(run.status));
-        item->setData(0, kKindRole, RunItem);
-        item->setData(0, kIdRole, QVariant::fromValue<qint64>(run.id));
-        item->setToolTip(0, QStringLiteral("%1 · %2 · %3\ndata set: %4")
-                                .arg(QString::fromStdString(run.componentId), runStatusLabel(run.status),
-                                     formatTimestamp(run.createdAt), QString::fromStdString(run.datasetName)));
+        addEntry(groupItem(group), RunItem, run.id, runDisplayName(run), runStatusIcon(run.status),
+                 QStringLiteral("%1 · %2 · %3\ndata set: %4")
+                     .arg(QString::fromStdString(run.componentId), runStatusLabel(run.status),
+                          formatTimestamp(run.createdAt), QString::fromStdString(run.datasetName)));
     }
     for (const Group group : {Group::Datasets, Group::FeatureSets, Group::TokenizerRuns, Group::ModelRuns}) {
         setGroupCount(group);

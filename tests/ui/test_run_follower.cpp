@@ -37,6 +37,15 @@ public:
     ui::LatestOnlyLoader<int> loader{this, [this](int value) { delivered.push_back(value); }};
 };
 
+/// A slow load: sleeps `delay`, sets `done`, returns `value`.
+auto slowLoad(std::chrono::milliseconds delay, std::atomic<bool>& done, int value) {
+    return [delay, &done, value] {
+        std::this_thread::sleep_for(delay);
+        done = true;
+        return value;
+    };
+}
+
 /// A job body that reports run `runId`, `points` training losses, then waits for `release`.
 ui::Job::Body reportingBody(int64_t runId, int points, std::atomic<bool>* release) {
     return [runId, points, release](core::ProgressSink& sink, const std::atomic<bool>* cancel) {
@@ -101,11 +110,7 @@ void TestRunFollower::initTestCase() {
 void TestRunFollower::loaderDeliversOnlyTheNewestResult() {
     Owner owner;
     std::atomic<bool> slowDone{false};
-    owner.loader.request([&slowDone] {
-        std::this_thread::sleep_for(150ms);
-        slowDone = true;
-        return 1;
-    });
+    owner.loader.request(slowLoad(150ms, slowDone, 1));
     QVERIFY(owner.loader.isLoading());
     owner.loader.request([] { return 2; });
     QTRY_VERIFY_WITH_TIMEOUT(!owner.loader.isLoading(), kTimeoutMs);
@@ -121,11 +126,7 @@ void TestRunFollower::loaderDeliversOnlyTheNewestResult() {
 void TestRunFollower::loaderCancelDropsTheResult() {
     Owner owner;
     std::atomic<bool> done{false};
-    owner.loader.request([&done] {
-        std::this_thread::sleep_for(30ms);
-        done = true;
-        return 5;
-    });
+    owner.loader.request(slowLoad(30ms, done, 5));
     owner.loader.cancel();
     QVERIFY(!owner.loader.isLoading());
     QTRY_VERIFY_WITH_TIMEOUT(done.load(), kTimeoutMs);

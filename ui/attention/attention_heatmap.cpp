@@ -6,10 +6,7 @@
 
 #include <qcustomplot.h>
 
-#include <QEvent>
 #include <QLocale>
-#include <QMouseEvent>
-#include <QToolTip>
 
 #include "plots/palette.h"
 #include "plots/plot_export.h"
@@ -26,25 +23,15 @@ QString shortLabel(const QString& label) {
 
 }  // namespace
 
-AttentionHeatmap::AttentionHeatmap(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(this)) {
-    setObjectName(QStringLiteral("attentionHeatmap"));
-    m_plot->setObjectName(QStringLiteral("attentionHeatmapPlot"));
-    m_plot->setMinimumSize(320, 240);
-    setPlotTitle(*m_plot, QStringLiteral("Attention"));
-    m_plot->xAxis->setLabel(QStringLiteral("Attended position (key)"));
-    m_plot->yAxis->setLabel(QStringLiteral("Attending position (query)"));
+AttentionHeatmap::AttentionHeatmap(QWidget* parent) : HeatmapWidget(QStringLiteral("attentionHeatmap"), parent) {
+    setUpPlot(*m_plot, QStringLiteral("attentionHeatmapPlot"), QSize(320, 240), QStringLiteral("Attention"),
+              QStringLiteral("Attended position (key)"), QStringLiteral("Attending position (query)"));
     m_plot->yAxis->setRangeReversed(true);  // first history item on top, like a matrix
     m_plot->xAxis->setTickLabelRotation(60);
-    const ColorMapLayer layer = addColorMap(*m_plot, QStringLiteral("Attention weight"));
-    m_map = layer.map;
-    m_scale = layer.scale;
+    m_layer = addColorMap(*m_plot, QStringLiteral("Attention weight"));
     embedHoverPlot(this, m_plot, QStringLiteral("attention"));
     restyle();
     clear(QStringLiteral("Pick a model run and a user"));
-}
-
-QWidget* AttentionHeatmap::plotWidget() const {
-    return m_plot;
 }
 
 void AttentionHeatmap::setMap(const core::AttentionMap& map, const QString& title) {
@@ -65,7 +52,7 @@ void AttentionHeatmap::setMap(const core::AttentionMap& map, const QString& titl
         const int col = map.cols - map.rows + r;
         m_rowLabels << (col >= 0 && col < m_colLabels.size() ? m_colLabels[col] : QStringLiteral("#%1").arg(r + 1));
     }
-    QCPColorMapData* data = m_map->data();
+    QCPColorMapData* data = m_layer.map->data();
     data->setSize(map.cols, map.rows);
     data->setRange(QCPRange(0, map.cols - 1), QCPRange(0, map.rows - 1));
     float peak = 0.0f;
@@ -76,9 +63,9 @@ void AttentionHeatmap::setMap(const core::AttentionMap& map, const QString& titl
             if (std::isfinite(w)) peak = std::max(peak, w);
         }
     }
-    m_map->setDataRange(QCPRange(0, peak > 0 ? peak : 1.0));
-    m_map->setVisible(true);
-    m_scale->setVisible(true);
+    m_layer.map->setDataRange(QCPRange(0, peak > 0 ? peak : 1.0));
+    m_layer.map->setVisible(true);
+    m_layer.scale->setVisible(true);
     m_plot->xAxis->setTickLabels(true);
     m_plot->yAxis->setTickLabels(true);
 
@@ -102,18 +89,12 @@ void AttentionHeatmap::clear(const QString& placeholder) {
     m_data = {};
     m_rowLabels.clear();
     m_colLabels.clear();
-    m_map->data()->clear();
-    m_map->setVisible(false);
-    // An empty map shows its message only: no colour bar, no ticks for cells that do not exist.
-    m_scale->setVisible(false);
-    m_plot->xAxis->setTickLabels(false);
-    m_plot->yAxis->setTickLabels(false);
+    m_layer.map->data()->clear();
+    showEmptyColorMap(*m_plot, m_layer, QStringLiteral("Attention"), placeholder);
     m_plot->xAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
     m_plot->yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
     m_plot->xAxis->setRange(0, 1);
     m_plot->yAxis->setRange(0, 1);
-    setPlotTitle(*m_plot, QStringLiteral("Attention"));
-    setPlotPlaceholder(*m_plot, placeholder);
     m_plot->replot();
 }
 
@@ -133,29 +114,12 @@ QString AttentionHeatmap::describeCell(int row, int col) const {
         .arg(QLocale().toString(w, 'f', 4));
 }
 
-bool AttentionHeatmap::eventFilter(QObject* watched, QEvent* event) {
-    if (watched == m_plot && event->type() == QEvent::MouseMove && m_data.rows > 0) {
-        const auto* mouse = static_cast<QMouseEvent*>(event);
-        const QPointF pos = mouse->position();
-        const int col = static_cast<int>(std::lround(m_plot->xAxis->pixelToCoord(pos.x())));
-        const int row = static_cast<int>(std::lround(m_plot->yAxis->pixelToCoord(pos.y())));
-        const QString text = m_plot->axisRect()->rect().contains(pos.toPoint()) ? describeCell(row, col) : QString();
-        if (text.isEmpty()) QToolTip::hideText();
-        else QToolTip::showText(mouse->globalPosition().toPoint(), text, m_plot);
-    }
-    return QWidget::eventFilter(watched, event);
+bool AttentionHeatmap::hasCells() const {
+    return m_data.rows > 0;
 }
 
-void AttentionHeatmap::restyle() {
-    styleColorMap(*m_plot, {m_map, m_scale}, palette());
-}
-
-void AttentionHeatmap::changeEvent(QEvent* event) {
-    QWidget::changeEvent(event);
-    if (event->type() == QEvent::PaletteChange) {
-        restyle();
-        m_plot->replot();
-    }
+QString AttentionHeatmap::cellToolTip(QPoint cell) const {
+    return describeCell(cell.y(), cell.x());  // x: key column, y: query row
 }
 
 }  // namespace tokenbench::ui

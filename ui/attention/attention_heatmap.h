@@ -5,16 +5,13 @@
 #include <QStringList>
 #include <QWidget>
 
+#include "plots/plot_widget.h"
 #include "tokenbench/models/attention_map.h"
-
-class QCustomPlot;
-class QCPColorMap;
-class QCPColorScale;
 
 namespace tokenbench::ui {
 
 /// UI thread.
-class AttentionHeatmap final : public QWidget {
+class AttentionHeatmap final : public HeatmapWidget {
     Q_OBJECT
 
 public:
@@ -25,22 +22,15 @@ public:
     void setMap(const core::AttentionMap& map, const QString& title);
     void clear(const QString& placeholder);
 
-    [[nodiscard]] QWidget* plotWidget() const;
     /// Weight at (row, col), NaN outside.
     [[nodiscard]] double weight(int row, int col) const;
     /// Tooltip text for a cell ("query … → key …: 0.123"), empty outside.
     [[nodiscard]] QString describeCell(int row, int col) const;
 
-protected:
-    bool eventFilter(QObject* watched, QEvent* event) override;
-    void changeEvent(QEvent* event) override;
-
 private:
-    void restyle();
+    [[nodiscard]] bool hasCells() const override;
+    [[nodiscard]] QString cellToolTip(QPoint cell) const override;
 
-    QCustomPlot* m_plot;
-    QCPColorMap* m_map;
-    QCPColorScale* m_scale;
     core::AttentionMap m_data;
     QStringList m_rowLabels;
     QStringList m_colLabels;

@@ -15,6 +15,7 @@
 #include "attention/attention_history.h"
 #include "run_status.h"
 #include "tokenbench/training/run_tools.h"
+#include "widgets/form_helpers.h"
 
 namespace tokenbench::ui {
 
@@ -120,10 +121,7 @@ void AttentionPage::clearProject() {
 }
 
 bool AttentionPage::selectRun(int64_t runId) {
-    const int index = m_run->findData(QVariant::fromValue<qint64>(runId));
-    if (index < 0) return false;
-    m_run->setCurrentIndex(index);
-    return true;
+    return selectItemData(*m_run, QVariant::fromValue<qint64>(runId));
 }
 
 void AttentionPage::setProject(const ProjectContents& contents) {

@@ -1,5 +1,7 @@
 #include "hierarchy/hierarchy_model.h"
 
+#include <iterator>
+
 #include <QLocale>
 #include <QStringList>
 
@@ -17,6 +19,11 @@ struct HierarchyModel::Node {
 };
 
 namespace {
+
+/// Header text of each column, in Column order.
+constexpr const char* kColumnTitles[] = {"Token / item", "Items", "Purity", "Top attributes",
+                                         "Top title words / title"};
+static_assert(std::size(kColumnTitles) == HierarchyModel::ColumnCount);
 
 QString joinCounts(const std::vector<std::pair<std::string, int64_t>>& entries) {
     QStringList parts;
@@ -243,20 +250,8 @@ QVariant HierarchyModel::data(const QModelIndex& index, int role) const {
 
 QVariant HierarchyModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return QAbstractItemModel::headerData(section, orientation, role);
-    switch (section) {
-        case Token:
-            return QStringLiteral("Token / item");
-        case Items:
-            return QStringLiteral("Items");
-        case Purity:
-            return QStringLiteral("Purity");
-        case Attributes:
-            return QStringLiteral("Top attributes");
-        case Words:
-            return QStringLiteral("Top title words / title");
-        default:
-            return {};
-    }
+    if (section < 0 || section >= ColumnCount) return {};
+    return QString::fromUtf8(kColumnTitles[section]);
 }
 
 }  // namespace tokenbench::ui

@@ -24,6 +24,7 @@
 #include <QWizardPage>
 
 #include "tokenbench/data/loaders.h"
+#include "widgets/form_helpers.h"
 
 namespace tokenbench::ui {
 namespace {
@@ -64,6 +65,14 @@ QStringList splitLine(const QString& line, char delimiter) {
     return fields;
 }
 
+/// A line edit named `objectName` that shows `placeholder` while empty.
+QLineEdit* makeLineEdit(const QString& objectName, const QString& placeholder) {
+    auto* edit = new QLineEdit;
+    edit->setObjectName(objectName);
+    edit->setPlaceholderText(placeholder);
+    return edit;
+}
+
 }  // namespace
 
 ImportWizard::ImportWizard(QWidget* parent) : QWizard(parent) {
@@ -79,17 +88,14 @@ ImportWizard::ImportWizard(QWidget* parent) : QWizard(parent) {
 }
 
 QWizardPage* ImportWizard::buildFilesPage() {
-    m_paths = new QLineEdit;
-    m_paths->setObjectName(QStringLiteral("importPaths"));
-    m_paths->setPlaceholderText(QStringLiteral("interaction file(s), separated by ';' (a folder for RecBole)"));
+    m_paths = makeLineEdit(QStringLiteral("importPaths"),
+                           QStringLiteral("interaction file(s), separated by ';' (a folder for RecBole)"));
     auto* browse = new QPushButton(QStringLiteral("Browse…"));
-    m_attributes = new QLineEdit;
-    m_attributes->setObjectName(QStringLiteral("importAttributes"));
-    m_attributes->setPlaceholderText(QStringLiteral("seqtxt: item2attributes.json · amazon: meta JSON (optional)"));
+    m_attributes = makeLineEdit(QStringLiteral("importAttributes"),
+                                QStringLiteral("seqtxt: item2attributes.json · amazon: meta JSON (optional)"));
     auto* browseAttributes = new QPushButton(QStringLiteral("Browse…"));
-    m_itemsFile = new QLineEdit;
-    m_itemsFile->setObjectName(QStringLiteral("importItems"));
-    m_itemsFile->setPlaceholderText(QStringLiteral("movielens: movies file · recbole: .item file (optional)"));
+    m_itemsFile = makeLineEdit(QStringLiteral("importItems"),
+                               QStringLiteral("movielens: movies file · recbole: .item file (optional)"));
     auto* browseItems = new QPushButton(QStringLiteral("Browse…"));
     m_format = new QComboBox;
     m_format->setObjectName(QStringLiteral("importFormat"));
@@ -97,23 +103,15 @@ QWizardPage* ImportWizard::buildFilesPage() {
     m_detection = new QLabel;
     m_detection->setObjectName(QStringLiteral("importDetection"));
     m_detection->setWordWrap(true);
-    m_name = new QLineEdit;
-    m_name->setObjectName(QStringLiteral("importName"));
-    m_name->setPlaceholderText(QStringLiteral("name of the data set in the project"));
+    m_name = makeLineEdit(QStringLiteral("importName"), QStringLiteral("name of the data set in the project"));
 
-    const auto row = [](QLineEdit* edit, QPushButton* button) {
-        auto* layout = new QHBoxLayout;
-        layout->addWidget(edit, 1);
-        layout->addWidget(button);
-        return layout;
-    };
     auto* page = new CheckedPage([this] { return !splitPaths(m_paths->text()).isEmpty() && !m_name->text().trimmed().isEmpty(); });
     page->setTitle(QStringLiteral("Files"));
     page->setSubTitle(QStringLiteral("Choose the interaction file; the format is detected from its name and first lines."));
     auto* form = new QFormLayout(page);
-    form->addRow(QStringLiteral("Interactions:"), row(m_paths, browse));
-    form->addRow(QStringLiteral("Item attributes:"), row(m_attributes, browseAttributes));
-    form->addRow(QStringLiteral("Item file:"), row(m_itemsFile, browseItems));
+    form->addRow(QStringLiteral("Interactions:"), fieldWithButton(m_paths, browse));
+    form->addRow(QStringLiteral("Item attributes:"), fieldWithButton(m_attributes, browseAttributes));
+    form->addRow(QStringLiteral("Item file:"), fieldWithButton(m_itemsFile, browseItems));
     form->addRow(QStringLiteral("Format:"), m_format);
     form->addRow(QString(), m_detection);
     form->addRow(QStringLiteral("Data set name:"), m_name);

@@ -1,5 +1,7 @@
 #include "log/log_dock.h"
 
+#include <iterator>
+
 #include <QComboBox>
 #include <QDateTime>
 #include <QEvent>
@@ -18,22 +20,13 @@
 namespace tokenbench::ui {
 namespace {
 
+/// Fixed-width tag of each LogLevel, in enum order.
+constexpr const char* kLevelTags[] = {"trace", "debug", "info ", "warn ", "error", "crit "};
+static_assert(std::size(kLevelTags) == static_cast<size_t>(LogLevel::Critical) + 1);
+
 const char* levelTag(LogLevel level) {
-    switch (level) {
-        case LogLevel::Trace:
-            return "trace";
-        case LogLevel::Debug:
-            return "debug";
-        case LogLevel::Info:
-            return "info ";
-        case LogLevel::Warning:
-            return "warn ";
-        case LogLevel::Error:
-            return "error";
-        case LogLevel::Critical:
-            return "crit ";
-    }
-    return "?";
+    const auto index = static_cast<size_t>(level);
+    return index < std::size(kLevelTags) ? kLevelTags[index] : "?";
 }
 
 }  // namespace

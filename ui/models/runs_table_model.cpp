@@ -1,6 +1,7 @@
 #include "models/runs_table_model.h"
 
 #include <cmath>
+#include <iterator>
 #include <limits>
 
 #include <QLocale>
@@ -19,6 +20,29 @@ const QStringList& keysWithColumns() {
     static const QStringList keys = {QStringLiteral("best_epoch"), QStringLiteral("seconds_per_epoch")};
     return keys;
 }
+
+/// Header text and tool tip (nullptr: none) of each column, in Column order.
+struct ColumnHeader final {
+    const char* title;
+    const char* toolTip;
+};
+constexpr ColumnHeader kColumnHeaders[] = {
+    {"Id", nullptr},
+    {"Kind", nullptr},
+    {"Component", nullptr},
+    {"Name", nullptr},
+    {"Data set", nullptr},
+    {"Status", nullptr},
+    {"NDCG@10", "NDCG@10 on the test split, all targets (model runs)"},
+    {"Recall@10", "Recall@10 on the test split, all targets (model runs)"},
+    {"Best epoch", "Epoch of the checkpoint with the best validation score (model runs)"},
+    {"s/epoch", "Mean training time of one epoch in seconds (model runs)"},
+    {"Device", nullptr},
+    {"Seed", nullptr},
+    {"Created", nullptr},
+    {"Summary", nullptr},
+};
+static_assert(std::size(kColumnHeaders) == RunsTableModel::ColumnCount);
 
 template <typename Number>
 double numberOrMissing(const std::optional<Number>& value) {
@@ -163,52 +187,10 @@ QVariant RunsTableModel::headerData(int section, Qt::Orientation orientation, in
     if (orientation != Qt::Horizontal || (role != Qt::DisplayRole && role != Qt::ToolTipRole)) {
         return QAbstractTableModel::headerData(section, orientation, role);
     }
-    if (role == Qt::ToolTipRole) {
-        switch (section) {
-            case TestNdcg10:
-                return QStringLiteral("NDCG@10 on the test split, all targets (model runs)");
-            case TestRecall10:
-                return QStringLiteral("Recall@10 on the test split, all targets (model runs)");
-            case BestEpoch:
-                return QStringLiteral("Epoch of the checkpoint with the best validation score (model runs)");
-            case SecondsPerEpoch:
-                return QStringLiteral("Mean training time of one epoch in seconds (model runs)");
-            default:
-                return {};
-        }
-    }
-    switch (section) {
-        case Id:
-            return QStringLiteral("Id");
-        case Kind:
-            return QStringLiteral("Kind");
-        case Component:
-            return QStringLiteral("Component");
-        case Name:
-            return QStringLiteral("Name");
-        case Dataset:
-            return QStringLiteral("Data set");
-        case Status:
-            return QStringLiteral("Status");
-        case TestNdcg10:
-            return QStringLiteral("NDCG@10");
-        case TestRecall10:
-            return QStringLiteral("Recall@10");
-        case BestEpoch:
-            return QStringLiteral("Best epoch");
-        case SecondsPerEpoch:
-            return QStringLiteral("s/epoch");
-        case Device:
-            return QStringLiteral("Device");
-        case Seed:
-            return QStringLiteral("Seed");
-        case Created:
-            return QStringLiteral("Created");
-        case Summary:
-            return QStringLiteral("Summary");
-        default:
-            return {};
-    }
+    if (section < 0 || section >= ColumnCount) return {};
+    const ColumnHeader& header = kColumnHeaders[section];
+    if (role == Qt::ToolTipRole) return header.toolTip ? QString::fromUtf8(header.toolTip) : QVariant();
+    return QString::fromUtf8(header.title);
 }
 
 }  // namespace tokenbench::ui

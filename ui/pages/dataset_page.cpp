@@ -21,6 +21,7 @@
 #include "plots/plot_export.h"
 #include "plots/plot_style.h"
 #include "text_format.h"
+#include "widgets/form_helpers.h"
 
 namespace tokenbench::ui {
 namespace {
@@ -142,30 +143,21 @@ DatasetPage::~DatasetPage() = default;
 
 void DatasetPage::buildPlots() {
     m_lengthPlot = new QCustomPlot(this);
-    m_lengthPlot->setObjectName(QStringLiteral("sequenceLengthPlot"));
-    m_lengthPlot->setMinimumSize(320, 240);
-    setPlotTitle(*m_lengthPlot, QStringLiteral("Sequence length distribution"));
-    m_lengthPlot->xAxis->setLabel(QStringLiteral("Sequence length (items)"));
-    m_lengthPlot->yAxis->setLabel(QStringLiteral("Users"));
+    setUpPlot(*m_lengthPlot, QStringLiteral("sequenceLengthPlot"), QSize(320, 240),
+              QStringLiteral("Sequence length distribution"), QStringLiteral("Sequence length (items)"),
+              QStringLiteral("Users"));
     m_lengthBars = new QCPBars(m_lengthPlot->xAxis, m_lengthPlot->yAxis);
     m_lengthBars->setName(QStringLiteral("Users"));
     m_lengthBars->setWidthType(QCPBars::wtPlotCoords);
     m_lengthBars->setWidth(0.8);
-    m_meanLine = new QCPItemStraightLine(m_lengthPlot);
-    m_meanLabel = new QCPItemText(m_lengthPlot);
-    m_meanLabel->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
-    m_meanLabel->position->setTypeX(QCPItemPosition::ptPlotCoords);
-    m_meanLabel->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
-    m_meanLabel->setPadding(QMargins(4, 2, 4, 2));
-    m_meanLine->setVisible(false);
-    m_meanLabel->setVisible(false);
+    const LineMarker mean = addLineMarker(*m_lengthPlot, Qt::Vertical, Qt::AlignLeft | Qt::AlignTop);
+    m_meanLine = mean.line;
+    m_meanLabel = mean.label;
 
     m_popularityPlot = new QCustomPlot(this);
-    m_popularityPlot->setObjectName(QStringLiteral("popularityPlot"));
-    m_popularityPlot->setMinimumSize(320, 240);
-    setPlotTitle(*m_popularityPlot, QStringLiteral("Item popularity (long tail)"));
-    m_popularityPlot->xAxis->setLabel(QStringLiteral("Item rank"));
-    m_popularityPlot->yAxis->setLabel(QStringLiteral("Interactions"));
+    setUpPlot(*m_popularityPlot, QStringLiteral("popularityPlot"), QSize(320, 240),
+              QStringLiteral("Item popularity (long tail)"), QStringLiteral("Item rank"),
+              QStringLiteral("Interactions"));
     for (QCPAxis* axis : {m_popularityPlot->xAxis, m_popularityPlot->yAxis}) {
         axis->setScaleType(QCPAxis::stLogarithmic);
         QSharedPointer<QCPAxisTickerLog> ticker(new QCPAxisTickerLog);
@@ -271,10 +263,8 @@ void DatasetPage::clearProject() {
 }
 
 bool DatasetPage::selectDataset(int64_t datasetId) {
-    const int index = m_selector->findData(QVariant::fromValue<qint64>(datasetId));
-    if (index < 0) return false;
-    m_selector->setCurrentIndex(index);  // loads through onSelectionChanged when it changed
-    return true;
+    // Loads through onSelectionChanged when the selection changed.
+    return selectItemData(*m_selector, QVariant::fromValue<qint64>(datasetId));
 }
 
 std::optional<int64_t> DatasetPage::currentDatasetId() const {

@@ -3,7 +3,6 @@
 #include <optional>
 
 #include <QComboBox>
-#include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -19,6 +18,7 @@
 #include "run_status.h"
 #include "tokenbench/eval/metric_keys.h"
 #include "tokenbench/storage/run_summary.h"
+#include "widgets/form_helpers.h"
 #include "widgets/run_fields.h"
 #include "tokenbench/jobs/run_settings.h"
 #include "widgets/schema_form.h"
@@ -172,18 +172,8 @@ void ModelPage::drawReports(const JobReports& reports) {
 }
 
 void ModelPage::showRunSettings(const core::RunRecord& run) {
-    // The form shows what the shown run used, so "Train" repeats it (or a variation of it).
-    const int model = m_model->findData(QString::fromStdString(run.componentId));
-    if (model < 0) return;
-    m_model->setCurrentIndex(model);
-    const core::StoredRunConfig config = core::parseRunConfig(run.configJson);
-    m_form->setConfig(config.componentConfigJson);
-    const int dataset = m_dataset->findData(QVariant::fromValue<qint64>(run.datasetId));
-    if (dataset >= 0) m_dataset->setCurrentIndex(dataset);
-    if (run.tokenizerRunId) {
-        const int tokenizer = m_tokenizerRun->findData(QVariant::fromValue<qint64>(*run.tokenizerRunId));
-        if (tokenizer >= 0) m_tokenizerRun->setCurrentIndex(tokenizer);
-    }
+    if (!showComponentSettings(*m_model, run)) return;
+    if (run.tokenizerRunId) selectItemData(*m_tokenizerRun, QVariant::fromValue<qint64>(*run.tokenizerRunId));
     m_runSettings->setConfig(run.configJson);  // the run-settings keys sit at the top of a run's config
     m_runSettings->setValue(QStringLiteral("seed"), QString::number(run.seed));
 }

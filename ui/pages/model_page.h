@@ -9,7 +9,6 @@
 #include "tokenbench/registry.h"
 
 class QComboBox;
-class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
 class QSpinBox;

@@ -21,6 +21,7 @@
 #include "run_status.h"
 #include "tokenbench/eval/metric_keys.h"
 #include "tokenbench/storage/run_summary.h"
+#include "widgets/form_helpers.h"
 
 namespace tokenbench::ui {
 namespace {
@@ -45,6 +46,20 @@ std::map<QString, double> flatten(const std::string& json) {
     std::map<QString, double> out;
     for (const auto& [key, value] : core::summaryNumbers(json)) out[QString::fromStdString(key)] = value;
     return out;
+}
+
+/// A comparison tab: `label` and `selector` (what to show) in a row above `chart`.
+QWidget* chartTab(const QString& label, QWidget* selector, QWidget* chart) {
+    auto* page = new QWidget;
+    auto* row = new QHBoxLayout;
+    row->addWidget(new QLabel(label));
+    row->addWidget(selector);
+    row->addStretch(1);
+    auto* layout = new QVBoxLayout(page);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addLayout(row);
+    layout->addWidget(chart, 1);
+    return page;
 }
 
 }  // namespace
@@ -76,25 +91,8 @@ RunComparison::RunComparison(QWidget* parent)
     m_hint->setObjectName(QStringLiteral("comparisonHint"));
     m_hint->setText(QStringLiteral("Select one or more runs above (Ctrl/Shift-click) to compare them."));
 
-    auto* curvesPage = new QWidget;
-    auto* curvesRow = new QHBoxLayout;
-    curvesRow->addWidget(new QLabel(QStringLiteral("Series:")));
-    curvesRow->addWidget(m_curve);
-    curvesRow->addStretch(1);
-    auto* curvesLayout = new QVBoxLayout(curvesPage);
-    curvesLayout->setContentsMargins(4, 4, 4, 4);
-    curvesLayout->addLayout(curvesRow);
-    curvesLayout->addWidget(m_curves, 1);
-
-    auto* breakdownPage = new QWidget;
-    auto* breakdownRow = new QHBoxLayout;
-    breakdownRow->addWidget(new QLabel(QStringLiteral("Metric:")));
-    breakdownRow->addWidget(m_breakdownMetric);
-    breakdownRow->addStretch(1);
-    auto* breakdownLayout = new QVBoxLayout(breakdownPage);
-    breakdownLayout->setContentsMargins(4, 4, 4, 4);
-    breakdownLayout->addLayout(breakdownRow);
-    breakdownLayout->addWidget(m_breakdown, 1);
+    QWidget* curvesPage = chartTab(QStringLiteral("Series:"), m_curve, m_curves);
+    QWidget* breakdownPage = chartTab(QStringLiteral("Metric:"), m_breakdownMetric, m_breakdown);
 
     m_tabs->setObjectName(QStringLiteral("comparisonTabs"));
     m_tabs->addTab(curvesPage, QStringLiteral("Curves"));
@@ -184,9 +182,7 @@ void RunComparison::fillCurveSelector() {
 }
 
 bool RunComparison::selectCurve(const QString& key) {
-    const int index = m_curve->findData(key);
-    if (index < 0) return false;
-    m_curve->setCurrentIndex(index);
+    if (!selectItemData(*m_curve, key)) return false;
     showCurves();
     return true;
 }
@@ -258,9 +254,7 @@ void RunComparison::fillTable() {
 }
 
 bool RunComparison::selectBreakdownMetric(const QString& metric) {
-    const int index = m_breakdownMetric->findData(metric);
-    if (index < 0) return false;
-    m_breakdownMetric->setCurrentIndex(index);
+    if (!selectItemData(*m_breakdownMetric, metric)) return false;
     showBreakdown();
     return true;
 }

@@ -13,6 +13,7 @@
 #include "jobs/job_manager.h"
 #include "pages/run_follower.h"
 #include "run_status.h"
+#include "widgets/form_helpers.h"
 #include "widgets/run_fields.h"
 #include "widgets/schema_form.h"
 
@@ -153,6 +154,16 @@ void RunPage::clearProject() {
     m_controls->setStartEnabled(false);
     showNoRun(QStringLiteral("No project open"));
     updateTitle({});
+}
+
+std::optional<core::StoredRunConfig> RunPage::showComponentSettings(QComboBox& componentSelector,
+                                                                    const core::RunRecord& run) {
+    // The form shows what the shown run used, so "Train" repeats it (or a variation of it).
+    if (!selectItemData(componentSelector, QString::fromStdString(run.componentId))) return std::nullopt;
+    core::StoredRunConfig config = core::parseRunConfig(run.configJson);
+    m_form->setConfig(config.componentConfigJson);
+    selectItemData(*m_dataset, QVariant::fromValue<qint64>(run.datasetId));
+    return config;
 }
 
 const core::RunRecord* RunPage::findRun(int64_t runId) const {

@@ -17,6 +17,7 @@
 #include "pages/workbench_page.h"
 #include "tokenbench/project.h"
 #include "tokenbench/storage/records.h"
+#include "tokenbench/storage/run_summary.h"
 
 class QComboBox;
 class QLabel;
@@ -97,6 +98,11 @@ protected:
     /// component, config); the views show `waiting` until its first report.
     Job* launch(const QString& title, Job::Body body, RunHistory seed, const QString& waiting);
 
+    /// Puts what every stored run records back into the form: its component (selected in
+    /// `componentSelector`), that component's config and the run's data set. Returns the run's
+    /// stored config, or nullopt (form unchanged) when `componentSelector` does not list the component.
+    std::optional<core::StoredRunConfig> showComponentSettings(QComboBox& componentSelector,
+                                                               const core::RunRecord& run);
     /// Run `runId` of this page's kind in the project, or nullptr.
     [[nodiscard]] const core::RunRecord* findRun(int64_t runId) const;
     /// "<run> · <data set> · <status>"; `status` empty: the stored run's own.

@@ -188,16 +188,22 @@ void RunsPage::setRuns(std::vector<core::RunRecord> runs) {
     showDetails();
 }
 
-bool RunsPage::selectRun(int64_t runId) {
+std::optional<QModelIndex> RunsPage::viewIndexOfRun(int64_t runId) {
     const auto row = m_model->rowOfRun(runId);
-    if (!row) return false;
+    if (!row) return std::nullopt;
     QModelIndex index = m_proxy->mapFromSource(m_model->index(*row, 0));
     if (!index.isValid()) {
         m_filter->clear();
         index = m_proxy->mapFromSource(m_model->index(*row, 0));
     }
-    m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-    m_view->scrollTo(index);
+    return index;
+}
+
+bool RunsPage::selectRun(int64_t runId) {
+    const std::optional<QModelIndex> index = viewIndexOfRun(runId);
+    if (!index) return false;
+    m_view->selectionModel()->setCurrentIndex(*index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_view->scrollTo(*index);
     return true;
 }
 
@@ -293,14 +299,9 @@ void RunsPage::setDatabase(const std::string& dbPath) {
 bool RunsPage::selectRuns(const std::vector<int64_t>& runIds) {
     QItemSelection selection;
     for (int64_t id : runIds) {
-        const auto row = m_model->rowOfRun(id);
-        if (!row) return false;
-        QModelIndex index = m_proxy->mapFromSource(m_model->index(*row, 0));
-        if (!index.isValid()) {
-            m_filter->clear();
-            index = m_proxy->mapFromSource(m_model->index(*row, 0));
-        }
-        selection.select(index, index.siblingAtColumn(m_proxy->columnCount() - 1));
+        const std::optional<QModelIndex> index = viewIndexOfRun(id);
+        if (!index) return false;
+        selection.select(*index, index->siblingAtColumn(m_proxy->columnCount() - 1));
     }
     m_view->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     showComparison(runIds.size() > 1);

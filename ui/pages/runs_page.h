@@ -3,9 +3,11 @@
 /// the selected run's details, and a comparison of several selected runs.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include <QModelIndex>
 #include <QPoint>
 #include <QWidget>
 
@@ -71,6 +73,9 @@ protected:
     void changeEvent(QEvent* event) override;
 
 private:
+    /// The view's index (column 0) of run `runId`, clearing the filter when it hides the run;
+    /// nullopt when the table has no such run.
+    [[nodiscard]] std::optional<QModelIndex> viewIndexOfRun(int64_t runId);
     void applyHintPalette();
     void updateHint();
     void showDetails();

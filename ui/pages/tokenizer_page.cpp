@@ -29,6 +29,7 @@
 #include "tokenbench/eval/metric_keys.h"
 #include "tokenbench/storage/run_summary.h"
 #include "widgets/banner.h"
+#include "widgets/form_helpers.h"
 #include "widgets/run_fields.h"
 #include "widgets/schema_form.h"
 
@@ -85,12 +86,9 @@ void TokenizerPage::buildForm() {
     m_device = makeDeviceField(QStringLiteral("tokenizer"), /*withAutomatic=*/false);
     m_name = makeRunNameField(QStringLiteral("tokenizer"));
 
-    auto* featureRow = new QHBoxLayout;
-    featureRow->addWidget(m_features, 1);
-    featureRow->addWidget(buildFeatures);
     auto* top = new QFormLayout;
     top->addRow(QStringLiteral("Data set:"), m_dataset);
-    top->addRow(QStringLiteral("Features:"), featureRow);
+    top->addRow(QStringLiteral("Features:"), fieldWithButton(m_features, buildFeatures));
     top->addRow(QStringLiteral("New feature dims:"), m_featureDim);
     top->addRow(QStringLiteral("Method:"), m_method);
     auto* bottom = new QFormLayout;
@@ -275,12 +273,9 @@ bool TokenizerPage::selectFeatureSet(int64_t featureSetId) {
     const auto record = std::find_if(m_featureSets.begin(), m_featureSets.end(),
                                      [featureSetId](const core::FeatureSetRecord& r) { return r.id == featureSetId; });
     if (record == m_featureSets.end() || !m_dataset->isEnabled()) return false;
-    const int dataset = m_dataset->findData(QVariant::fromValue<qint64>(record->datasetId));
-    if (dataset < 0) return false;
-    m_dataset->setCurrentIndex(dataset);  // refills the feature selector for that data set
-    const int features = m_features->findData(QString::fromStdString(record->name));
-    if (features < 0) return false;
-    m_features->setCurrentIndex(features);
+    // Selecting the data set refills the feature selector for it.
+    if (!selectItemData(*m_dataset, QVariant::fromValue<qint64>(record->datasetId))) return false;
+    if (!selectItemData(*m_features, QString::fromStdString(record->name))) return false;
     m_userPickedFeatures = true;  // the user's choice: a reload must not replace it
     return true;
 }
@@ -334,18 +329,10 @@ void TokenizerPage::drawHistory(const RunHistory& history) {
 }
 
 void TokenizerPage::showRunSettings(const core::RunRecord& run) {
-    // The form shows what the shown run used, so "Train" repeats it (or a variation of it).
-    const int method = m_method->findData(QString::fromStdString(run.componentId));
-    if (method < 0) return;
-    m_method->setCurrentIndex(method);
-    const core::StoredRunConfig config = core::parseRunConfig(run.configJson);
-    m_form->setConfig(config.componentConfigJson);
-    const int dataset = m_dataset->findData(QVariant::fromValue<qint64>(run.datasetId));
-    if (dataset >= 0) m_dataset->setCurrentIndex(dataset);
-    const int features = m_features->findData(QString::fromStdString(config.features));
-    if (features >= 0) m_features->setCurrentIndex(features);
-    const int collisions = m_collisionStrategy->findData(QString::fromStdString(config.collisions));
-    if (collisions >= 0) m_collisionStrategy->setCurrentIndex(collisions);
+    const std::optional<core::StoredRunConfig> config = showComponentSettings(*m_method, run);
+    if (!config) return;
+    selectItemData(*m_features, QString::fromStdString(config->features));
+    selectItemData(*m_collisionStrategy, QString::fromStdString(config->collisions));
     if (run.seed <= static_cast<uint64_t>(m_seed->maximum())) m_seed->setValue(static_cast<int>(run.seed));
 }
 

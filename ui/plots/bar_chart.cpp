@@ -9,7 +9,6 @@
 #include <QResizeEvent>
 #include <QLocale>
 #include <QMouseEvent>
-#include <QToolTip>
 #include <QVBoxLayout>
 
 #include "plots/palette.h"
@@ -20,24 +19,14 @@ namespace tokenbench::ui {
 
 BarChart::BarChart(const QString& title, const QString& xLabel, const QString& yLabel, const QString& exportName,
                    QWidget* parent)
-    : QWidget(parent), m_plot(new QCustomPlot(this)) {
-    setObjectName(exportName);
-    m_plot->setObjectName(exportName + QStringLiteral("Plot"));
-    m_plot->setMinimumSize(260, 160);
-    setPlotTitle(*m_plot, title);
-    m_plot->xAxis->setLabel(xLabel);
-    m_plot->yAxis->setLabel(yLabel);
+    : PlotWidget(exportName, parent) {
+    setUpPlot(*m_plot, exportName + QStringLiteral("Plot"), QSize(260, 160), title, xLabel, yLabel);
     setLegendBelow(*m_plot, false);
     m_plot->xAxis->grid()->setVisible(false);
     m_plot->yAxis->ticker()->setTickCount(4);
-    m_reference = new QCPItemStraightLine(m_plot);
-    m_referenceLabel = new QCPItemText(m_plot);
-    m_referenceLabel->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
-    m_referenceLabel->position->setTypeX(QCPItemPosition::ptAxisRectRatio);
-    m_referenceLabel->position->setTypeY(QCPItemPosition::ptPlotCoords);
-    m_referenceLabel->setPadding(QMargins(4, 2, 4, 2));
-    m_reference->setVisible(false);
-    m_referenceLabel->setVisible(false);
+    const LineMarker reference = addLineMarker(*m_plot, Qt::Horizontal, Qt::AlignRight | Qt::AlignBottom);
+    m_reference = reference.line;
+    m_referenceLabel = reference.label;
     // Bars are created later and would cover the reference line: draw it on a layer above them.
     m_plot->addLayer(QStringLiteral("annotations"), m_plot->layer(QStringLiteral("main")), QCustomPlot::limAbove);
     m_reference->setLayer(QStringLiteral("annotations"));
@@ -50,10 +39,6 @@ BarChart::BarChart(const QString& title, const QString& xLabel, const QString& y
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_plot);
     restyle();
-}
-
-QWidget* BarChart::plotWidget() const {
-    return m_plot;
 }
 
 void BarChart::removeBars() {
@@ -186,10 +171,9 @@ bool BarChart::eventFilter(QObject* watched, QEvent* event) {
             const QString key = text ? text->ticks().value(it->key) : QLocale().toString(it->key, 'g', 6);
             tip = QStringLiteral("%1 · %2: %3").arg(bars->name(), key, QLocale().toString(it->value, 'g', 5));
         }
-        if (tip.isEmpty()) QToolTip::hideText();
-        else QToolTip::showText(mouse->globalPosition().toPoint(), tip, m_plot);
+        showHoverTip(*m_plot, *mouse, tip);
     }
-    return QWidget::eventFilter(watched, event);
+    return PlotWidget::eventFilter(watched, event);
 }
 
 void BarChart::restyle() {
@@ -203,18 +187,10 @@ void BarChart::restyle() {
 }
 
 void BarChart::resizeEvent(QResizeEvent* event) {
-    QWidget::resizeEvent(event);
+    PlotWidget::resizeEvent(event);
     if (m_plot->legend->visible()) {
         fitLegendColumns(*m_plot);
         m_plot->replot(QCustomPlot::rpQueuedReplot);
-    }
-}
-
-void BarChart::changeEvent(QEvent* event) {
-    QWidget::changeEvent(event);
-    if (event->type() == QEvent::PaletteChange) {
-        restyle();
-        m_plot->replot();
     }
 }
 

@@ -7,7 +7,8 @@
 #include <QVector>
 #include <QWidget>
 
-class QCustomPlot;
+#include "plots/plot_widget.h"
+
 class QCPBarsGroup;
 class QCPItemStraightLine;
 class QCPItemText;
@@ -21,7 +22,7 @@ struct BarSeries final {
 };
 
 /// See file comment. Styled like every plot, with the export button and a value tooltip. UI thread.
-class BarChart final : public QWidget {
+class BarChart final : public PlotWidget {
     Q_OBJECT
 
 public:
@@ -38,20 +39,17 @@ public:
     void setTitle(const QString& title);
     void setAxisLabels(const QString& xLabel, const QString& yLabel);
 
-    [[nodiscard]] QWidget* plotWidget() const;
     /// Bars drawn, over all series.
     [[nodiscard]] int barCount() const;
 
 protected:
-    void changeEvent(QEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     void removeBars();
-    void restyle();
+    void restyle() override;
 
-    QCustomPlot* m_plot;
     QCPBarsGroup* m_group = nullptr;
     QCPItemStraightLine* m_reference = nullptr;
     QCPItemText* m_referenceLabel = nullptr;

@@ -1,14 +1,10 @@
 #include "plots/codebook_heatmap.h"
 
 #include <algorithm>
-#include <cmath>
 
 #include <qcustomplot.h>
 
-#include <QEvent>
 #include <QLocale>
-#include <QMouseEvent>
-#include <QToolTip>
 
 #include "plots/palette.h"
 #include "plots/plot_export.h"
@@ -16,13 +12,9 @@
 
 namespace tokenbench::ui {
 
-CodebookHeatmap::CodebookHeatmap(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(this)) {
-    setObjectName(QStringLiteral("codebookHeatmap"));
-    m_plot->setObjectName(QStringLiteral("codebookHeatmapPlot"));
-    m_plot->setMinimumSize(300, 160);
-    setPlotTitle(*m_plot, QStringLiteral("Codebook usage"));
-    m_plot->xAxis->setLabel(QStringLiteral("Code"));
-    m_plot->yAxis->setLabel(QStringLiteral("Level"));
+CodebookHeatmap::CodebookHeatmap(QWidget* parent) : HeatmapWidget(QStringLiteral("codebookHeatmap"), parent) {
+    setUpPlot(*m_plot, QStringLiteral("codebookHeatmapPlot"), QSize(300, 160), QStringLiteral("Codebook usage"),
+              QStringLiteral("Code"), QStringLiteral("Level"));
     m_plot->yAxis->setRangeReversed(true);  // level 1 on top, like the hierarchy reads
 
     QSharedPointer<QCPAxisTickerFixed> codeTicks(new QCPAxisTickerFixed);
@@ -33,17 +25,11 @@ CodebookHeatmap::CodebookHeatmap(QWidget* parent) : QWidget(parent), m_plot(new 
     levelTicks->setTickStep(1.0);
     levelTicks->setScaleStrategy(QCPAxisTickerFixed::ssNone);
     m_plot->yAxis->setTicker(levelTicks);
-    const ColorMapLayer layer = addColorMap(*m_plot, QStringLiteral("Items per code"));
-    m_map = layer.map;
-    m_scale = layer.scale;
+    m_layer = addColorMap(*m_plot, QStringLiteral("Items per code"));
 
     embedHoverPlot(this, m_plot, QStringLiteral("codebook-usage"));
     restyle();
     clear(QStringLiteral("No codebook snapshot yet"));
-}
-
-QWidget* CodebookHeatmap::plotWidget() const {
-    return m_plot;
 }
 
 void CodebookHeatmap::setUsage(const std::vector<std::vector<int64_t>>& usage, int64_t step) {
@@ -59,7 +45,7 @@ void CodebookHeatmap::setUsage(const std::vector<std::vector<int64_t>>& usage, i
         clear(QStringLiteral("No codebook snapshot yet"));
         return;
     }
-    QCPColorMapData* data = m_map->data();
+    QCPColorMapData* data = m_layer.map->data();
     data->setSize(m_codes, levels);
     data->setRange(QCPRange(0, m_codes - 1), QCPRange(1, levels));
     for (int l = 0; l < levels; ++l) {
@@ -68,9 +54,9 @@ void CodebookHeatmap::setUsage(const std::vector<std::vector<int64_t>>& usage, i
             data->setCell(c, l, c < static_cast<int>(row.size()) ? static_cast<double>(row[static_cast<size_t>(c)]) : 0.0);
         }
     }
-    m_map->setDataRange(QCPRange(0, std::max<int64_t>(1, peak)));
-    m_map->setVisible(true);
-    m_scale->setVisible(true);
+    m_layer.map->setDataRange(QCPRange(0, std::max<int64_t>(1, peak)));
+    m_layer.map->setVisible(true);
+    m_layer.scale->setVisible(true);
     m_plot->xAxis->setTickLabels(true);
     m_plot->yAxis->setTickLabels(true);
     m_plot->xAxis->setRange(-0.5, m_codes - 0.5);
@@ -84,18 +70,12 @@ void CodebookHeatmap::setUsage(const std::vector<std::vector<int64_t>>& usage, i
 void CodebookHeatmap::clear(const QString& placeholder) {
     m_usage.clear();
     m_codes = 0;
-    m_map->data()->clear();
-    m_map->data()->setSize(1, 1);
-    m_map->setDataRange(QCPRange(0, 1));
-    m_map->setVisible(false);
-    // An empty map shows its message only: no colour bar, no ticks for cells that do not exist.
-    m_scale->setVisible(false);
-    m_plot->xAxis->setTickLabels(false);
-    m_plot->yAxis->setTickLabels(false);
+    m_layer.map->data()->clear();
+    m_layer.map->data()->setSize(1, 1);
+    m_layer.map->setDataRange(QCPRange(0, 1));
+    showEmptyColorMap(*m_plot, m_layer, QStringLiteral("Codebook usage"), placeholder);
     m_plot->xAxis->setRange(0, 1);
     m_plot->yAxis->setRange(0.5, 1.5);
-    setPlotTitle(*m_plot, QStringLiteral("Codebook usage"));
-    setPlotPlaceholder(*m_plot, placeholder);
     m_plot->replot();
 }
 
@@ -106,38 +86,20 @@ int64_t CodebookHeatmap::cell(int level, int code) const {
     return code < static_cast<int>(row.size()) ? row[static_cast<size_t>(code)] : 0;
 }
 
-bool CodebookHeatmap::eventFilter(QObject* watched, QEvent* event) {
-    if (watched == m_plot && event->type() == QEvent::MouseMove && !m_usage.empty()) {
-        const auto* mouse = static_cast<QMouseEvent*>(event);
-        const QPointF pos = mouse->position();
-        const int code = static_cast<int>(std::lround(m_plot->xAxis->pixelToCoord(pos.x())));
-        const int level = static_cast<int>(std::lround(m_plot->yAxis->pixelToCoord(pos.y()))) - 1;
-        const int64_t items = m_plot->axisRect()->rect().contains(pos.toPoint()) ? cell(level, code) : -1;
-        if (items >= 0) {
-            QToolTip::showText(mouse->globalPosition().toPoint(),
-                               QStringLiteral("Level %1 · code %2: %3 item%4")
-                                   .arg(level + 1)
-                                   .arg(code)
-                                   .arg(items)
-                                   .arg(items == 1 ? QString() : QStringLiteral("s")),
-                               m_plot);
-        } else {
-            QToolTip::hideText();
-        }
-    }
-    return QWidget::eventFilter(watched, event);
+bool CodebookHeatmap::hasCells() const {
+    return !m_usage.empty();
 }
 
-void CodebookHeatmap::restyle() {
-    styleColorMap(*m_plot, {m_map, m_scale}, palette());
-}
-
-void CodebookHeatmap::changeEvent(QEvent* event) {
-    QWidget::changeEvent(event);
-    if (event->type() == QEvent::PaletteChange) {
-        restyle();
-        m_plot->replot();
-    }
+QString CodebookHeatmap::cellToolTip(QPoint at) const {
+    const int code = at.x();
+    const int level = at.y() - 1;  // y: level, 1 on top
+    const int64_t items = cell(level, code);
+    if (items < 0) return {};
+    return QStringLiteral("Level %1 · code %2: %3 item%4")
+        .arg(level + 1)
+        .arg(code)
+        .arg(items)
+        .arg(items == 1 ? QString() : QStringLiteral("s"));
 }
 
 }  // namespace tokenbench::ui

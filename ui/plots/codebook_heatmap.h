@@ -6,15 +6,13 @@
 
 #include <QWidget>
 
-class QCustomPlot;
-class QCPColorMap;
-class QCPColorScale;
+#include "plots/plot_widget.h"
 
 namespace tokenbench::ui {
 
 /// Discrete cells (no interpolation), integer ticks, a labelled colour scale, and a tooltip with the
 /// exact count under the mouse. UI thread.
-class CodebookHeatmap final : public QWidget {
+class CodebookHeatmap final : public HeatmapWidget {
     Q_OBJECT
 
 public:
@@ -25,22 +23,15 @@ public:
     void setUsage(const std::vector<std::vector<int64_t>>& usage, int64_t step);
     void clear(const QString& placeholder);
 
-    [[nodiscard]] QWidget* plotWidget() const;
     /// Items on one cell, -1 outside the map.
     [[nodiscard]] int64_t cell(int level, int code) const;
     [[nodiscard]] int levels() const { return static_cast<int>(m_usage.size()); }
     [[nodiscard]] int codes() const { return m_codes; }
 
-protected:
-    void changeEvent(QEvent* event) override;
-    bool eventFilter(QObject* watched, QEvent* event) override;
-
 private:
-    void restyle();
+    [[nodiscard]] bool hasCells() const override;
+    [[nodiscard]] QString cellToolTip(QPoint cell) const override;
 
-    QCustomPlot* m_plot;
-    QCPColorMap* m_map;
-    QCPColorScale* m_scale;
     std::vector<std::vector<int64_t>> m_usage;
     int m_codes = 0;
 };

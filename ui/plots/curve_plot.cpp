@@ -20,11 +20,7 @@ CurvePlot::CurvePlot(const QString& title, const QString& xLabel, const QString&
                      QWidget* parent)
     : QWidget(parent), m_plot(new QCustomPlot(this)) {
     setObjectName(exportName);
-    m_plot->setObjectName(exportName + QStringLiteral("Plot"));
-    m_plot->setMinimumSize(260, 180);
-    setPlotTitle(*m_plot, title);
-    m_plot->xAxis->setLabel(xLabel);
-    m_plot->yAxis->setLabel(yLabel);
+    setUpPlot(*m_plot, exportName + QStringLiteral("Plot"), QSize(260, 180), title, xLabel, yLabel);
     setLegendBelow(*m_plot, false);
     m_plot->setNoAntialiasingOnDrag(true);
     m_plot->xAxis->setRange(0, 1);

@@ -8,12 +8,13 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
-#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
+
+#include "widgets/form_helpers.h"
 
 namespace tokenbench::ui {
 namespace {
@@ -54,12 +55,9 @@ PlotExportDialog::PlotExportDialog(const QString& proposedPath, QSize size, QWid
     m_dpi->setSuffix(QStringLiteral(" dpi"));
     m_dpi->setToolTip(QStringLiteral("PNG: output pixels = size × DPI / 96. Vector formats scale freely."));
 
-    auto* pathRow = new QHBoxLayout;
-    pathRow->addWidget(m_path, 1);
-    pathRow->addWidget(browse);
     auto* form = new QFormLayout;
     form->addRow(QStringLiteral("Format:"), m_format);
-    form->addRow(QStringLiteral("File:"), pathRow);
+    form->addRow(QStringLiteral("File:"), fieldWithButton(m_path, browse));
     form->addRow(QStringLiteral("Width:"), m_width);
     form->addRow(QStringLiteral("Height:"), m_height);
     form->addRow(QStringLiteral("Resolution:"), m_dpi);

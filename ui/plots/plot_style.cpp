@@ -1,10 +1,13 @@
 #include "plots/plot_style.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include <qcustomplot.h>
 
 #include <QFontMetrics>
+#include <QMouseEvent>
+#include <QToolTip>
 
 #include "plots/palette.h"
 
@@ -96,6 +99,29 @@ QCPTextElement* setPlotTitle(QCustomPlot& plot, const QString& title) {
     return element;
 }
 
+void setUpPlot(QCustomPlot& plot, const QString& objectName, QSize minimumSize, const QString& title,
+               const QString& xLabel, const QString& yLabel) {
+    plot.setObjectName(objectName);
+    plot.setMinimumSize(minimumSize);
+    setPlotTitle(plot, title);
+    plot.xAxis->setLabel(xLabel);
+    plot.yAxis->setLabel(yLabel);
+}
+
+LineMarker addLineMarker(QCustomPlot& plot, Qt::Orientation orientation, Qt::Alignment labelAlignment) {
+    LineMarker marker;
+    marker.line = new QCPItemStraightLine(&plot);
+    marker.label = new QCPItemText(&plot);
+    const bool vertical = orientation == Qt::Vertical;
+    marker.label->setPositionAlignment(labelAlignment);
+    marker.label->position->setTypeX(vertical ? QCPItemPosition::ptPlotCoords : QCPItemPosition::ptAxisRectRatio);
+    marker.label->position->setTypeY(vertical ? QCPItemPosition::ptAxisRectRatio : QCPItemPosition::ptPlotCoords);
+    marker.label->setPadding(QMargins(4, 2, 4, 2));
+    marker.line->setVisible(false);
+    marker.label->setVisible(false);
+    return marker;
+}
+
 void setLegendBelow(QCustomPlot& plot, bool shown, int columns) {
     QCPLegend* legend = plot.legend;
     QCPLayoutGrid* grid = plot.plotLayout();
@@ -138,6 +164,28 @@ void fitLegendColumns(QCustomPlot& plot) {
         legend->setWrap(columns);
         legend->setFillOrder(legend->fillOrder(), true);  // setWrap alone leaves placed items where they are
     }
+}
+
+void showEmptyColorMap(QCustomPlot& plot, const ColorMapLayer& layer, const QString& title,
+                       const QString& placeholder) {
+    layer.map->setVisible(false);
+    layer.scale->setVisible(false);
+    plot.xAxis->setTickLabels(false);
+    plot.yAxis->setTickLabels(false);
+    setPlotTitle(plot, title);
+    setPlotPlaceholder(plot, placeholder);
+}
+
+std::optional<QPoint> hoveredCell(const QCustomPlot& plot, const QMouseEvent& mouse) {
+    const QPointF pos = mouse.position();
+    if (!plot.axisRect()->rect().contains(pos.toPoint())) return std::nullopt;
+    return QPoint(static_cast<int>(std::lround(plot.xAxis->pixelToCoord(pos.x()))),
+                  static_cast<int>(std::lround(plot.yAxis->pixelToCoord(pos.y()))));
+}
+
+void showHoverTip(QCustomPlot& plot, const QMouseEvent& mouse, const QString& text) {
+    if (text.isEmpty()) QToolTip::hideText();
+    else QToolTip::showText(mouse.globalPosition().toPoint(), text, &plot);
 }
 
 void setPlotPlaceholder(QCustomPlot& plot, const QString& text) {
