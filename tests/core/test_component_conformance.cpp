@@ -59,16 +59,17 @@ const ComponentInfo& componentOf(const QString& id) {
     return registry().get(id.toStdString());
 }
 
-/// A tokenizer whose IDs are read from a file (a String "path" parameter) rather than fitted.
+/// A tokenizer whose IDs are read from a file (a Path parameter "path", no features) rather than fitted.
 bool readsIdsFromFile(const ComponentInfo& info) {
     const ParamSpec* path = findParam(info, "path");
-    return info.kind == ComponentKind::Tokenizer && path && path->type == ParamType::String;
+    return info.kind == ComponentKind::Tokenizer && !info.needsFeatures && path && path->type == ParamType::Path;
 }
 
-/// The one call of Tokenizer::fit: adapt here when its signature changes.
+/// The one call of Tokenizer::fit, with the training interactions of `data` in the context.
 void fitTokenizer(Tokenizer& tokenizer, const SyntheticSplit& data, const FeatureMatrix& features,
-                  const FitContext& context) {
-    (void)data;  // the training interactions, for a fit context that carries them
+                  FitContext context) {
+    const TrainingInteractions interactions = trainingInteractions(data.data.dataset, data.split);
+    context.interactions = &interactions;
     tokenizer.fit(features, context);
 }
 
