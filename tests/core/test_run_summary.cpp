@@ -144,6 +144,19 @@ private Q_SLOTS:
         QCOMPARE(parseRunConfig(tokenizerRunConfigJson(R"({"codebook_size":8})")).codebookSize.value_or(0), int64_t{8});
     }
 
+    void readsTopLevelConfigValuesAsText() {
+        const auto values =
+            configValues(R"({"layers": 6, "lr": 0.001, "tied": false, "loss": "bce", "model": {"hidden": 8}, "ks": [5]})");
+        QVERIFY(values.has_value());
+        QCOMPARE(values->size(), size_t(4));  // the nested object and the array are not form values
+        QCOMPARE(values->at("layers"), std::string("6"));
+        QCOMPARE(values->at("lr"), std::string("0.001"));
+        QCOMPARE(values->at("tied"), std::string("false"));
+        QCOMPARE(values->at("loss"), std::string("bce"));
+        QVERIFY(!configValues("not json").has_value());
+        QVERIFY(!configValues("[1, 2]").has_value());
+    }
+
     void listsFieldsForDisplay() {
         const std::string json = R"({"b":"text","a":1.5,"c":true,"d":[1,2],"e":{"x":2,"y":{"z":1}},"run_id":7})";
         const auto fields = summaryFields(json);

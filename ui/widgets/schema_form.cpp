@@ -21,6 +21,7 @@
 #include <QVBoxLayout>
 
 #include "plots/palette.h"
+#include "tokenbench/storage/run_summary.h"
 
 namespace tokenbench::ui {
 namespace {
@@ -271,16 +272,11 @@ QStringList SchemaForm::keys() const {
 }
 
 bool SchemaForm::setConfig(const std::string& configJson) {
-    const QJsonDocument document = QJsonDocument::fromJson(QByteArray::fromStdString(configJson));
-    if (!document.isObject()) return false;
-    const QJsonObject object = document.object();
+    const auto values = core::configValues(configJson);
+    if (!values) return false;
     for (const Field& f : m_fields) {
-        const QString key = QString::fromStdString(f.spec.key);
-        if (!object.contains(key)) continue;
-        const QJsonValue v = object.value(key);
-        if (v.isBool()) setValue(key, boolText(v.toBool()));
-        else if (v.isDouble()) setValue(key, QLocale::c().toString(v.toDouble(), 'g', 17));
-        else if (v.isString()) setValue(key, v.toString());
+        const auto it = values->find(f.spec.key);
+        if (it != values->end()) setValue(QString::fromStdString(f.spec.key), QString::fromStdString(it->second));
     }
     return true;
 }

@@ -185,6 +185,15 @@ std::vector<std::pair<std::string, std::string>> displayEntries(const std::strin
     return out;
 }
 
+std::optional<std::map<std::string, std::string>> configValues(const std::string& configJson) {
+    const json j = json::parse(configJson, nullptr, /*allow_exceptions=*/false);
+    if (!j.is_object()) return std::nullopt;
+    std::map<std::string, std::string> out;
+    for (const auto& [key, value] : j.items())
+        if (value.is_primitive() && !value.is_null()) out.emplace(key, displayValue(value));
+    return out;
+}
+
 StoredRunConfig parseRunConfig(const std::string& configJson) {
     StoredRunConfig c;
     const json j = parseObject(configJson);

@@ -90,6 +90,11 @@ struct SummaryField final {
 /// one entry with an empty key holding the text.
 [[nodiscard]] std::vector<std::pair<std::string, std::string>> displayEntries(const std::string& json);
 
+/// The top-level scalar values of a config object as text, by key ("hidden" -> "64", "tied" ->
+/// "false", "loss" -> "bce", numbers in their shortest exact form); nested objects and arrays are left
+/// out. Nullopt when the text is not a JSON object. What a parameter form shows again.
+[[nodiscard]] std::optional<std::map<std::string, std::string>> configValues(const std::string& configJson);
+
 /// What a run's stored config says about the settings a form shows again (model and tokenizer
 /// runs alike; fields a kind of run lacks stay unset).
 struct StoredRunConfig final {
