@@ -171,10 +171,14 @@ void TokenizerPage::onMethodChanged() {
     const core::ComponentInfo* info = m_registry.find(m_method->currentData().toString().toStdString());
     if (!info) return;
     m_form->setComponent(*info);
-    // Imported IDs are read from a file: the feature choice does not apply.
-    const bool usesFeatures = !m_form->keys().contains(QStringLiteral("path"));
-    m_features->setEnabled(usesFeatures && m_dataset->isEnabled());
-    m_featureDim->setEnabled(usesFeatures);
+    // A method that needs no features (imported IDs) makes the feature choice moot.
+    m_features->setEnabled(info->needsFeatures && m_dataset->isEnabled());
+    m_featureDim->setEnabled(info->needsFeatures);
+}
+
+bool TokenizerPage::methodNeedsFeatures() const {
+    const core::ComponentInfo* info = m_registry.find(m_form->componentId());
+    return !info || info->needsFeatures;
 }
 
 void TokenizerPage::fillFeatureSelector() {
@@ -197,7 +201,7 @@ void TokenizerPage::fillFeatureSelector() {
     // A default preset gives way to a stored feature set; the user's own choice stays.
     if (index < 0 || (keptPreset && storedFirst && !m_userPickedFeatures)) index = 0;
     m_features->setCurrentIndex(index);
-    m_features->setEnabled(datasetId > 0 && !m_form->keys().contains(QStringLiteral("path")));
+    m_features->setEnabled(datasetId > 0 && methodNeedsFeatures());
 }
 
 QStringList TokenizerPage::viewNames() const {
@@ -232,16 +236,13 @@ Job* TokenizerPage::startTraining() {
     request.device = m_device->currentData().toString().toStdString();
     request.name = m_name->text().trimmed().toStdString();
     request.collisions = core::collisionStrategyFromString(m_collisionStrategy->currentData().toString().toStdString());
-    // Methods that read IDs from a file (schema keys "path", "id_kind") take them in the request.
-    if (m_form->keys().contains(QStringLiteral("path"))) {
-        request.importPath = m_form->value(QStringLiteral("path")).toStdString();
-        if (request.importPath.empty()) return fail(QStringLiteral("Choose the file of semantic IDs."));
-        request.importKind = m_form->value(QStringLiteral("id_kind")) == QLatin1String("index")
-                                 ? core::ImportedIdKind::DenseIndex
-                                 : core::ImportedIdKind::RawId;
-    } else if (request.features.empty()) {
-        return fail(QStringLiteral("Choose item features."));
+    const core::ComponentInfo* info = m_registry.find(request.method);
+    if (!info) return fail(QStringLiteral("Choose a method."));
+    for (const core::ParamSpec& param : info->params) {
+        if (param.type == core::ParamType::Path && m_form->value(QString::fromStdString(param.key)).isEmpty())
+            return fail(QStringLiteral("Choose a file for '%1'.").arg(QString::fromStdString(param.label)));
     }
+    if (info->needsFeatures && request.features.empty()) return fail(QStringLiteral("Choose item features."));
 
     const QString title = QStringLiteral("Tokenizer %1 on %2").arg(m_method->currentText(), m_dataset->currentText());
     RunHistory seed;

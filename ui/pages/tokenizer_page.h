@@ -88,6 +88,8 @@ private:
     void takeContents(const ProjectContents& contents) override { m_featureSets = contents.featureSets; }
     void onDatasetChanged() override { fillFeatureSelector(); }
     [[nodiscard]] bool isShownViewComplete() const override;
+    /// Whether the chosen method is fitted on item features (not, e.g., imported IDs).
+    [[nodiscard]] bool methodNeedsFeatures() const;
 
     const core::Registry& m_registry;
 

@@ -77,15 +77,6 @@ private:
     double m_lastError = std::numeric_limits<double>::quiet_NaN();
 };
 
-/// The request's config with the import file fields folded in, for callers that set them apart.
-std::string withImportFile(const TokenizeRequest& request) {
-    if (request.importPath.empty()) return request.configJson;
-    nlohmann::json config = request.configJson.empty() ? nlohmann::json::object() : nlohmann::json::parse(request.configJson);
-    config["path"] = request.importPath;
-    config["id_kind"] = request.importKind == ImportedIdKind::DenseIndex ? "index" : "raw";
-    return config.dump();
-}
-
 }  // namespace
 
 std::string toJson(const TokenizeResult& r) {
@@ -119,7 +110,7 @@ TokenizeResult runTokenizeJob(const TokenizeRequest& request, ProgressSink& call
         Registry registry;
         registerTokenizers(registry);
         const ComponentInfo& info = registry.get(request.method);
-        const std::string config = validateConfig(info, withImportFile(request));
+        const std::string config = validateConfig(info, request.configJson);
 
         // Features: a stored set by that name, else kinds built now and stored for reuse.
         std::optional<FeatureSetRecord> featureSet;

@@ -16,7 +16,6 @@
 #include "tokenbench/progress_sink.h"
 #include "tokenbench/tokenizers/codebook_health.h"
 #include "tokenbench/tokenizers/collisions.h"
-#include "tokenbench/tokenizers/import_ids.h"
 
 namespace tokenbench::core {
 
@@ -35,10 +34,6 @@ struct TokenizeRequest final {
     CollisionStrategy collisions = CollisionStrategy::ExtraLevel;
     int64_t healthInterval = 0;    ///< 0: the tokenizer's default
     CollapseRule collapse;
-    /// When set, overrides the config's "path" and "id_kind" (methods that read a file of IDs); callers
-    /// may as well put both in configJson.
-    std::string importPath;
-    ImportedIdKind importKind = ImportedIdKind::RawId;
 };
 
 /// What came out (also stored as the run's summary JSON).
