@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "tokenbench/data/data_error.h"
+#include "tokenbench/io/safetensors.h"
 
 namespace tokenbench::core {
 
@@ -19,6 +20,10 @@ nlohmann::json readJsonFile(const std::string& path) {
     } catch (const nlohmann::json::exception& e) {
         throw DataError(path, std::string("not valid JSON: ") + e.what());
     }
+}
+
+void writeJsonFile(const std::string& path, const nlohmann::json& j) {
+    writeTextFileAtomically(path, j.dump(2) + "\n");
 }
 
 }  // namespace tokenbench::core

@@ -15,6 +15,22 @@ bool uses(const FeatureSpec& spec, const char* kind) {
     return std::find(spec.kinds.begin(), spec.kinds.end(), kind) != spec.kinds.end();
 }
 
+/// Calls `visit(kind, key, member)` for every setting that belongs to one feature kind, the one
+/// list of those keys for both directions. `Spec` is FeatureSpec or const FeatureSpec.
+template <typename Spec, typename Visit>
+void forEachKindSetting(Spec& spec, Visit visit) {
+    visit("text", "text_fields", spec.textFields);
+    visit("text", "min_document_frequency", spec.minDocumentFrequency);
+    visit("text", "max_document_fraction", spec.maxDocumentFraction);
+    visit("attributes", "attribute_fields", spec.attributeFields);
+    visit("attributes", "attributes_svd", spec.attributesSvd);
+    visit("cooccurrence", "window", spec.window);
+    visit("cooccurrence", "cooccurrence_smoothing", spec.cooccurrenceSmoothing);
+    visit("cooccurrence", "cooccurrence_svd_power", spec.cooccurrenceSvdPower);
+    visit("embeddings", "embeddings_path", spec.embeddingsPath);
+    visit("embeddings", "embeddings_ids_path", spec.embeddingsIdsPath);
+}
+
 template <typename T>
 void readKey(const nlohmann::json& j, const char* key, T& target) {
     if (!j.contains(key)) return;
@@ -33,24 +49,9 @@ std::string toJson(const FeatureSpec& spec) {
                         {"seed", spec.seed},
                         {"svd_oversample", spec.svdOversample},
                         {"svd_power_iterations", spec.svdPowerIterations}};
-    if (uses(spec, "text")) {
-        j["text_fields"] = spec.textFields;
-        j["min_document_frequency"] = spec.minDocumentFrequency;
-        j["max_document_fraction"] = spec.maxDocumentFraction;
-    }
-    if (uses(spec, "attributes")) {
-        j["attribute_fields"] = spec.attributeFields;
-        j["attributes_svd"] = spec.attributesSvd;
-    }
-    if (uses(spec, "cooccurrence")) {
-        j["window"] = spec.window;
-        j["cooccurrence_smoothing"] = spec.cooccurrenceSmoothing;
-        j["cooccurrence_svd_power"] = spec.cooccurrenceSvdPower;
-    }
-    if (uses(spec, "embeddings")) {
-        j["embeddings_path"] = spec.embeddingsPath;
-        j["embeddings_ids_path"] = spec.embeddingsIdsPath;
-    }
+    forEachKindSetting(spec, [&](const char* kind, const char* key, const auto& value) {
+        if (uses(spec, kind)) j[key] = value;
+    });
     if (spec.kinds.size() > 1) {
         std::vector<double> weights = spec.weights;
         if (weights.empty()) weights.assign(spec.kinds.size(), 1.0);
@@ -73,16 +74,7 @@ FeatureSpec featureSpecFromJson(const std::string& text) {
     readKey(j, "seed", spec.seed);
     readKey(j, "svd_oversample", spec.svdOversample);
     readKey(j, "svd_power_iterations", spec.svdPowerIterations);
-    readKey(j, "text_fields", spec.textFields);
-    readKey(j, "min_document_frequency", spec.minDocumentFrequency);
-    readKey(j, "max_document_fraction", spec.maxDocumentFraction);
-    readKey(j, "attribute_fields", spec.attributeFields);
-    readKey(j, "attributes_svd", spec.attributesSvd);
-    readKey(j, "window", spec.window);
-    readKey(j, "cooccurrence_smoothing", spec.cooccurrenceSmoothing);
-    readKey(j, "cooccurrence_svd_power", spec.cooccurrenceSvdPower);
-    readKey(j, "embeddings_path", spec.embeddingsPath);
-    readKey(j, "embeddings_ids_path", spec.embeddingsIdsPath);
+    forEachKindSetting(spec, [&](const char*, const char* key, auto& value) { readKey(j, key, value); });
     readKey(j, "weights", spec.weights);
     return spec;
 }

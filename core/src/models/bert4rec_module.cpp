@@ -74,14 +74,7 @@ Bert4RecOutput Bert4RecImpl::forward(const at::Tensor& tokens, at::Generator* ge
     const at::Tensor keyPadding = tokens.eq(0).view({b, 1, 1, t});
     const at::Tensor blocked = keyPadding.logical_and(eye.logical_not().view({1, 1, t, t}));
 
-    Bert4RecOutput out;
-    for (Bert4RecLayer& layer : layers) {
-        at::Tensor weights;
-        x = layer->forward(x, blocked, generator, withAttention ? &weights : nullptr);
-        if (withAttention) out.attentions.push_back(weights);
-    }
-    out.hidden = finalNorm->forward(x);
-    return out;
+    return runLayerStack(layers, finalNorm, x, blocked, generator, withAttention);
 }
 
 at::Tensor Bert4RecImpl::scoreAll(const at::Tensor& hidden) {

@@ -27,6 +27,7 @@
 #include <torch/nn/pimpl.h>
 
 #include "attention_module.h"  // relative: tests include this header by path
+#include "layer_stack.h"
 
 namespace tokenbench::core {
 
@@ -58,11 +59,8 @@ private:
 };
 TORCH_MODULE(Bert4RecLayer);
 
-/// What a forward pass produced.
-struct Bert4RecOutput final {
-    at::Tensor hidden;                   ///< B x T x H, after the final LayerNorm
-    std::vector<at::Tensor> attentions;  ///< per layer B x heads x T x T, only when asked for
-};
+/// What a forward pass produced: per layer attentions.
+using Bert4RecOutput = LayerStackOutput;
 
 /// The whole network.
 class Bert4RecImpl final : public torch::nn::Module {

@@ -6,6 +6,7 @@
 
 #include <ATen/ATen.h>
 
+#include "common/json_file.h"
 #include "tokenbench/io/safetensors.h"
 
 namespace tokenbench::core {
@@ -29,7 +30,7 @@ void exportModule(const torch::nn::Module& module, const std::string& dir, nlohm
     const std::filesystem::path root(dir);
     writeSafetensors((root / "weights.safetensors").string(), tensors,
                      {{"format", "pt"}, {"model", config.value("model", std::string())}});
-    writeTextFileAtomically((root / "config.json").string(), config.dump(2) + "\n");
+    writeJsonFile((root / "config.json").string(), config);
 }
 
 }  // namespace tokenbench::core

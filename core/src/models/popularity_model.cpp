@@ -12,6 +12,7 @@
 #include "models/builtin_models.h"
 #include "tokenbench/cancellation.h"
 #include "tokenbench/data/data_error.h"
+#include "common/json_file.h"
 #include "tokenbench/io/safetensors.h"
 
 namespace tokenbench::core {
@@ -96,7 +97,7 @@ public:
                              {"items", scores.size()},
                              {"tensors", {{"scores", {scores.size()}}}},
                              {"usage", "score of dense item i = scores[i] (training interactions)"}};
-        writeTextFileAtomically((root / "config.json").string(), config.dump(2) + "\n");
+        writeJsonFile((root / "config.json").string(), config);
     }
 
     [[nodiscard]] std::vector<AttentionMap> attention(const std::vector<int32_t>& /*history*/) override { return {}; }

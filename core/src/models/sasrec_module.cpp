@@ -209,14 +209,7 @@ SasRecOutput SasRecImpl::forward(const at::Tensor& items, at::Generator* generat
 
     const at::Tensor mask = attentionMask(items);
 
-    SasRecOutput out;
-    for (SasRecBlock& block : blocks) {
-        at::Tensor weights;
-        x = block->forward(x, mask, generator, withAttention ? &weights : nullptr);
-        if (withAttention) out.attentions.push_back(weights);
-    }
-    out.hidden = finalNorm->forward(x);
-    return out;
+    return runLayerStack(blocks, finalNorm, x, mask, generator, withAttention);
 }
 
 at::Tensor SasRecImpl::scoreAll(const at::Tensor& hidden) const {

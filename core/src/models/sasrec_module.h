@@ -23,6 +23,8 @@
 #include <torch/nn/modules/normalization.h>
 #include <torch/nn/pimpl.h>
 
+#include "layer_stack.h"  // relative: tests include this header by path
+
 namespace tokenbench::core {
 
 /// Sizes of a SASRec network.
@@ -82,11 +84,8 @@ private:
 };
 TORCH_MODULE(SasRecBlock);
 
-/// What a forward pass produced.
-struct SasRecOutput final {
-    at::Tensor hidden;                   ///< B x T x H, after the final LayerNorm
-    std::vector<at::Tensor> attentions;  ///< per block B x heads x T x T, only when asked for
-};
+/// What a forward pass produced: per block attentions.
+using SasRecOutput = LayerStackOutput;
 
 /// The whole network.
 class SasRecImpl final : public torch::nn::Module {

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/builtin_models.h"
+#include "models/transformer_settings.h"
 #include "tokenbench/registry.h"
 
 namespace tokenbench::core {
@@ -39,9 +40,7 @@ TigerConfig parseTigerConfig(const std::string& configJson) {
         j.at("lr_schedule").get<std::string>() == "constant" ? TigerSchedule::Constant : TigerSchedule::InverseSqrt;
     config.weightDecay = j.at("weight_decay").get<double>();
     config.constrained = j.at("constrained").get<bool>();
-    if (config.hidden % config.heads != 0)
-        throw ConfigError("tiger: 'hidden' = " + std::to_string(config.hidden) +
-                          " must be divisible by 'heads' = " + std::to_string(config.heads));
+    checkHeadsDivideHidden("tiger", config.hidden, config.heads);
     return config;
 }
 

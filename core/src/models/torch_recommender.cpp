@@ -5,7 +5,6 @@
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
-#include <torch/cuda.h>
 #include <torch/optim/optimizer.h>
 #include <torch/serialize/archive.h>
 
@@ -19,17 +18,6 @@ EpochRandom epochRandom(uint64_t seed, uint64_t salt, int64_t epoch) {
     uint64_t mix = seed ^ (salt + static_cast<uint64_t>(epoch) * 0x9e3779b97f4a7c15ULL);
     const uint64_t epochSeed = splitmix64(mix);
     return {epochSeed, at::detail::createCPUGenerator(epochSeed)};
-}
-
-at::Device parseDevice(const std::string& text, const std::string& owner) {
-    try {
-        at::Device device(text.empty() ? std::string("cpu") : text);
-        if (device.is_cuda() && !torch::cuda::is_available())
-            throw std::invalid_argument(owner + ": device '" + text + "' requested but CUDA is not available");
-        return device;
-    } catch (const c10::Error&) {
-        throw std::invalid_argument(owner + ": unknown device '" + text + "'");
-    }
 }
 
 CheckpointMatch sizesMatch(const std::vector<int64_t>& sizes, const std::string& names) {

@@ -30,6 +30,7 @@
 #include <torch/utils.h>
 #include <nlohmann/json.hpp>
 
+#include "common/device.h"
 #include "common/seeded_random.h"
 #include "models/model_checkpoint.h"
 #include "models/train_optimizer.h"
@@ -56,10 +57,6 @@ struct EpochRandom final {
 /// The epoch's streams: state = splitmix64(seed ^ (salt + epoch * golden ratio)), and a CPU
 /// generator seeded with the same value. `salt` tells the models apart.
 [[nodiscard]] EpochRandom epochRandom(uint64_t seed, uint64_t salt, int64_t epoch);
-
-/// "cpu", "cuda", "cuda:1" ("" = cpu). Throws std::invalid_argument, prefixed with `owner`, for an
-/// unknown device or CUDA without CUDA.
-[[nodiscard]] at::Device parseDevice(const std::string& text, const std::string& owner);
 
 /// Evaluation mode while it lives: no autograd, the network in eval mode (no dropout); restores
 /// the network's training mode when it goes out of scope.

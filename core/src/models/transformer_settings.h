@@ -35,6 +35,14 @@ struct TransformerSettings {
     }
 };
 
+/// Throws ConfigError naming `model` when `heads` does not divide `hidden` (every attention model's
+/// rule: each head gets hidden / heads of the width).
+inline void checkHeadsDivideHidden(const std::string& model, int64_t hidden, int64_t heads) {
+    if (hidden % heads != 0)
+        throw ConfigError(model + ": 'hidden' = " + std::to_string(hidden) +
+                          " must be divisible by 'heads' = " + std::to_string(heads));
+}
+
 /// Reads the shared keys of `j`, a config validated against `model`'s schema (`configJson` is its
 /// text). Throws ConfigError naming `model` when 'heads' does not divide 'hidden'.
 inline TransformerSettings parseTransformerSettings(const nlohmann::json& j, const std::string& configJson,
@@ -49,9 +57,7 @@ inline TransformerSettings parseTransformerSettings(const nlohmann::json& j, con
     settings.batchSize = j.at("batch_size").get<int64_t>();
     settings.learningRate = j.at("learning_rate").get<double>();
     settings.weightDecay = j.at("weight_decay").get<double>();
-    if (settings.hidden % settings.heads != 0)
-        throw ConfigError(model + ": 'hidden' = " + std::to_string(settings.hidden) +
-                          " must be divisible by 'heads' = " + std::to_string(settings.heads));
+    checkHeadsDivideHidden(model, settings.hidden, settings.heads);
     return settings;
 }
 

@@ -7,15 +7,10 @@
 namespace tokenbench::core {
 
 ComponentInfo balancedKmeansInfo() {
-    ComponentInfo info;
-    info.id = "balanced-kmeans";
-    info.version = 1;
-    info.displayName = "Balanced k-means";
-    info.kind = ComponentKind::Tokenizer;
-    info.description =
+    ComponentInfo info = tokenizerInfo("balanced-kmeans", 1, "Balanced k-means",
         "Residual k-means whose clusters are equal in size at every level (OneRec's balanced k-means): "
         "items take their nearest centroid with room, most-constrained first. Fitted items keep their "
-        "balanced codes when encoded again; new items get their nearest centroid per level.";
+        "balanced codes when encoded again; new items get their nearest centroid per level.");
     info.params = residualKMeansParams();
     return info;
 }

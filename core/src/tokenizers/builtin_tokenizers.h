@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "tokenbench/registry.h"
 #include "tokenbench/tokenizers/tokenizer.h"
@@ -33,5 +34,16 @@ std::unique_ptr<Tokenizer> makeVqVae(const std::string& configJson);
 // Semantic IDs read from a file (config "path", "id_kind") and checked against the fit context's catalogue.
 ComponentInfo importInfo();
 std::unique_ptr<Tokenizer> makeImportTokenizer(const std::string& configJson);
+
+/// A tokenizer's registry entry (kind Tokenizer) before its parameters.
+inline ComponentInfo tokenizerInfo(std::string id, int version, std::string displayName, std::string description) {
+    ComponentInfo info;
+    info.id = std::move(id);
+    info.version = version;
+    info.displayName = std::move(displayName);
+    info.kind = ComponentKind::Tokenizer;
+    info.description = std::move(description);
+    return info;
+}
 
 }  // namespace tokenbench::core

@@ -63,7 +63,7 @@ public:
                          {{"tokenizer", kImportId}});
         const json config = {{"id", kImportId},         {"version", importInfo().version}, {"config", m_config},
                              {"levels", m_ids.levels},  {"codebook_size", m_codebookSize}, {"input_dim", 0}};
-        writeTextFileAtomically((std::filesystem::path(directory) / kConfigFile).string(), config.dump(2) + "\n");
+        writeJsonFile((std::filesystem::path(directory) / kConfigFile).string(), config);
     }
 
     void loadState(const std::string& directory) override {
@@ -96,17 +96,12 @@ private:
 }  // namespace
 
 ComponentInfo importInfo() {
-    ComponentInfo info;
-    info.id = kImportId;
-    info.version = 1;
-    info.displayName = "Imported IDs";
-    info.kind = ComponentKind::Tokenizer;
-    info.needsFeatures = false;
-    info.description =
+    ComponentInfo info = tokenizerInfo(kImportId, 1, "Imported IDs",
         "Semantic IDs made elsewhere (GRID, a TIGER pipeline, another lab's release), read from a JSON "
         "{\"item\": [c1, c2, ...]} or CSV (item,c1,c2,... or item,\"c1 c2 c3\") file and checked against the "
         "data set: every item exactly once, equal lengths, non-negative integer codes. Nothing is fitted and "
-        "no feature is used.";
+        "no feature is used.");
+    info.needsFeatures = false;
     info.params = {
         {"path", "File", ParamType::Path, "", {}, {}, {}, "JSON or CSV file of semantic IDs."},
         {"id_kind",

@@ -85,7 +85,7 @@ public:
             {"id", "random"},     {"version", randomTokenizerInfo().version}, {"config", m_config},
             {"levels", m_levels}, {"codebook_size", m_codebookSize},          {"input_dim", m_inputDim},
             {"seed", m_seed}};
-        writeTextFileAtomically((std::filesystem::path(directory) / kConfigFile).string(), config.dump(2) + "\n");
+        writeJsonFile((std::filesystem::path(directory) / kConfigFile).string(), config);
     }
 
     void loadState(const std::string& directory) override {
@@ -150,16 +150,11 @@ private:
 }  // namespace
 
 ComponentInfo randomTokenizerInfo() {
-    ComponentInfo info;
-    info.id = "random";
-    info.version = 1;
-    info.displayName = "Random (control)";
-    info.kind = ComponentKind::Tokenizer;
-    info.description =
+    ComponentInfo info = tokenizerInfo("random", 1, "Random (control)",
         "The control every study needs: each fitted item gets uniformly random codes drawn from the run's "
         "seed, ignoring its features. Items not seen in fit get codes from a deterministic hash of their "
         "feature row's bytes (the same row always gets the same codes). No geometry, so collision "
-        "re-assignment falls back to any free code.";
+        "re-assignment falls back to any free code.");
     info.params = {
         {"levels", "Levels", ParamType::Int, "3", 1, 8, {}, "Code tuple length."},
         {"codebook_size", "Codebook size", ParamType::Int, "256", 2, 65536, {}, "Codes per level."},

@@ -191,7 +191,7 @@ public:
         writeSafetensors(joinPath(directory, kWeightsFile), tensors, {{"tokenizer", m_info.id}});
         const json config = {{"id", m_info.id},    {"version", m_info.version},       {"config", m_config},
                              {"levels", m_levels}, {"codebook_size", m_codebookSize}, {"input_dim", m_inputDim}};
-        writeTextFileAtomically(joinPath(directory, kConfigFile), config.dump(2) + "\n");
+        writeJsonFile(joinPath(directory, kConfigFile), config);
     }
 
     void loadState(const std::string& directory) override {
@@ -327,15 +327,10 @@ std::unique_ptr<Tokenizer> makeResidualKMeans(const ComponentInfo& info, const s
 }
 
 ComponentInfo rqKmeansInfo() {
-    ComponentInfo info;
-    info.id = "rq-kmeans";
-    info.version = 1;
-    info.displayName = "RQ-KMeans";
-    info.kind = ComponentKind::Tokenizer;
-    info.description =
+    ComponentInfo info = tokenizerInfo("rq-kmeans", 1, "RQ-KMeans",
         "Residual k-means (GRID's RQ-KMeans): level 1 clusters the item features with k-means (k-means++ "
         "seeding, Lloyd iterations), each further level clusters what the levels before it leave. No "
-        "training loop, no collapse: a strong, fast baseline for RQ-VAE.";
+        "training loop, no collapse: a strong, fast baseline for RQ-VAE.");
     info.params = residualKMeansParams();
     return info;
 }

@@ -30,7 +30,6 @@
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
-#include <torch/cuda.h>
 #include <torch/optim/adagrad.h>
 #include <torch/optim/adam.h>
 #include <torch/utils.h>
@@ -40,6 +39,7 @@
 #include "tokenbench/data/data_error.h"
 #include "tokenbench/io/safetensors.h"
 #include "tokenizers/rq_vae_model.h"
+#include "common/device.h"
 #include "common/seeded_random.h"
 #include "common/json_file.h"
 
@@ -191,16 +191,12 @@ std::vector<ParamSpec> schema(int defaultLevels, int maxLevels) {
 }
 
 ComponentInfo makeInfo(bool single) {
-    ComponentInfo info;
-    info.id = single ? kVqVaeId : kRqVaeId;
-    info.version = kVersion;
-    info.kind = ComponentKind::Tokenizer;
-    info.displayName = single ? "VQ-VAE" : "RQ-VAE (TIGER)";
-    info.description =
+    ComponentInfo info = tokenizerInfo(
+        single ? kVqVaeId : kRqVaeId, kVersion, single ? "VQ-VAE" : "RQ-VAE (TIGER)",
         single ? "Single-codebook VQ-VAE: MLP encoder and decoder around one vector-quantized level "
                  "(the RQ-VAE with one level)."
                : "TIGER's residual-quantized VAE (Rajput et al. 2023): MLP encoder and decoder, residual "
-                 "codebooks trained with the straight-through estimator, k-means initialisation and dead-code restart.";
+                 "codebooks trained with the straight-through estimator, k-means initialisation and dead-code restart.");
     info.params = single ? schema(1, 1) : schema(3, 8);
     return info;
 }
@@ -237,17 +233,6 @@ FeatureMatrix toFeatureMatrix(const at::Tensor& tensor) {
     out.dim = cpu.size(1);
     out.values.assign(cpu.data_ptr<float>(), cpu.data_ptr<float>() + cpu.numel());
     return out;
-}
-
-at::Device parseDevice(const std::string& id, const std::string& text) {
-    try {
-        at::Device device(text.empty() ? std::string("cpu") : text);
-        if (device.is_cuda() && !torch::cuda::is_available())
-            throw std::invalid_argument(id + ": device '" + text + "' requested but CUDA is not available");
-        return device;
-    } catch (const c10::Error&) {
-        throw std::invalid_argument(id + ": unknown device '" + text + "'");
-    }
 }
 
 /// The RQ-VAE tokenizer; `id` is "rq-vae" or "vq-vae" (levels pinned to 1 by its schema).
@@ -355,7 +340,7 @@ void RqVaeTokenizer::fit(const FeatureMatrix& features, const FitContext& contex
 }
 
 void RqVaeTokenizer::train(const FeatureMatrix& features, const FitContext& context) {
-    const at::Device device = parseDevice(m_id, context.device);
+    const at::Device device = parseDevice(context.device, m_id);
     at::Tensor x = featureTensor(m_id, features);
     if (m_config.normalize) x = normalizeRows(x);
     x = x.to(device);
@@ -510,7 +495,7 @@ void RqVaeTokenizer::save(const std::string& directory) const {
     config["levels"] = m_config.levels;
     config["codebook_size"] = m_config.codebookSize;
     config["input_dim"] = m_inputDim;
-    writeTextFileAtomically((dir / kConfigFile).string(), config.dump(2) + "\n");
+    writeJsonFile((dir / kConfigFile).string(), config);
 }
 
 void RqVaeTokenizer::loadState(const std::string& directory) {

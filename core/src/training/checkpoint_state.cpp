@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tokenbench/data/data_error.h"
+#include "common/json_file.h"
 #include "tokenbench/io/safetensors.h"
 
 namespace tokenbench::core {
@@ -65,7 +66,7 @@ void CheckpointFolder::commit(const CheckpointState& s) const {
                     {"best", s.bestFile},
                     {"train_seconds", s.trainSeconds},
                     {"timed_epochs", s.timedEpochs}};
-    writeTextFileAtomically(path(kStateFile), j.dump(2) + "\n");
+    writeJsonFile(path(kStateFile), j);
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(m_dir, ec)) {
         const std::string name = entry.path().filename().string();
