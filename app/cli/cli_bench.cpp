@@ -68,47 +68,45 @@ void addBenchCommand(CLI::App& app, CliContext& ctx) {
     cmd->add_option("--max-minutes", args.options.maxMinutes, "Override every model's time budget")
         ->check(CLI::NonNegativeNumber);
     cmd->add_option("--device", args.options.device, "auto, cpu, cuda or cuda:N");
-    cmd->add_flag("--json", args.json, "Print one JSON object on stdout");
-    cmd->callback([&ctx] {
-        ctx.action = [] {
-            namespace fs = std::filesystem;
-            std::string dataDir = args.dataDir;
-            if (dataDir.empty()) {
-                const char* env = std::getenv("TOKENBENCH_DATA");
-                dataDir = env && *env ? env : "../shared/data";
+    addJsonFlag(*cmd, args.json);
+    setAction(*cmd, ctx, [] {
+        namespace fs = std::filesystem;
+        std::string dataDir = args.dataDir;
+        if (dataDir.empty()) {
+            const char* env = std::getenv("TOKENBENCH_DATA");
+            dataDir = env && *env ? env : "../shared/data";
+        }
+        args.options.projectDir = args.project;
+        args.options.dataDir = dataDir;
+        args.options.retrain = true;
+        (void)openProject(args.project);
+        cancelOnInterrupt();
+        const std::set<std::string> wanted(args.datasets.begin(), args.datasets.end());
+        const std::set<std::string> onlyModels(args.models.begin(), args.models.end());
+        nlohmann::json out = {{"runtime", core::describe(core::runtimeInfo())}, {"results", nlohmann::json::object()}};
+        for (const BenchPreset& preset : benchPresets()) {
+            if (!wanted.count(preset.dataset)) continue;
+            if (!preset.requiredFile.empty() && !fs::exists(fs::path(dataDir) / preset.requiredFile)) {
+                std::cerr << preset.dataset << ": skipped, " << (fs::path(dataDir) / preset.requiredFile).string()
+                          << " not found (--data-dir)\n";
+                out["results"][preset.dataset] = {{"skipped", "data not found in " + dataDir}};
+                continue;
             }
-            args.options.projectDir = args.project;
-            args.options.dataDir = dataDir;
-            args.options.retrain = true;
-            (void)openProject(args.project);
-            cancelOnInterrupt();
-            const std::set<std::string> wanted(args.datasets.begin(), args.datasets.end());
-            const std::set<std::string> onlyModels(args.models.begin(), args.models.end());
-            nlohmann::json out = {{"runtime", core::describe(core::runtimeInfo())}, {"results", nlohmann::json::object()}};
-            for (const BenchPreset& preset : benchPresets()) {
-                if (!wanted.count(preset.dataset)) continue;
-                if (!preset.requiredFile.empty() && !fs::exists(fs::path(dataDir) / preset.requiredFile)) {
-                    std::cerr << preset.dataset << ": skipped, " << (fs::path(dataDir) / preset.requiredFile).string()
-                              << " not found (--data-dir)\n";
-                    out["results"][preset.dataset] = {{"skipped", "data not found in " + dataDir}};
-                    continue;
-                }
-                core::ExperimentFile file = core::parseExperiment(preset.json, "bench preset " + preset.dataset);
-                if (!onlyModels.empty()) {
-                    std::vector<core::ExperimentModel> kept;
-                    for (const auto& m : file.models)
-                        if (onlyModels.count(m.name)) kept.push_back(m);
-                    file.models = kept;
-                }
-                ConsoleSink console;
-                const auto summary = nlohmann::json::parse(core::runExperiment(file, args.options, console, &interruptFlag()));
-                out["results"][preset.dataset] = summary;
-                if (!args.json) printTable(preset.dataset, summary);
+            core::ExperimentFile file = core::parseExperiment(preset.json, "bench preset " + preset.dataset);
+            if (!onlyModels.empty()) {
+                std::vector<core::ExperimentModel> kept;
+                for (const auto& m : file.models)
+                    if (onlyModels.count(m.name)) kept.push_back(m);
+                file.models = kept;
             }
-            if (args.json) printJson(out);
-            else std::cout << "\n" << out.at("runtime").get<std::string>() << "\n";
-            return kExitOk;
-        };
+            ConsoleSink console;
+            const auto summary = nlohmann::json::parse(core::runExperiment(file, args.options, console, &interruptFlag()));
+            out["results"][preset.dataset] = summary;
+            if (!args.json) printTable(preset.dataset, summary);
+        }
+        if (args.json) printJson(out);
+        else std::cout << "\n" << out.at("runtime").get<std::string>() << "\n";
+        return kExitOk;
     });
 }
 

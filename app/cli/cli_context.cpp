@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <utility>
 
 #include "tokenbench/logging.h"
 
@@ -36,6 +37,24 @@ nlohmann::json parseStoredJson(const std::string& text) {
     } catch (const nlohmann::json::exception&) {
         return text;  // keep what is there visible rather than failing a listing
     }
+}
+
+CLI::App* addCommandGroup(CLI::App& parent, const std::string& name, const std::string& description) {
+    auto* group = parent.add_subcommand(name, description);
+    group->require_subcommand(1);
+    return group;
+}
+
+CLI::Option* addProjectOption(CLI::App& command, std::string& project) {
+    return command.add_option("--project", project, "Project folder")->required();
+}
+
+CLI::Option* addJsonFlag(CLI::App& command, bool& json) {
+    return command.add_flag("--json", json, "Print one JSON object on stdout");
+}
+
+void setAction(CLI::App& command, CliContext& ctx, std::function<int()> action) {
+    command.callback([&ctx, action = std::move(action)] { ctx.action = action; });
 }
 
 }  // namespace tokenbench::cli

@@ -46,6 +46,18 @@ std::unique_ptr<core::ExperimentStore> openExistingProject(const std::string& di
 /// Parses a JSON text stored in the database, or an empty object for "".
 nlohmann::json parseStoredJson(const std::string& text);
 
+/// Adds the command group `name` to `parent`; it needs one of its subcommands.
+CLI::App* addCommandGroup(CLI::App& parent, const std::string& name, const std::string& description);
+
+/// Adds the required `--project` option (the project folder) to `command`.
+CLI::Option* addProjectOption(CLI::App& command, std::string& project);
+
+/// Adds the `--json` flag (print one JSON object on stdout) to `command`.
+CLI::Option* addJsonFlag(CLI::App& command, bool& json);
+
+/// Makes `action` the one main() runs when `command` is the parsed subcommand.
+void setAction(CLI::App& command, CliContext& ctx, std::function<int()> action);
+
 // Command groups; each adds its subcommands to `app` and sets ctx.action when chosen.
 void addRunsCommands(CLI::App& app, CliContext& ctx);
 void addDbCommands(CLI::App& app, CliContext& ctx);

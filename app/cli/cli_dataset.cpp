@@ -56,11 +56,10 @@ core::DatasetRecord requireDataset(core::ExperimentStore& store, const std::stri
 
 void addDatasetCommands(CLI::App& app, CliContext& ctx) {
     static DatasetArgs args;
-    auto* dataset = app.add_subcommand("dataset", "Create and inspect data sets");
-    dataset->require_subcommand(1);
+    auto* dataset = addCommandGroup(app, "dataset", "Create and inspect data sets");
 
     auto* generate = dataset->add_subcommand("generate", "Store a synthetic data set (deterministic by seed)");
-    generate->add_option("--project", args.project, "Project folder")->required();
+    addProjectOption(*generate, args.project);
     generate->add_option("--name", args.name, "Data set name")->required();
     generate->add_option("--users", args.synthetic.users, "Number of users")->check(CLI::Range(1, 10'000'000));
     generate->add_option("--items", args.synthetic.items, "Number of items")->check(CLI::Range(1, 10'000'000));
@@ -68,67 +67,61 @@ void addDatasetCommands(CLI::App& app, CliContext& ctx) {
     generate->add_option("--branching", args.synthetic.branching, "Children per node at each category level")
         ->expected(1, 6)
         ->check(CLI::Range(1, 1000));
-    generate->add_flag("--json", args.json, "Print one JSON object on stdout");
-    generate->callback([&ctx] {
-        ctx.action = [] {
-            auto store = openProject(args.project);
-            if (store->findDataset(args.name)) throw UserError("a data set named '" + args.name + "' already exists");
-            const auto start = std::chrono::steady_clock::now();
-            (void)core::storeSyntheticDataset(*store, args.name, args.synthetic);
-            const auto record = requireDataset(*store, args.name);
-            const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            if (args.json) {
-                auto out = statsJson(*store, record);
-                out["seconds"] = seconds;
-                printJson(out);
-            } else {
-                printStats(record.name, core::statsFromJson(record.statsJson));
-            }
-            return kExitOk;
-        };
+    addJsonFlag(*generate, args.json);
+    setAction(*generate, ctx, [] {
+        auto store = openProject(args.project);
+        if (store->findDataset(args.name)) throw UserError("a data set named '" + args.name + "' already exists");
+        const auto start = std::chrono::steady_clock::now();
+        (void)core::storeSyntheticDataset(*store, args.name, args.synthetic);
+        const auto record = requireDataset(*store, args.name);
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        if (args.json) {
+            auto out = statsJson(*store, record);
+            out["seconds"] = seconds;
+            printJson(out);
+        } else {
+            printStats(record.name, core::statsFromJson(record.statsJson));
+        }
+        return kExitOk;
     });
 
     addImportCommand(*dataset, ctx);
 
     auto* list = dataset->add_subcommand("list", "List the project's data sets");
-    list->add_option("--project", args.project, "Project folder")->required();
-    list->add_flag("--json", args.json, "Print one JSON object on stdout");
-    list->callback([&ctx] {
-        ctx.action = [] {
-            auto store = openExistingProject(args.project);
-            const auto records = store->listDatasets();
-            if (args.json) {
-                nlohmann::json out = {{"datasets", nlohmann::json::array()}};
-                for (const auto& r : records) out["datasets"].push_back(statsJson(*store, r));
-                printJson(out);
-            } else if (records.empty()) {
-                std::cout << "No data sets yet.\n";
-            } else {
-                for (const auto& r : records) {
-                    const auto s = core::statsFromJson(r.statsJson);
-                    std::cout << r.name << "\t" << r.format << "\t" << s.users << " users\t" << s.items << " items\t"
-                              << s.interactions << " interactions\n";
-                }
+    addProjectOption(*list, args.project);
+    addJsonFlag(*list, args.json);
+    setAction(*list, ctx, [] {
+        auto store = openExistingProject(args.project);
+        const auto records = store->listDatasets();
+        if (args.json) {
+            nlohmann::json out = {{"datasets", nlohmann::json::array()}};
+            for (const auto& r : records) out["datasets"].push_back(statsJson(*store, r));
+            printJson(out);
+        } else if (records.empty()) {
+            std::cout << "No data sets yet.\n";
+        } else {
+            for (const auto& r : records) {
+                const auto s = core::statsFromJson(r.statsJson);
+                std::cout << r.name << "\t" << r.format << "\t" << s.users << " users\t" << s.items << " items\t"
+                          << s.interactions << " interactions\n";
             }
-            return kExitOk;
-        };
+        }
+        return kExitOk;
     });
 
     auto* stats = dataset->add_subcommand("stats", "Print a data set's statistics");
-    stats->add_option("--project", args.project, "Project folder")->required();
+    addProjectOption(*stats, args.project);
     stats->add_option("--name", args.name, "Data set name")->required();
-    stats->add_flag("--json", args.json, "Print one JSON object on stdout");
-    stats->callback([&ctx] {
-        ctx.action = [] {
-            auto store = openExistingProject(args.project);
-            const auto record = requireDataset(*store, args.name);
-            if (args.json) printJson(statsJson(*store, record));
-            else printStats(record.name, core::statsFromJson(record.statsJson));
-            if (!args.json) {
-                for (const auto& split : store->listSplits(record.id)) std::cout << "split " << split.name << ": " << split.statsJson << "\n";
-            }
-            return kExitOk;
-        };
+    addJsonFlag(*stats, args.json);
+    setAction(*stats, ctx, [] {
+        auto store = openExistingProject(args.project);
+        const auto record = requireDataset(*store, args.name);
+        if (args.json) printJson(statsJson(*store, record));
+        else printStats(record.name, core::statsFromJson(record.statsJson));
+        if (!args.json) {
+            for (const auto& split : store->listSplits(record.id)) std::cout << "split " << split.name << ": " << split.statsJson << "\n";
+        }
+        return kExitOk;
     });
 }
 

@@ -50,11 +50,10 @@ nlohmann::json featureSetJson(const core::FeatureSetRecord& r) {
 
 void addFeaturesCommands(CLI::App& app, CliContext& ctx) {
     static FeatureArgs args;
-    auto* features = app.add_subcommand("features", "Build and list item feature sets");
-    features->require_subcommand(1);
+    auto* features = addCommandGroup(app, "features", "Build and list item feature sets");
 
     auto* build = features->add_subcommand("build", "Build an item feature matrix and store it");
-    build->add_option("--project", args.project, "Project folder")->required();
+    addProjectOption(*build, args.project);
     build->add_option("--dataset", args.dataset, "Data set name")->required();
     build->add_option("--kind", args.kinds, "text, attributes, cooccurrence, embeddings; several (a,b or a+b) concatenate")
         ->required();
@@ -67,40 +66,36 @@ void addFeaturesCommands(CLI::App& app, CliContext& ctx) {
     build->add_option("--embeddings", args.spec.embeddingsPath, "embeddings: .npy, .safetensors or .csv file");
     build->add_option("--embeddings-ids", args.spec.embeddingsIdsPath, "embeddings: raw item id per row (text file)");
     build->add_option("--weights", args.spec.weights, "concat: weight per kind");
-    build->add_flag("--json", args.json, "Print one JSON object on stdout");
-    build->callback([&ctx] {
-        ctx.action = [] {
-            args.spec.kinds = core::parseFeatureKinds(args.kinds);
-            if (!args.textFields.empty()) args.spec.textFields = splitList(args.textFields);
-            auto store = openExistingProject(args.project);
-            const auto start = std::chrono::steady_clock::now();
-            const auto record = core::createFeatureSet(*store, requireDatasetId(*store, args.dataset), args.name, args.spec);
-            auto out = featureSetJson(record);
-            out["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            if (args.json) printJson(out);
-            else std::cout << "feature set '" << record.name << "' (" << record.kind << "): " << record.rows << " x " << record.dim
-                           << " in " << out["seconds"].get<double>() << " s\n";
-            return kExitOk;
-        };
+    addJsonFlag(*build, args.json);
+    setAction(*build, ctx, [] {
+        args.spec.kinds = core::parseFeatureKinds(args.kinds);
+        if (!args.textFields.empty()) args.spec.textFields = splitList(args.textFields);
+        auto store = openExistingProject(args.project);
+        const auto start = std::chrono::steady_clock::now();
+        const auto record = core::createFeatureSet(*store, requireDatasetId(*store, args.dataset), args.name, args.spec);
+        auto out = featureSetJson(record);
+        out["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        if (args.json) printJson(out);
+        else std::cout << "feature set '" << record.name << "' (" << record.kind << "): " << record.rows << " x " << record.dim
+                       << " in " << out["seconds"].get<double>() << " s\n";
+        return kExitOk;
     });
 
     auto* list = features->add_subcommand("list", "List the feature sets of a project");
-    list->add_option("--project", args.project, "Project folder")->required();
+    addProjectOption(*list, args.project);
     list->add_option("--dataset", args.dataset, "Only this data set");
-    list->add_flag("--json", args.json, "Print one JSON object on stdout");
-    list->callback([&ctx] {
-        ctx.action = [] {
-            auto store = openExistingProject(args.project);
-            std::optional<int64_t> datasetId;
-            if (!args.dataset.empty()) datasetId = requireDatasetId(*store, args.dataset);
-            nlohmann::json out = {{"feature_sets", nlohmann::json::array()}};
-            for (const auto& r : store->listFeatureSets(datasetId)) {
-                if (args.json) out["feature_sets"].push_back(featureSetJson(r));
-                else std::cout << r.id << "\t" << r.name << "\t" << r.kind << "\t" << r.rows << " x " << r.dim << "\n";
-            }
-            if (args.json) printJson(out);
-            return kExitOk;
-        };
+    addJsonFlag(*list, args.json);
+    setAction(*list, ctx, [] {
+        auto store = openExistingProject(args.project);
+        std::optional<int64_t> datasetId;
+        if (!args.dataset.empty()) datasetId = requireDatasetId(*store, args.dataset);
+        nlohmann::json out = {{"feature_sets", nlohmann::json::array()}};
+        for (const auto& r : store->listFeatureSets(datasetId)) {
+            if (args.json) out["feature_sets"].push_back(featureSetJson(r));
+            else std::cout << r.id << "\t" << r.name << "\t" << r.kind << "\t" << r.rows << " x " << r.dim << "\n";
+        }
+        if (args.json) printJson(out);
+        return kExitOk;
     });
 }
 

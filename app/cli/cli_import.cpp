@@ -40,7 +40,7 @@ void addImportCommand(CLI::App& dataset, CliContext& ctx) {
     auto& load = args.request.load;
     auto& pre = args.request.preprocess;
     auto* cmd = dataset.add_subcommand("import", "Import interaction files as a new data set");
-    cmd->add_option("--project", args.project, "Project folder")->required();
+    addProjectOption(*cmd, args.project);
     cmd->add_option("--name", args.request.name, "Data set name")->required();
     cmd->add_option("--format", load.format, "seqtxt, recbole, movielens, amazon, csv or auto")
         ->check(CLI::IsMember({"auto", "seqtxt", "recbole", "movielens", "amazon", "csv"}));
@@ -70,21 +70,19 @@ void addImportCommand(CLI::App& dataset, CliContext& ctx) {
     cmd->add_option("--cold-threshold", args.request.split.coldThreshold,
                     "Targets with at most N training interactions count as cold")
         ->check(CLI::NonNegativeNumber);
-    cmd->add_flag("--json", args.json, "Print one JSON object on stdout");
-    cmd->callback([&ctx] {
-        ctx.action = [] {
-            if (args.hasMinRating) args.request.preprocess.minRating = args.minRating;
-            if (args.delimiter == "tab") args.request.load.csv.delimiter = '\t';
-            else if (args.delimiter.size() == 1) args.request.load.csv.delimiter = args.delimiter[0];
-            else if (!args.delimiter.empty()) throw UserError("--delimiter takes one character or 'tab'");
-            args.request.split.method = core::splitMethodFromString(args.split);
-            auto store = openProject(args.project);
-            const auto result = core::importDataset(*store, args.request);
-            const auto report = nlohmann::json::parse(core::toJson(result, args.request.name));
-            if (args.json) printJson(report);
-            else printReport(report);
-            return kExitOk;
-        };
+    addJsonFlag(*cmd, args.json);
+    setAction(*cmd, ctx, [] {
+        if (args.hasMinRating) args.request.preprocess.minRating = args.minRating;
+        if (args.delimiter == "tab") args.request.load.csv.delimiter = '\t';
+        else if (args.delimiter.size() == 1) args.request.load.csv.delimiter = args.delimiter[0];
+        else if (!args.delimiter.empty()) throw UserError("--delimiter takes one character or 'tab'");
+        args.request.split.method = core::splitMethodFromString(args.split);
+        auto store = openProject(args.project);
+        const auto result = core::importDataset(*store, args.request);
+        const auto report = nlohmann::json::parse(core::toJson(result, args.request.name));
+        if (args.json) printJson(report);
+        else printReport(report);
+        return kExitOk;
     });
 }
 

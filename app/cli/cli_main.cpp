@@ -15,6 +15,16 @@
 
 using namespace tokenbench;
 
+namespace {
+
+/// Prints an error the user can fix on stderr; returns its exit code.
+int reportUserError(const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return cli::kExitUserError;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
     cli::CliContext ctx;
     CLI::App app{"Tokenbench: semantic tokenization and generative recommendation, headless.", "tokenbench-cli"};
@@ -37,12 +47,8 @@ int main(int argc, char** argv) {
 
     try {
         app.parse(argc, argv);
-    } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);  // prints help on stdout, exit 0
-    } catch (const CLI::CallForAllHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::CallForVersion& e) {
-        return app.exit(e);
+    } catch (const CLI::Success& e) {
+        return app.exit(e);  // --help, --help-all or --version: prints on stdout, exit 0
     } catch (const CLI::ParseError& e) {
         std::cerr << "error: " << e.what() << "\nRun with --help for usage.\n";
         return cli::kExitUserError;
@@ -58,22 +64,16 @@ int main(int argc, char** argv) {
         }
         return ctx.action();
     } catch (const core::DataError& e) {
-        std::cerr << "error: " << e.what() << "\n";
-        return cli::kExitUserError;
+        return reportUserError(e);
     } catch (const std::invalid_argument& e) {
-        // Bad requests (unknown names, impossible options) surface as invalid_argument from core.
-        std::cerr << "error: " << e.what() << "\n";
-        return cli::kExitUserError;
+        return reportUserError(e);  // bad requests (unknown names, impossible options) from core
     } catch (const core::CancelledError&) {
         std::cerr << "cancelled\n";
         return cli::kExitUserError;
     } catch (const cli::UserError& e) {
-        std::cerr << "error: " << e.what() << "\n";
-        return cli::kExitUserError;
+        return reportUserError(e);
     } catch (const core::StorageError& e) {
-        // Unreadable, foreign or newer databases are the user's to fix; the message names the file.
-        std::cerr << "error: " << e.what() << "\n";
-        return cli::kExitUserError;
+        return reportUserError(e);  // unreadable, foreign or newer databases: the message names the file
     } catch (const std::exception& e) {
         std::cerr << "internal error: " << e.what() << "\n";
         return cli::kExitInternal;

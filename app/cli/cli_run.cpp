@@ -47,24 +47,22 @@ void addRunFileCommand(CLI::App& app, CliContext& ctx) {
         ->check(CLI::NonNegativeNumber);
     cmd->add_option("--device", args.options.device, "auto, cpu, cuda or cuda:N");
     cmd->add_flag("--retrain", args.options.retrain, "Train models again even when the project has them");
-    cmd->add_flag("--json", args.json, "Print one JSON object on stdout");
-    cmd->callback([&ctx] {
-        ctx.action = [] {
-            const core::ExperimentFile file = core::readExperimentFile(args.file);
-            namespace fs = std::filesystem;
-            auto& options = args.options;
-            options.projectDir = args.project.empty() ? fs::path(args.file).stem().string() : args.project;
-            if (!args.dataDir.empty()) options.dataDir = args.dataDir;
-            else if (const char* env = std::getenv("TOKENBENCH_DATA"); env && *env) options.dataDir = env;
-            else options.dataDir = fs::absolute(args.file).parent_path().string();
-            (void)openProject(options.projectDir);  // creates it and attaches its log file
-            cancelOnInterrupt();
-            ConsoleSink console;
-            const auto summary = nlohmann::json::parse(core::runExperiment(file, options, console, &interruptFlag()));
-            if (args.json) printJson(summary);
-            else printModels(summary);
-            return kExitOk;
-        };
+    addJsonFlag(*cmd, args.json);
+    setAction(*cmd, ctx, [] {
+        const core::ExperimentFile file = core::readExperimentFile(args.file);
+        namespace fs = std::filesystem;
+        auto& options = args.options;
+        options.projectDir = args.project.empty() ? fs::path(args.file).stem().string() : args.project;
+        if (!args.dataDir.empty()) options.dataDir = args.dataDir;
+        else if (const char* env = std::getenv("TOKENBENCH_DATA"); env && *env) options.dataDir = env;
+        else options.dataDir = fs::absolute(args.file).parent_path().string();
+        (void)openProject(options.projectDir);  // creates it and attaches its log file
+        cancelOnInterrupt();
+        ConsoleSink console;
+        const auto summary = nlohmann::json::parse(core::runExperiment(file, options, console, &interruptFlag()));
+        if (args.json) printJson(summary);
+        else printModels(summary);
+        return kExitOk;
     });
 }
 

@@ -51,27 +51,24 @@ void printTable(const std::vector<core::RunRecord>& runs) {
 }  // namespace
 
 void addRunsCommands(CLI::App& app, CliContext& ctx) {
-    auto* runs = app.add_subcommand("runs", "Inspect the project's runs");
-    runs->require_subcommand(1);
+    auto* runs = addCommandGroup(app, "runs", "Inspect the project's runs");
     auto* list = runs->add_subcommand("list", "List runs (creates the project on first use)");
     static std::string project;
     static bool json = false;
-    list->add_option("--project", project, "Project folder")->required();
-    list->add_flag("--json", json, "Print one JSON object on stdout");
-    list->callback([&ctx] {
-        ctx.action = [] {
-            core::ProjectPaths paths;
-            auto store = openProject(project, &paths);
-            const auto runs = store->listRuns();
-            if (json) {
-                nlohmann::json out = {{"project", paths.root}, {"runs", nlohmann::json::array()}};
-                for (const auto& r : runs) out["runs"].push_back(runToJson(r));
-                printJson(out);
-            } else {
-                printTable(runs);
-            }
-            return kExitOk;
-        };
+    addProjectOption(*list, project);
+    addJsonFlag(*list, json);
+    setAction(*list, ctx, [] {
+        core::ProjectPaths paths;
+        auto store = openProject(project, &paths);
+        const auto runs = store->listRuns();
+        if (json) {
+            nlohmann::json out = {{"project", paths.root}, {"runs", nlohmann::json::array()}};
+            for (const auto& r : runs) out["runs"].push_back(runToJson(r));
+            printJson(out);
+        } else {
+            printTable(runs);
+        }
+        return kExitOk;
     });
 }
 

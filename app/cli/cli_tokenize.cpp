@@ -70,13 +70,13 @@ void addTokenizeCommands(CLI::App& app, CliContext& ctx) {
     core::registerTokenizers(registry);
     auto& r = args.request;
     auto* cmd = app.add_subcommand("tokenize", "Train a tokenizer and store semantic IDs for every item");
-    cmd->add_option("--project", args.project, "Project folder")->required();
+    addProjectOption(*cmd, args.project);
     cmd->add_option("--dataset", r.dataset, "Data set name")->required();
     cmd->add_option("--features", r.features, "Stored feature set, or kinds to build (e.g. attributes+cooccurrence)");
     cmd->add_option("--feature-dim", r.featureDim, "Dims per block when features are built here")->check(CLI::Range(1, 4096));
-    std::vector<std::string> methods;
-    for (const auto* info : registry.list(core::ComponentKind::Tokenizer)) methods.push_back(info->id);
-    cmd->add_option("--method", r.method, "Tokenizer")->required()->check(CLI::IsMember(methods));
+    cmd->add_option("--method", r.method, "Tokenizer")
+        ->required()
+        ->check(CLI::IsMember(componentIds(registry, core::ComponentKind::Tokenizer)));
     cmd->add_option("--levels", args.levels, "Code levels (tuple length)")->check(CLI::Range(1, 8));
     cmd->add_option("--codebook-size", args.codebookSize, "Codes per level")->check(CLI::Range(2, 65536));
     cmd->add_option("--seed", r.seed, "Random seed");
@@ -85,45 +85,40 @@ void addTokenizeCommands(CLI::App& app, CliContext& ctx) {
     cmd->add_option("--collisions", args.collisions, "extra-level (TIGER), reassign (nearest free code) or none")
         ->check(CLI::IsMember({"extra-level", "reassign", "none"}));
     cmd->add_option("--health-interval", r.healthInterval, "Steps between codebook health reports (0: method default)");
-    cmd->add_flag("--json", args.json, "Print one JSON object on stdout");
+    addJsonFlag(*cmd, args.json);
     args.options.addTo(*cmd, registry.list(core::ComponentKind::Tokenizer), {"levels", "codebook_size"});
-    cmd->callback([&ctx] {
-        ctx.action = [] {
-            auto& req = args.request;
-            req.projectDir = args.project;
-            (void)openExistingProject(args.project);
-            req.collisions = core::collisionStrategyFromString(args.collisions);
-            const core::ComponentInfo& info = registry.get(req.method);
-            if (info.needsFeatures && req.features.empty()) throw UserError("--features is required (a feature set or kinds)");
-            std::map<std::string, std::string> fixed;
-            if (args.levels > 0) fixed["levels"] = std::to_string(args.levels);
-            if (args.codebookSize > 0) fixed["codebook_size"] = std::to_string(args.codebookSize);
-            req.configJson = args.options.configFor(info, fixed);
-            return runJobCommand(&core::runTokenizeJob, req, args.json);
-        };
+    setAction(*cmd, ctx, [] {
+        auto& req = args.request;
+        req.projectDir = args.project;
+        (void)openExistingProject(args.project);
+        req.collisions = core::collisionStrategyFromString(args.collisions);
+        const core::ComponentInfo& info = registry.get(req.method);
+        if (info.needsFeatures && req.features.empty()) throw UserError("--features is required (a feature set or kinds)");
+        std::map<std::string, std::string> fixed;
+        if (args.levels > 0) fixed["levels"] = std::to_string(args.levels);
+        if (args.codebookSize > 0) fixed["codebook_size"] = std::to_string(args.codebookSize);
+        req.configJson = args.options.configFor(info, fixed);
+        return runJobCommand(&core::runTokenizeJob, req, args.json);
     });
 }
 
 void addExportCommands(CLI::App& app, CliContext& ctx) {
     static ExportArgs args;
-    auto* exp = app.add_subcommand("export", "Export results of a run");
-    exp->require_subcommand(1);
+    auto* exp = addCommandGroup(app, "export", "Export results of a run");
     auto* ids = exp->add_subcommand("semantic-ids", "Write raw item id -> codes of a tokenizer run (.csv or .json)");
-    ids->add_option("--project", args.project, "Project folder")->required();
+    addProjectOption(*ids, args.project);
     ids->add_option("--run", args.run, "Tokenizer run id")->required();
     ids->add_option("--out", args.out, "Output file (.csv or .json)")->required();
-    ids->callback([&ctx] {
-        ctx.action = [] {
-            auto store = openExistingProject(args.project);
-            const auto run = store->findRun(args.run);
-            if (!run) throw UserError("no run with id " + std::to_string(args.run));
-            if (run->kind != core::RunKind::Tokenizer) throw UserError("run " + std::to_string(args.run) + " is not a tokenizer run");
-            const auto codes = store->semanticIds(args.run);
-            if (codes.empty()) throw UserError("run " + std::to_string(args.run) + " has no semantic IDs (status " + core::toString(run->status) + ")");
-            writeSemanticIds(args.out, store->loadDataset(run->datasetId), codes);
-            std::cerr << "wrote " << codes.size() << " semantic IDs to " << args.out << "\n";
-            return kExitOk;
-        };
+    setAction(*ids, ctx, [] {
+        auto store = openExistingProject(args.project);
+        const auto run = store->findRun(args.run);
+        if (!run) throw UserError("no run with id " + std::to_string(args.run));
+        if (run->kind != core::RunKind::Tokenizer) throw UserError("run " + std::to_string(args.run) + " is not a tokenizer run");
+        const auto codes = store->semanticIds(args.run);
+        if (codes.empty()) throw UserError("run " + std::to_string(args.run) + " has no semantic IDs (status " + core::toString(run->status) + ")");
+        writeSemanticIds(args.out, store->loadDataset(run->datasetId), codes);
+        std::cerr << "wrote " << codes.size() << " semantic IDs to " << args.out << "\n";
+        return kExitOk;
     });
     addModelExportCommand(*exp, ctx);
 }

@@ -64,105 +64,98 @@ void addTrainCommands(CLI::App& app, CliContext& ctx) {
     core::registerModels(registry);
     auto& r = args.request;
     auto* cmd = app.add_subcommand("train", "Train a recommender, validate every epoch, test at the best checkpoint");
-    cmd->add_option("--project", args.project, "Project folder")->required();
+    addProjectOption(*cmd, args.project);
     cmd->add_option("--dataset", r.dataset, "Data set name (not needed with --resume)");
-    std::vector<std::string> models;
-    for (const auto* info : registry.list(core::ComponentKind::Model)) models.push_back(info->id);
-    cmd->add_option("--model", r.model, "Model")->check(CLI::IsMember(models));
+    cmd->add_option("--model", r.model, "Model")
+        ->check(CLI::IsMember(componentIds(registry, core::ComponentKind::Model)));
     cmd->add_option("--tokenizer", r.tokenizerRunId, "Tokenizer run whose semantic IDs a generative model uses");
     args.settings.addChecked(*cmd, core::runSettingsInfo());
     cmd->add_option("--name", r.name, "Run label");
     cmd->add_option("--resume", r.resumeRunId, "Continue this model run from its last checkpoint");
     addEvalOptions(*cmd, args.ks, r.eval.excludeHistory, r.eval.coldThreshold);
-    cmd->add_flag("--json", args.json, "Print one JSON object on stdout");
+    addJsonFlag(*cmd, args.json);
     args.options.addTo(*cmd, registry.list(core::ComponentKind::Model));
-    cmd->callback([&ctx] {
-        ctx.action = [] {
-            auto& req = args.request;
-            req.projectDir = args.project;
-            (void)openExistingProject(args.project);
-            try {
-                core::applyRunSettings(args.settings.configFor(core::runSettingsInfo()), req);
-            } catch (const core::ConfigError& e) {
-                throw UserError(e.what());
-            }
-            if (req.resumeRunId <= 0) {
-                if (req.model.empty()) throw UserError("--model is required (or --resume RUN_ID)");
-                if (req.dataset.empty()) throw UserError("--dataset is required (or --resume RUN_ID)");
-                req.configJson = args.options.configFor(registry.get(req.model));
-            }
-            req.eval.ks = args.ks;
-            return runJobCommand(&core::runTrainJob, req, args.json);
-        };
+    setAction(*cmd, ctx, [] {
+        auto& req = args.request;
+        req.projectDir = args.project;
+        (void)openExistingProject(args.project);
+        try {
+            core::applyRunSettings(args.settings.configFor(core::runSettingsInfo()), req);
+        } catch (const core::ConfigError& e) {
+            throw UserError(e.what());
+        }
+        if (req.resumeRunId <= 0) {
+            if (req.model.empty()) throw UserError("--model is required (or --resume RUN_ID)");
+            if (req.dataset.empty()) throw UserError("--dataset is required (or --resume RUN_ID)");
+            req.configJson = args.options.configFor(registry.get(req.model));
+        }
+        req.eval.ks = args.ks;
+        return runJobCommand(&core::runTrainJob, req, args.json);
     });
 
     static EvalArgs eval;
     auto* ev = app.add_subcommand("eval", "Evaluate a model run's best checkpoint again (full ranking)");
-    ev->add_option("--project", eval.project, "Project folder")->required();
+    addProjectOption(*ev, eval.project);
     ev->add_option("--run", eval.run, "Model run id")->required();
     ev->add_option("--split", eval.split, "valid or test")->check(CLI::IsMember({"valid", "test"}));
     addEvalOptions(*ev, eval.ks, eval.excludeHistory, eval.coldThreshold);
-    ev->add_flag("--json", eval.json, "Print one JSON object on stdout");
-    ev->callback([&ctx] {
-        ctx.action = [] {
-            (void)openExistingProject(eval.project);
-            core::EvalOptions options;
-            options.ks = eval.ks;
-            options.excludeHistory = eval.excludeHistory;
-            options.coldThreshold = eval.coldThreshold;
-            std::map<std::string, double> stats;
-            const auto report = core::evaluateRun(eval.project, eval.run, eval.split, options, &stats);
-            auto out = nlohmann::json::parse(core::toJson(report));
-            out["run_id"] = eval.run;
-            out["split"] = eval.split;
-            for (const auto& [name, value] : stats) out[name] = value;
-            if (eval.json) printJson(out);
-            else std::cout << out.dump(2) << "\n";
-            return kExitOk;
-        };
+    addJsonFlag(*ev, eval.json);
+    setAction(*ev, ctx, [] {
+        (void)openExistingProject(eval.project);
+        core::EvalOptions options;
+        options.ks = eval.ks;
+        options.excludeHistory = eval.excludeHistory;
+        options.coldThreshold = eval.coldThreshold;
+        std::map<std::string, double> stats;
+        const auto report = core::evaluateRun(eval.project, eval.run, eval.split, options, &stats);
+        auto out = nlohmann::json::parse(core::toJson(report));
+        out["run_id"] = eval.run;
+        out["split"] = eval.split;
+        for (const auto& [name, value] : stats) out[name] = value;
+        if (eval.json) printJson(out);
+        else std::cout << out.dump(2) << "\n";
+        return kExitOk;
     });
 
     static AttentionArgs att;
     auto* at = app.add_subcommand(
         "attention", "Attention weights of a model run for one user's history (stored in the run) or a typed history");
-    at->add_option("--project", att.project, "Project folder")->required();
+    addProjectOption(*at, att.project);
     at->add_option("--run", att.run, "Model run id")->required();
     auto* user = at->add_option("--user", att.user, "Raw user id, or #N for the N-th user");
     auto* items = at->add_option("--items", att.items, "A history of raw item ids, oldest first (not stored)")
                       ->delimiter(',');
     user->excludes(items);
-    at->add_flag("--json", att.json, "Print one JSON object on stdout");
-    at->callback([&ctx] {
-        ctx.action = [] {
-            (void)openExistingProject(att.project);
-            if (att.user.empty() && att.items.empty())
-                throw std::invalid_argument("attention: give --user U or --items A,B,C");
-            const auto maps = att.items.empty() ? core::computeAttention(att.project, att.run, att.user)
-                                                : core::computeAttentionForItems(att.project, att.run, att.items);
-            nlohmann::json list = nlohmann::json::array();
+    addJsonFlag(*at, att.json);
+    setAction(*at, ctx, [] {
+        (void)openExistingProject(att.project);
+        if (att.user.empty() && att.items.empty())
+            throw std::invalid_argument("attention: give --user U or --items A,B,C");
+        const auto maps = att.items.empty() ? core::computeAttention(att.project, att.run, att.user)
+                                            : core::computeAttentionForItems(att.project, att.run, att.items);
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& map : maps) {
+            list.push_back({{"layer", map.layer}, {"head", map.head}, {"rows", map.rows}, {"cols", map.cols},
+                            {"labels", core::positionTexts(map)}, {"weights", map.weights}});
+        }
+        nlohmann::json out = {{"run_id", att.run},
+                              {"user", att.user},
+                              {"user_index", maps.empty() ? -1 : maps.front().userIdx},
+                              {"maps", list}};
+        if (!att.items.empty()) out["items"] = att.items;
+        if (att.json) {
+            printJson(out);
+        } else {
             for (const auto& map : maps) {
-                list.push_back({{"layer", map.layer}, {"head", map.head}, {"rows", map.rows}, {"cols", map.cols},
-                                {"labels", core::positionTexts(map)}, {"weights", map.weights}});
+                std::cout << "layer " << map.layer << " head " << map.head << " (" << map.rows << " x " << map.cols
+                          << "): last position attends most to ";
+                const auto* last = map.weights.data() + static_cast<size_t>(map.rows - 1) * map.cols;
+                const auto best = std::max_element(last, last + map.cols) - last;
+                std::cout << core::positionText(map.positions[static_cast<size_t>(best)]) << " (" << last[best] << ")\n";
             }
-            nlohmann::json out = {{"run_id", att.run},
-                                  {"user", att.user},
-                                  {"user_index", maps.empty() ? -1 : maps.front().userIdx},
-                                  {"maps", list}};
-            if (!att.items.empty()) out["items"] = att.items;
-            if (att.json) {
-                printJson(out);
-            } else {
-                for (const auto& map : maps) {
-                    std::cout << "layer " << map.layer << " head " << map.head << " (" << map.rows << " x " << map.cols
-                              << "): last position attends most to ";
-                    const auto* last = map.weights.data() + static_cast<size_t>(map.rows - 1) * map.cols;
-                    const auto best = std::max_element(last, last + map.cols) - last;
-                    std::cout << core::positionText(map.positions[static_cast<size_t>(best)]) << " (" << last[best] << ")\n";
-                }
-                if (maps.empty()) std::cout << "the model has no attention (or the user has no history)\n";
-            }
-            return kExitOk;
-        };
+            if (maps.empty()) std::cout << "the model has no attention (or the user has no history)\n";
+        }
+        return kExitOk;
     });
 }
 
@@ -170,16 +163,14 @@ void addModelExportCommand(CLI::App& exportCommand, CliContext& ctx) {
     static ExportModelArgs args;
     auto* cmd = exportCommand.add_subcommand(
         "model", "Write a model run's best weights (safetensors), config.json and item ids for Python");
-    cmd->add_option("--project", args.project, "Project folder")->required();
+    addProjectOption(*cmd, args.project);
     cmd->add_option("--run", args.run, "Model run id")->required();
     cmd->add_option("--out", args.out, "Output folder")->required();
-    cmd->callback([&ctx] {
-        ctx.action = [] {
-            (void)openExistingProject(args.project);
-            const auto files = core::exportModelRun(args.project, args.run, args.out);
-            for (const auto& file : files) std::cerr << "wrote " << file << "\n";
-            return kExitOk;
-        };
+    setAction(*cmd, ctx, [] {
+        (void)openExistingProject(args.project);
+        const auto files = core::exportModelRun(args.project, args.run, args.out);
+        for (const auto& file : files) std::cerr << "wrote " << file << "\n";
+        return kExitOk;
     });
 }
 

@@ -98,4 +98,10 @@ std::string SchemaOptions::configFor(const core::ComponentInfo& info, const std:
     return config.dump();
 }
 
+std::vector<std::string> componentIds(const core::Registry& registry, core::ComponentKind kind) {
+    std::vector<std::string> ids;
+    for (const auto* info : registry.list(kind)) ids.push_back(info->id);
+    return ids;
+}
+
 }  // namespace tokenbench::cli

@@ -31,4 +31,7 @@ private:
     std::map<std::string, std::string> m_values;  ///< key -> text as given
 };
 
+/// The ids of the registered components of `kind`, in registry order (the values an id option accepts).
+std::vector<std::string> componentIds(const core::Registry& registry, core::ComponentKind kind);
+
 }  // namespace tokenbench::cli

@@ -2,6 +2,7 @@
 
 #include <QtTest>
 
+#include "expect_error.h"
 #include "temp_project.h"
 #include "tokenbench/storage/database.h"
 
@@ -69,12 +70,9 @@ private Q_SLOTS:
     void badSqlNamesTheStatement() {
         tokenbench::test::TempProject dir;
         Database db(dir.file("a.db"));
-        try {
-            (void)db.prepare("SELEC nonsense");
-            QFAIL("no exception");
-        } catch (const StorageError& e) {
-            QVERIFY(QString(e.what()).contains("SELEC nonsense"));
-        }
+        const auto error = tokenbench::test::thrownError<StorageError>([&] { (void)db.prepare("SELEC nonsense"); });
+        QVERIFY2(error, "no exception");
+        QVERIFY(QString(error->what()).contains("SELEC nonsense"));
     }
 
     void foreignKeysAreEnforced() {

@@ -2,6 +2,9 @@
 // removal, history cap, dense re-indexing and item side information.
 
 #include <cmath>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <QtTest>
 
@@ -65,13 +68,9 @@ private Q_SLOTS:
         // Item "rare" has 1 interaction; removing it leaves user "w" with 1, which must go too, which
         // leaves item "b" with 1 ... only the dense block u,v x a,c survives a 2-core.
         DatasetBuilder b;
-        b.addInteraction("u", "a");
-        b.addInteraction("u", "c");
-        b.addInteraction("v", "a");
-        b.addInteraction("v", "c");
-        b.addInteraction("w", "rare");
-        b.addInteraction("w", "b");
-        b.addInteraction("x", "b");
+        const std::vector<std::pair<std::string, std::string>> interactions = {
+            {"u", "a"}, {"u", "c"}, {"v", "a"}, {"v", "c"}, {"w", "rare"}, {"w", "b"}, {"x", "b"}};
+        for (const auto& [user, item] : interactions) b.addInteraction(user, item);
         PreprocessConfig c;
         c.userCore = 2;
         c.itemCore = 2;

@@ -15,6 +15,7 @@
 #include <QObject>
 #include <QtTest>
 
+#include "expect_error.h"
 #include "temp_project.h"
 #include "test_data.h"
 #include "tokenbench/cancellation.h"
@@ -23,6 +24,9 @@
 #include "tokenbench/data/synthetic.h"
 
 using namespace tokenbench::core;
+
+using tokenbench::test::contains;
+using tokenbench::test::thrownError;
 
 namespace {
 
@@ -189,10 +193,6 @@ std::string errorOf(const std::function<void()>& call) {
         return std::string("<wrong exception type> ") + e.what();
     }
     return "<no exception>";
-}
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
 }
 
 }  // namespace
@@ -523,23 +523,17 @@ private Q_SLOTS:
         // NaN in a CSV names line and column.
         writeFile(project.file("nan.csv"), "id0,1,2\nid1,nan,4\nid2,5,6\n");
         spec.embeddingsPath = project.file("nan.csv");
-        try {
-            (void)importedEmbeddings(dataset, spec);
-            QFAIL("no error for NaN");
-        } catch (const DataError& e) {
-            QCOMPARE(e.line(), int64_t{2});
-            QCOMPARE(e.column(), int64_t{2});
-        }
+        const auto nanError = thrownError<DataError>([&] { (void)importedEmbeddings(dataset, spec); });
+        QVERIFY2(nanError, "no error for NaN");
+        QCOMPARE(nanError->line(), int64_t{2});
+        QCOMPARE(nanError->column(), int64_t{2});
         // Ragged CSV.
         writeFile(project.file("ragged.csv"), "id0,1,2\nid1,3\nid2,5,6\n");
         spec.embeddingsPath = project.file("ragged.csv");
-        try {
-            (void)importedEmbeddings(dataset, spec);
-            QFAIL("no error for a ragged row");
-        } catch (const DataError& e) {
-            QCOMPARE(e.line(), int64_t{2});
-            QVERIFY(contains(e.message(), "ragged"));
-        }
+        const auto raggedError = thrownError<DataError>([&] { (void)importedEmbeddings(dataset, spec); });
+        QVERIFY2(raggedError, "no error for a ragged row");
+        QCOMPARE(raggedError->line(), int64_t{2});
+        QVERIFY(contains(raggedError->message(), "ragged"));
         // Bad .npy headers and dtypes.
         message = importError("bad.npy", npyFile("<f4", 3, 3, bytesOf(values), 1, "{'descr': '<f4', 'shape': (3, 3)}"));
         QVERIFY2(contains(message, "bad .npy header"), message.c_str());

@@ -15,6 +15,7 @@
 
 #include <QtTest>
 
+#include "expect_error.h"
 #include "temp_project.h"
 #include "tokenbench/cancellation.h"
 #include "tokenbench/data/data_error.h"
@@ -24,6 +25,8 @@
 
 using namespace tokenbench::core;
 using tokenbench::test::TempProject;
+
+using tokenbench::test::contains;
 
 namespace {
 
@@ -78,10 +81,6 @@ DataError fileError(const TempProject& tp, const std::string& format, const std:
                     const std::string& content) {
     writeFile(tp.file(name), content);
     return loadError(options(format, tp.file(name)));
-}
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
 }
 
 const UserSequence* userById(const Dataset& d, const std::string& rawId) {

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "expect_error.h"
 #include "tokenbench/jobs/run_settings.h"
 #include "tokenbench/registry.h"
 
@@ -78,12 +79,9 @@ private Q_SLOTS:
         QVERIFY(registry.find("example-tokenizer"));
         QCOMPARE(registry.list(ComponentKind::Tokenizer).size(), size_t{1});
         QCOMPARE(registry.list(ComponentKind::Model).size(), size_t{0});
-        try {
-            (void)registry.get("nope");
-            QFAIL("unknown id accepted");
-        } catch (const ConfigError& e) {
-            QVERIFY(QString(e.what()).contains("example-tokenizer"));
-        }
+        const auto error = tokenbench::test::thrownError<ConfigError>([&] { (void)registry.get("nope"); });
+        QVERIFY2(error, "unknown id accepted");
+        QVERIFY(QString(error->what()).contains("example-tokenizer"));
     }
 
     // Run settings have one schema: what the CLI, experiment files and the model page accept.

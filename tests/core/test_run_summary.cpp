@@ -20,31 +20,70 @@ private Q_SLOTS:
         QCOMPARE(key.phase, MetricPhase::Train);
         QCOMPARE(key.kind, MetricKind::Loss);
         QVERIFY(key.term.empty());
-        QCOMPARE(parseMetricKey("train", "epoch_loss").kind, MetricKind::EpochLoss);
-        QCOMPARE(parseMetricKey("train", "epoch_seconds").kind, MetricKind::EpochSeconds);
-        QCOMPARE(parseMetricKey("train", "samples_per_second").kind, MetricKind::SamplesPerSecond);
 
-        key = parseMetricKey("valid", "ndcg@10");
-        QCOMPARE(key.phase, MetricPhase::Valid);
-        QCOMPARE(key.kind, MetricKind::Ranking);
-        QCOMPARE(key.group, TargetGroup::All);
-        QCOMPARE(key.metric, std::string("ndcg"));
-        QCOMPARE(key.k, 10);
-        QVERIFY(key.isRankingAt(10));
-        QVERIFY(!key.isRankingAt(20));
-
-        key = parseMetricKey("test", "cold/recall@20");
-        QCOMPARE(key.phase, MetricPhase::Test);
-        QCOMPARE(key.kind, MetricKind::Ranking);
-        QCOMPARE(key.group, TargetGroup::Cold);
-        QCOMPARE(key.metric, std::string("recall"));
-        QCOMPARE(key.k, 20);
-        QVERIFY(!key.isRankingAt(20));  // cold targets only
         QCOMPARE(parseMetricKey("valid", "warm/mrr").group, TargetGroup::Warm);
-        QCOMPARE(parseMetricKey("valid", "mrr").kind, MetricKind::Ranking);
-        QCOMPARE(parseMetricKey("valid", "coverage@10").kind, MetricKind::Coverage);
-        QCOMPARE(parseMetricKey("valid", "popularity@5").kind, MetricKind::Popularity);
         QCOMPARE(parseMetricKey("valid", "popularity@5").k, 5);
+    }
+
+    // One name per row: the kind parseMetricKey gives it.
+    void parsesMetricKinds_data() {
+        QTest::addColumn<QString>("phase");
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<int>("kind");  // MetricKind
+        QTest::newRow("epoch_loss") << "train" << "epoch_loss" << int(MetricKind::EpochLoss);
+        QTest::newRow("epoch_seconds") << "train" << "epoch_seconds" << int(MetricKind::EpochSeconds);
+        QTest::newRow("samples_per_second") << "train" << "samples_per_second" << int(MetricKind::SamplesPerSecond);
+        QTest::newRow("mrr") << "valid" << "mrr" << int(MetricKind::Ranking);
+        QTest::newRow("coverage@10") << "valid" << "coverage@10" << int(MetricKind::Coverage);
+        QTest::newRow("popularity@5") << "valid" << "popularity@5" << int(MetricKind::Popularity);
+        QTest::newRow("perplexity/l0") << "train" << "perplexity/l0" << int(MetricKind::CodebookPerplexity);
+        QTest::newRow("entropy/l1") << "train" << "entropy/l1" << int(MetricKind::CodebookEntropy);
+        QTest::newRow("dead_codes/l1") << "train" << "dead_codes/l1" << int(MetricKind::CodebookDeadCodes);
+        QTest::newRow("inertia/l1") << "train" << "inertia/l1" << int(MetricKind::ClusterInertia);
+        QTest::newRow("collision_rate") << "train" << "collision_rate" << int(MetricKind::CollisionRate);
+        QTest::newRow("reconstruction_error") << "train" << "reconstruction_error" << int(MetricKind::ReconstructionError);
+    }
+
+    void parsesMetricKinds() {
+        QFETCH(QString, phase);
+        QFETCH(QString, name);
+        QFETCH(int, kind);
+        QCOMPARE(int(parseMetricKey(phase.toStdString(), name.toStdString()).kind), kind);
+    }
+
+    void parsesRankingNames_data() {
+        QTest::addColumn<QString>("phase");
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<int>("expectedPhase");  // MetricPhase
+        QTest::addColumn<int>("group");          // TargetGroup
+        QTest::addColumn<QString>("metric");
+        QTest::addColumn<int>("k");
+        QTest::addColumn<bool>("rankingAtK");  // isRankingAt(k): true for all targets only
+        QTest::addColumn<int>("notRankingAt");  // a K where isRankingAt is false
+        QTest::newRow("valid ndcg@10") << "valid" << "ndcg@10" << int(MetricPhase::Valid) << int(TargetGroup::All)
+                                       << "ndcg" << 10 << true << 20;
+        QTest::newRow("test cold/recall@20") << "test" << "cold/recall@20" << int(MetricPhase::Test)
+                                             << int(TargetGroup::Cold) << "recall" << 20 << false
+                                             << 20;  // cold targets only
+    }
+
+    void parsesRankingNames() {
+        QFETCH(QString, phase);
+        QFETCH(QString, name);
+        QFETCH(int, expectedPhase);
+        QFETCH(int, group);
+        QFETCH(QString, metric);
+        QFETCH(int, k);
+        QFETCH(bool, rankingAtK);
+        QFETCH(int, notRankingAt);
+        const MetricKey key = parseMetricKey(phase.toStdString(), name.toStdString());
+        QCOMPARE(int(key.phase), expectedPhase);
+        QCOMPARE(key.kind, MetricKind::Ranking);
+        QCOMPARE(int(key.group), group);
+        QCOMPARE(key.metric, metric.toStdString());
+        QCOMPARE(key.k, k);
+        QCOMPARE(key.isRankingAt(k), rankingAtK);
+        QVERIFY(!key.isRankingAt(notRankingAt));
     }
 
     void parsesCodebookNames() {
@@ -52,12 +91,6 @@ private Q_SLOTS:
         QCOMPARE(key.kind, MetricKind::CodebookUtilization);
         QCOMPARE(key.level, 2);
         QCOMPARE(key.metric, std::string("utilization"));
-        QCOMPARE(parseMetricKey("train", "perplexity/l0").kind, MetricKind::CodebookPerplexity);
-        QCOMPARE(parseMetricKey("train", "entropy/l1").kind, MetricKind::CodebookEntropy);
-        QCOMPARE(parseMetricKey("train", "dead_codes/l1").kind, MetricKind::CodebookDeadCodes);
-        QCOMPARE(parseMetricKey("train", "inertia/l1").kind, MetricKind::ClusterInertia);
-        QCOMPARE(parseMetricKey("train", "collision_rate").kind, MetricKind::CollisionRate);
-        QCOMPARE(parseMetricKey("train", "reconstruction_error").kind, MetricKind::ReconstructionError);
         key = parseMetricKey("train", "loss/commitment");
         QCOMPARE(key.kind, MetricKind::Loss);
         QCOMPARE(key.term, std::string("commitment"));

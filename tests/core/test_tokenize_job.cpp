@@ -48,6 +48,18 @@ std::string makeProject(const tokenbench::test::TempProject& dir, int users = 40
     return dir.path();
 }
 
+/// A request to tokenize the data set "syn" of `projectDir` with `method`, on the feature set or kinds `features`.
+TokenizeRequest synRequest(const std::string& projectDir, const std::string& features, const std::string& method,
+                           const std::string& configJson) {
+    TokenizeRequest request;
+    request.projectDir = projectDir;
+    request.dataset = "syn";
+    request.features = features;
+    request.method = method;
+    request.configJson = configJson;
+    return request;
+}
+
 }  // namespace
 
 class TestTokenizeJob final : public QObject {
@@ -56,13 +68,9 @@ class TestTokenizeJob final : public QObject {
 private Q_SLOTS:
     void runStoresUniqueIdsHealthAndArtifacts() {
         tokenbench::test::TempProject dir;
-        TokenizeRequest request;
-        request.projectDir = makeProject(dir);
-        request.dataset = "syn";
-        request.features = "attributes+cooccurrence";
+        TokenizeRequest request =
+            synRequest(makeProject(dir), "attributes+cooccurrence", "rq-kmeans", R"({"levels": 2, "codebook_size": 6})");
         request.featureDim = 8;
-        request.method = "rq-kmeans";
-        request.configJson = R"({"levels": 2, "codebook_size": 6})";
         RecordingSink sink;
         const auto result = runTokenizeJob(request, sink, nullptr);
         QVERIFY2(result.status == RunStatus::Completed, result.message.c_str());
@@ -101,12 +109,7 @@ private Q_SLOTS:
         spec.embeddingsPath = dir.file("same.csv");
         createFeatureSet(store, store.findDataset("syn")->id, "same", spec);
 
-        TokenizeRequest request;
-        request.projectDir = project;
-        request.dataset = "syn";
-        request.features = "same";
-        request.method = "rq-kmeans";
-        request.configJson = R"({"levels": 2, "codebook_size": 16})";
+        const TokenizeRequest request = synRequest(project, "same", "rq-kmeans", R"({"levels": 2, "codebook_size": 16})");
         RecordingSink sink;
         const auto result = runTokenizeJob(request, sink, nullptr);
         QVERIFY2(result.status == RunStatus::Completed, result.message.c_str());
@@ -122,13 +125,9 @@ private Q_SLOTS:
 
     void cancelledRunIsRecordedAsCancelled() {
         tokenbench::test::TempProject dir;
-        TokenizeRequest request;
-        request.projectDir = makeProject(dir);
-        request.dataset = "syn";
-        request.features = "attributes";
+        TokenizeRequest request = synRequest(makeProject(dir), "attributes", "rq-vae",
+                                             R"({"levels": 2, "codebook_size": 8, "epochs": 100000, "batch_size": 16})");
         request.featureDim = 8;
-        request.method = "rq-vae";
-        request.configJson = R"({"levels": 2, "codebook_size": 8, "epochs": 100000, "batch_size": 16})";
         RecordingSink sink;
         std::atomic<bool> cancel{false};
         std::thread canceller([&] {

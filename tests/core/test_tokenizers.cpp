@@ -18,6 +18,7 @@
 #include <QObject>
 #include <QtTest>
 
+#include "expect_error.h"
 #include "temp_project.h"
 #include "test_data.h"
 #include "tokenbench/cancellation.h"
@@ -47,6 +48,8 @@ using tokenbench::core::SyntheticConfig;
 using tokenbench::core::SyntheticData;
 using tokenbench::core::Tokenizer;
 using tokenbench::test::TempProject;
+
+using tokenbench::test::contains;
 
 namespace {
 
@@ -105,10 +108,6 @@ DataError importError(const std::string& path, ImportedIdKind kind = ImportedIdK
         return e;
     }
     throw std::runtime_error("no DataError for " + path);
-}
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
 }
 
 }  // namespace

@@ -21,4 +21,7 @@ private:
     QTemporaryDir m_dir;
 };
 
+/// Start of a GUI test: QSettings and data locations go to a scratch place, the log shows warnings and worse only.
+void useScratchSettingsAndQuietLog();
+
 }  // namespace tokenbench::test

@@ -10,7 +10,6 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QTest>
 
 #include "jobs/job.h"
@@ -19,7 +18,6 @@
 #include "temp_project.h"
 #include "test_printers.h"
 #include "tokenbench/cancellation.h"
-#include "tokenbench/logging.h"
 #include "tokenbench/registry.h"
 
 using namespace tokenbench;
@@ -75,8 +73,7 @@ class TestJobs final : public QObject {
 
 private Q_SLOTS:
     void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
-        core::initLogging("warn");
+        test::useScratchSettingsAndQuietLog();
     }
 
     void reportsArriveInOrderAndThrottled() {

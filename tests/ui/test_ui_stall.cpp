@@ -8,7 +8,6 @@
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QTabWidget>
 #include <QTest>
 #include <QTimer>
@@ -20,7 +19,6 @@
 #include "temp_project.h"
 #include "test_printers.h"
 #include "tokenbench/data/synthetic.h"
-#include "tokenbench/logging.h"
 #include "tokenbench/project.h"
 #include "tokenbench/registry.h"
 #include "tokenbench/storage/experiment_store.h"
@@ -34,8 +32,7 @@ class TestUiStall final : public QObject {
 
 private Q_SLOTS:
     void uiStaysResponsiveWhileATokenizerTrains() {
-        QStandardPaths::setTestModeEnabled(true);
-        core::initLogging("warn");
+        test::useScratchSettingsAndQuietLog();
         core::Registry registry;
         core::registerTokenizers(registry);
         test::TempProject project;

@@ -24,7 +24,6 @@
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
-#include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
@@ -61,7 +60,6 @@
 #include "test_printers.h"
 #include "tokenbench/data/synthetic.h"
 #include "tokenbench/jobs/feature_job.h"
-#include "tokenbench/logging.h"
 #include "tokenbench/models/recommender.h"
 #include "tokenbench/project.h"
 #include "tokenbench/registry.h"
@@ -132,8 +130,7 @@ private:
 };
 
 void TestWorkbench::initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    core::initLogging("warn");
+    test::useScratchSettingsAndQuietLog();
     core::registerTokenizers(m_registry);
     core::registerModels(m_registry);
     QVERIFY(m_project.isValid());
