@@ -203,8 +203,7 @@ std::vector<AttentionMap> Bert4RecModel::attention(const std::vector<int32_t>& h
 }
 
 std::vector<CheckpointMatch> Bert4RecModel::checkpointMatches() const {
-    return {sizesMatch({m_config.hidden, m_config.blocks, m_config.heads, m_config.maxLength},
-                       "hidden, blocks, heads, max_length")};
+    return {sizesMatch(m_config.checkpointSizes(), TransformerSettings::kCheckpointSizeNames)};
 }
 
 nlohmann::json Bert4RecModel::exportInfo() const {

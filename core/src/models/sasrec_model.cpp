@@ -349,8 +349,7 @@ std::vector<AttentionMap> SasRecModel::attention(const std::vector<int32_t>& his
 }
 
 std::vector<CheckpointMatch> SasRecModel::checkpointMatches() const {
-    return {sizesMatch({m_config.hidden, m_config.blocks, m_config.heads, m_config.maxLength},
-                       "hidden, blocks, heads, max_length")};
+    return {sizesMatch(m_config.checkpointSizes(), TransformerSettings::kCheckpointSizeNames)};
 }
 
 nlohmann::json SasRecModel::exportInfo() const {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -23,6 +24,10 @@ struct TransformerSettings {
     int64_t batchSize = 128;
     double learningRate = 1e-3;
     double weightDecay = 0.0;
+
+    /// The sizes a checkpoint must match, named for the mismatch error by kCheckpointSizeNames.
+    [[nodiscard]] std::vector<int64_t> checkpointSizes() const { return {hidden, blocks, heads, maxLength}; }
+    static constexpr const char* kCheckpointSizeNames = "hidden, blocks, heads, max_length";
 
     /// Copies the network sizes into a module's options (SasRecOptions, Bert4RecOptions).
     template <typename Options>
