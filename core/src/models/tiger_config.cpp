@@ -40,6 +40,7 @@ TigerConfig parseTigerConfig(const std::string& configJson) {
         j.at("lr_schedule").get<std::string>() == "constant" ? TigerSchedule::Constant : TigerSchedule::InverseSqrt;
     config.weightDecay = j.at("weight_decay").get<double>();
     config.constrained = j.at("constrained").get<bool>();
+    config.constrainedTraining = j.at("constrained_training").get<bool>();
     checkHeadsDivideHidden("tiger", config.hidden, config.heads);
     return config;
 }
@@ -77,6 +78,9 @@ ComponentInfo tigerInfo() {
     info.params.push_back(boolParam("constrained", "Constrained beams", "true",
                                     "Restrict decoding to existing semantic IDs (a prefix trie); off: beams that are "
                                     "no item count as invalid"));
+    info.params.push_back(boolParam("constrained_training", "Constrained training", "false",
+                                    "Normalise each level's training softmax over the codes the prefix trie allows "
+                                    "after the true prefix only (MSCGRec's constrained sequence learning)"));
     return info;
 }
 

@@ -32,6 +32,7 @@ struct TigerConfig final : TigerSizes {
     TigerSchedule schedule = TigerSchedule::InverseSqrt;
     double weightDecay = 0.01;
     bool constrained = true;
+    bool constrainedTraining = false;  ///< softmax of each level over the trie's allowed codes only
 
     /// Learning rate of optimizer step `step` (1-based): linear warm-up to `learningRate` over
     /// `warmupSteps`, then constant or `learningRate * sqrt(warmupSteps / step)` (T5's and TIGER's

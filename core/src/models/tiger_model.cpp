@@ -29,9 +29,11 @@
 #include "models/builtin_models.h"
 #include "models/prefix_trie.h"
 #include "models/sequence_tensors.h"
-#include "models/tiger_beam_search.h"
+#include "models/id_beam_search.h"
 #include "models/tiger_config.h"
+#include "models/tiger_id_decoder.h"
 #include "models/tiger_module.h"
+#include "models/trie_training_mask.h"
 #include "models/torch_recommender.h"
 #include "tokenbench/data/data_error.h"
 
@@ -94,7 +96,7 @@ private:
     /// rows, and hands each user's beams (best first) to `consume` with the user's row in `users`.
     /// Counts beams and invalid beams for the eval stats.
     void searchUsers(const std::vector<int32_t>& users, EvalPhase phase, int64_t width,
-                     const std::function<void(size_t row, const std::vector<TigerBeam>& beams)>& consume);
+                     const std::function<void(size_t row, const std::vector<IdBeam>& beams)>& consume);
 
     TigerConfig m_config;
     int64_t m_levels = 0;
@@ -234,7 +236,7 @@ at::Tensor TigerModel::batchLoss(const std::vector<size_t>& batch, EpochRandom& 
     const auto b = static_cast<int64_t>(batch.size());
     std::vector<const int32_t*> begins;
     std::vector<int64_t> lengths, targets;
-    std::vector<int32_t> users;
+    std::vector<int32_t> users, targetCodes;
     for (const size_t index : batch) {
         const Sample& sample = m_samples[index];
         const std::vector<int32_t>& items = dataset.users[static_cast<size_t>(sample.user)].items;
@@ -244,18 +246,24 @@ at::Tensor TigerModel::batchLoss(const std::vector<size_t>& batch, EpochRandom& 
         users.push_back(sample.user);
         const int32_t* codes = ids.row(items[static_cast<size_t>(sample.position)]);
         targets.insert(targets.end(), codes, codes + m_levels);
+        targetCodes.insert(targetCodes.end(), codes, codes + m_levels);
     }
-    const at::Tensor mask = m_net->levelMask(at::TensorOptions().dtype(at::kFloat).device(device()));
+    // Each level's softmax runs over its own slice of the joint vocabulary, or (constrained training)
+    // over the codes the trie allows after the true prefix.
+    const at::Tensor mask =
+        m_config.constrainedTraining
+            ? trieTrainingMask(*m_trie, targetCodes.data(), b, m_net->offsets(), m_net->jointVocab()).to(device())
+            : m_net->levelMask(at::TensorOptions().dtype(at::kFloat).device(device())).unsqueeze(0);
     const at::Tensor offsets = at::tensor(m_net->offsets(), at::kLong).to(device()).unsqueeze(0);  // 1 x levels
     const at::Tensor target = at::tensor(targets, at::kLong).view({b, m_levels}).to(device());
     const TigerMemory memory = m_net->encode(historyTokens(begins, lengths), userTensor(users), &random.generator);
     // Cross-entropy of each level over its own vocabulary: the joint logits masked to the level.
-    const at::Tensor logits = m_net->decodeAll(memory, target, &random.generator) + mask.unsqueeze(0);
+    const at::Tensor logits = m_net->decodeAll(memory, target, &random.generator) + mask;
     return at::nll_loss(at::log_softmax(logits, -1).view({b * m_levels, -1}), (target + offsets).view({b * m_levels}));
 }
 
 void TigerModel::searchUsers(const std::vector<int32_t>& users, EvalPhase phase, int64_t width,
-                             const std::function<void(size_t, const std::vector<TigerBeam>&)>& consume) {
+                             const std::function<void(size_t, const std::vector<IdBeam>&)>& consume) {
     // Each user's history window [begin, begin + length) for the phase.
     std::vector<const int32_t*> historyBegin(users.size());
     std::vector<int64_t> historyLength(users.size());
@@ -286,10 +294,10 @@ void TigerModel::searchUsers(const std::vector<int32_t>& users, EvalPhase phase,
             batchUsers.push_back(users[order[i]]);
         }
         const TigerMemory memory = m_net->encode(historyTokens(begins, lengths), userTensor(batchUsers));
-        const std::vector<std::vector<TigerBeam>> beams =
-            tigerBeamSearch(*m_net, memory, *m_trie, width, m_config.constrained);
+        TigerIdDecoder decoder(*m_net, memory);
+        const std::vector<std::vector<IdBeam>> beams = idBeamSearch(decoder, *m_trie, width, m_config.constrained);
         for (size_t r = 0; r < beams.size(); ++r) {
-            for (const TigerBeam& beam : beams[r]) {
+            for (const IdBeam& beam : beams[r]) {
                 ++m_statBeams;
                 if (beam.leaf == PrefixTrie::kNone) ++m_statInvalid;
             }
@@ -305,9 +313,9 @@ void TigerModel::rankUsers(const std::vector<int32_t>& users, EvalPhase phase, i
     out.assign(users.size(), {});
     if (count <= 0) return;
     const int64_t width = std::max<int64_t>(m_config.beamSize, count);
-    searchUsers(users, phase, width, [&](size_t row, const std::vector<TigerBeam>& beams) {
+    searchUsers(users, phase, width, [&](size_t row, const std::vector<IdBeam>& beams) {
         std::vector<int32_t>& list = out[row];
-        for (const TigerBeam& beam : beams) {
+        for (const IdBeam& beam : beams) {
             if (beam.leaf == PrefixTrie::kNone) continue;
             const int32_t* items = m_trie->leafItems(beam.leaf);
             for (int32_t i = 0, n = m_trie->leafCount(beam.leaf); i < n; ++i) {
@@ -324,9 +332,9 @@ void TigerModel::scoreUsers(const std::vector<int32_t>& users, EvalPhase phase, 
     // list order); every other item gets the lowest float, below any beam.
     const auto items = static_cast<size_t>(this->items());
     out.assign(users.size() * items, std::numeric_limits<float>::lowest());
-    searchUsers(users, phase, m_config.beamSize, [&](size_t row, const std::vector<TigerBeam>& beams) {
+    searchUsers(users, phase, m_config.beamSize, [&](size_t row, const std::vector<IdBeam>& beams) {
         float* scores = out.data() + row * items;
-        for (const TigerBeam& beam : beams) {
+        for (const IdBeam& beam : beams) {
             if (beam.leaf == PrefixTrie::kNone) continue;
             const int32_t* leafItems = m_trie->leafItems(beam.leaf);
             float score = beam.logProb;

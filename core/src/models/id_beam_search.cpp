@@ -1,4 +1,4 @@
-#include "models/tiger_beam_search.h"
+#include "models/id_beam_search.h"
 
 #include <algorithm>
 #include <cmath>
@@ -10,33 +10,32 @@
 
 namespace tokenbench::core {
 
-std::vector<std::vector<TigerBeam>> tigerBeamSearch(TigerImpl& net, const TigerMemory& memory, const PrefixTrie& trie,
-                                                    int64_t width, bool constrained) {
-    if (width < 1) throw std::invalid_argument("tiger: beam width must be at least 1");
-    if (trie.levels() != net.levels())
-        throw std::invalid_argument("tiger: the prefix trie has " + std::to_string(trie.levels()) +
-                                    " levels, the model " + std::to_string(net.levels()));
+std::vector<std::vector<IdBeam>> idBeamSearch(IdDecoder& decoder, const PrefixTrie& trie, int64_t width,
+                                              bool constrained) {
+    if (width < 1) throw std::invalid_argument("beam search: beam width must be at least 1");
+    if (trie.levels() != decoder.levels())
+        throw std::invalid_argument("beam search: the prefix trie has " + std::to_string(trie.levels()) +
+                                    " levels, the model " + std::to_string(decoder.levels()));
     constexpr float kNegInf = -std::numeric_limits<float>::infinity();
-    const int64_t users = memory.hidden.size(0);
-    const int64_t levels = net.levels();
-    const at::Device device = memory.hidden.device();
+    const int64_t users = decoder.users();
+    const int64_t levels = decoder.levels();
     const at::TensorOptions longCpu = at::TensorOptions().dtype(at::kLong);
 
-    TigerDecoderState state = net.startDecoding(memory);
     int64_t groups = 1;  // live rows per user; row = user * groups + g
     std::vector<int32_t> nodes(static_cast<size_t>(users), PrefixTrie::root());
     std::vector<float> cumulative(static_cast<size_t>(users), 0.0f);
     std::vector<int32_t> prefixes;                               // rows x step codes
-    std::vector<int64_t> tokens(static_cast<size_t>(users), 1);  // BOS
+    std::vector<int64_t> previous;                               // rows: each row's last code
     std::vector<int32_t> nextNodes, nextPrefixes;
     std::vector<float> nextCumulative;
     std::vector<int64_t> parents;
 
     for (int64_t step = 0; step < levels; ++step) {
-        const int64_t vocab = net.options().vocab[static_cast<size_t>(step)];
+        const int64_t vocab = decoder.vocab(step);
         const int64_t rows = users * groups;
-        const at::Tensor tokenTensor = at::from_blob(tokens.data(), {rows}, longCpu).to(device, false, true);
-        const at::Tensor logProbs = at::log_softmax(net.decodeStep(state, tokenTensor, groups).to(at::kFloat), -1);
+        const at::Tensor previousCodes = step == 0 ? at::Tensor() : at::from_blob(previous.data(), {rows}, longCpu);
+        const at::Tensor logProbs = at::log_softmax(decoder.step(previousCodes, groups).to(at::kFloat), -1);
+        const at::Device device = logProbs.device();
 
         // What each candidate adds to its row's score so far: the row's cumulative log-probability,
         // or -inf where the trie allows no such continuation (and for dead rows).
@@ -69,7 +68,7 @@ std::vector<std::vector<TigerBeam>> tigerBeamSearch(TigerImpl& net, const TigerM
         nextCumulative.assign(static_cast<size_t>(nextRows), kNegInf);
         nextPrefixes.assign(static_cast<size_t>(nextRows * (step + 1)), 0);
         parents.assign(static_cast<size_t>(nextRows), 0);
-        tokens.assign(static_cast<size_t>(nextRows), 0);
+        previous.assign(static_cast<size_t>(nextRows), 0);
         for (int64_t u = 0; u < users; ++u) {
             for (int64_t j = 0; j < keep; ++j) {
                 const int64_t at = u * keep + j;
@@ -78,7 +77,7 @@ std::vector<std::vector<TigerBeam>> tigerBeamSearch(TigerImpl& net, const TigerM
                 const auto code = static_cast<int32_t>(flat % vocab);
                 const float score = valueData[at];
                 parents[static_cast<size_t>(at)] = parent;
-                tokens[static_cast<size_t>(at)] = net.codeToken(step, code);
+                previous[static_cast<size_t>(at)] = code;
                 std::copy_n(prefixes.begin() + parent * step, step, nextPrefixes.begin() + at * (step + 1));
                 nextPrefixes[static_cast<size_t>(at * (step + 1) + step)] = code;
                 if (!std::isfinite(score)) continue;  // fewer valid continuations than beams: a dead row
@@ -87,19 +86,19 @@ std::vector<std::vector<TigerBeam>> tigerBeamSearch(TigerImpl& net, const TigerM
             }
         }
         if (step + 1 < levels)
-            net.selectRows(state, at::from_blob(parents.data(), {nextRows}, longCpu).to(device, false, true));
+            decoder.keepRows(at::from_blob(parents.data(), {nextRows}, longCpu).to(device, false, true));
         nodes.swap(nextNodes);
         cumulative.swap(nextCumulative);
         prefixes.swap(nextPrefixes);
         groups = keep;
     }
 
-    std::vector<std::vector<TigerBeam>> out(static_cast<size_t>(users));
+    std::vector<std::vector<IdBeam>> out(static_cast<size_t>(users));
     for (int64_t u = 0; u < users; ++u) {
         for (int64_t j = 0; j < groups; ++j) {
             const int64_t r = u * groups + j;
             if (!std::isfinite(cumulative[static_cast<size_t>(r)])) continue;
-            TigerBeam beam;
+            IdBeam beam;
             beam.codes.assign(prefixes.begin() + r * levels, prefixes.begin() + (r + 1) * levels);
             beam.logProb = cumulative[static_cast<size_t>(r)];
             const int32_t node = nodes[static_cast<size_t>(r)];

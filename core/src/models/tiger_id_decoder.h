@@ -1,0 +1,29 @@
+#pragma once
+// Private: TIGER as an IdDecoder: the encoder's output is computed once per user, the decoder keeps
+// its self-attention keys/values across levels (incremental decoding). Worker thread, eval mode.
+
+#include "models/id_decoder.h"
+#include "models/tiger_module.h"
+
+namespace tokenbench::core {
+
+class TigerIdDecoder final : public IdDecoder {
+public:
+    /// Decodes for the users of `memory` (one row each); `net` and `memory` must outlive the decoder.
+    TigerIdDecoder(TigerImpl& net, const TigerMemory& memory);
+
+    [[nodiscard]] int64_t levels() const override { return m_net.levels(); }
+    [[nodiscard]] int64_t vocab(int64_t level) const override {
+        return m_net.options().vocab[static_cast<size_t>(level)];
+    }
+    [[nodiscard]] int64_t users() const override { return m_users; }
+    at::Tensor step(const at::Tensor& previousCodes, int64_t groups) override;
+    void keepRows(const at::Tensor& rows) override;
+
+private:
+    TigerImpl& m_net;
+    TigerDecoderState m_state;
+    int64_t m_users = 0;
+};
+
+}  // namespace tokenbench::core
