@@ -52,10 +52,10 @@ run tokenize --project "$project" --dataset beauty --features attributes+cooccur
 echo "== Models: quality (full ranking, test split) and seconds per epoch"
 run bench --project "$project/models" --data-dir "$data" "${models[@]}"
 
-if [ -x "$bench/bench_sasrec_epoch" ]; then
+if [ -x "$bench/bench_model_epoch" ]; then
   echo "== SASRec seconds per epoch, reference preset (bce and ce)"
-  "$bench/bench_sasrec_epoch" --loss bce
-  "$bench/bench_sasrec_epoch" --loss ce
+  "$bench/bench_model_epoch" --loss bce
+  "$bench/bench_model_epoch" --loss ce
 fi
 if [ -x "$bench/bench_text_features" ]; then
   echo "== Text features of MovieLens-100K titles"

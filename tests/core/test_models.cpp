@@ -1,7 +1,7 @@
 // Recommenders (popularity, SASRec): module shapes and causality, seeded dropout masks, schema,
 // overfitting a tiny batch, beating popularity on synthetic data (softmax and hard-negative losses),
 // the hard-negative sampler, determinism, checkpoint round trip and exact resume, cancellation,
-// attention maps. Amazon Beauty timing: tests/bench/bench_sasrec_epoch.
+// attention maps. Amazon Beauty timing: tests/bench/bench_model_epoch.
 #include <algorithm>
 #include <atomic>
 #include <chrono>

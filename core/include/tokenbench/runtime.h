@@ -23,7 +23,8 @@ struct RuntimeInfo final {
 /// CPUs minus `reserve` (the GUI keeps one for the UI thread), at least 1.
 [[nodiscard]] int defaultThreadCount(int reserve = 0);
 
-/// Sets LibTorch's intra-op thread count (`threads` <= 0 means defaultThreadCount()) and returns what
+/// Sets LibTorch's intra-op thread count (`threads` <= 0 means defaultThreadCount()), makes the C
+/// allocator keep freed memory for reuse (no page faults on every batch), and returns what
 /// the process now computes with. Call once at start-up from the main thread, before any job starts.
 RuntimeInfo configureRuntime(int threads);
 

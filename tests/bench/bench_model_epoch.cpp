@@ -1,11 +1,15 @@
-// Timing of SASRec on Amazon Beauty 5-core (leave-one-out, 22,363 users / 12,101 items) with the
-// preset of the SASRec.pytorch reference: hidden 50, 2 blocks, 1 head, max length 50, batch 128,
-// dropout 0.5, lr 0.001. Prints seconds per epoch (wall and process CPU: the machine is shared, so
-// CPU seconds compare versions more fairly than wall time) with the load average, the seconds of a
-// full-ranking test evaluation (scoreUsers for every user + RankingEvaluator over all items) and test
-// NDCG@10 / Recall@10. Not a CTest test; run by hand:
-//   bench_sasrec_epoch [--epochs N] [--data-dir DIR] [--loss bce|ce|hard] [--threads N] [--seed S]
-//                      [--device cpu|cuda] [--set key=value]... [--eval-every N]
+// Timing of a model on Amazon Beauty 5-core (leave-one-out, 22,363 users / 12,101 items). The default
+// is SASRec with the preset of the SASRec.pytorch reference: hidden 50, 2 blocks, 1 head, max length
+// 50, batch 128, dropout 0.5, lr 0.001. `--model tiger` (or another generative model) with `--ids`
+// (semantic IDs from `tokenbench-cli export semantic-ids`) times a generative model; its config is
+// the schema's defaults plus --set. Prints seconds per epoch (wall and process CPU: the machine is
+// shared, so CPU seconds compare versions more fairly than wall time) with the load average, the
+// seconds of a full-ranking test evaluation (scoreUsers for every user + RankingEvaluator over all
+// items) and test NDCG@10 / Recall@10. `--max-steps N` stops each epoch after N batches and
+// extrapolates its time to the whole epoch. Not a CTest test; run by hand:
+//   bench_model_epoch [--model M] [--ids FILE] [--epochs N] [--max-steps N] [--no-eval] [--data-dir DIR]
+//                     [--loss bce|ce|hard] [--threads N] [--seed S] [--device cpu|cuda] [--set key=value]...
+//                     [--eval-every N]
 // `--set` overrides a model parameter (e.g. --set bucketing=false, --set negatives=2). The data
 // directory (holding amazon-beauty/Beauty.txt) is --data-dir, else $TOKENBENCH_DATA; the program
 // prints why it skipped and exits 0 when neither names the data.
@@ -33,6 +37,9 @@
 #include "tokenbench/eval/ranking_evaluator.h"
 #include "tokenbench/models/recommender.h"
 #include "tokenbench/runtime.h"
+#include "tokenbench/cancellation.h"
+#include "tokenbench/registry.h"
+#include "tokenbench/tokenizers/import_ids.h"
 
 namespace {
 
@@ -41,6 +48,10 @@ using namespace tokenbench::core;
 constexpr size_t kEvalChunk = 1024;  // users scored at once: 1024 x 12,101 floats = 50 MB
 
 struct Options final {
+    std::string model = "sasrec";
+    std::string idsPath;  // semantic IDs of a generative model
+    int64_t maxSteps = 0; // 0: whole epochs
+    bool evaluate = true;
     int epochs = 3;
     int evalEvery = 0;  // 0: evaluate after the last epoch only
     std::string dataDir = std::getenv("TOKENBENCH_DATA") ? std::getenv("TOKENBENCH_DATA") : "";
@@ -78,7 +89,11 @@ bool parseArgs(int argc, char** argv, Options& options) {
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         const auto value = [&] { return tokenbench::bench::optionValue(argc, argv, i); };
-        if (arg == "--epochs") options.epochs = std::stoi(value());
+        if (arg == "--model") options.model = value();
+        else if (arg == "--ids") options.idsPath = value();
+        else if (arg == "--max-steps") options.maxSteps = std::stoll(value());
+        else if (arg == "--no-eval") options.evaluate = false;
+        else if (arg == "--epochs") options.epochs = std::stoi(value());
         else if (arg == "--eval-every") options.evalEvery = std::stoi(value());
         else if (arg == "--data-dir") options.dataDir = value();
         else if (arg == "--loss") options.loss = value();
@@ -91,8 +106,9 @@ bool parseArgs(int argc, char** argv, Options& options) {
             if (eq == std::string::npos || eq == 0) throw std::invalid_argument("--set needs key=value, got '" + pair + "'");
             options.overrides[pair.substr(0, eq)] = pair.substr(eq + 1);
         } else if (arg == "--help" || arg == "-h") {
-            std::printf("usage: bench_sasrec_epoch [--epochs N] [--eval-every N] [--data-dir DIR] [--loss bce|ce|hard]\n"
-                        "                          [--threads N] [--seed S] [--device D] [--set key=value]...\n"
+            std::printf("usage: bench_model_epoch [--model M] [--ids FILE] [--epochs N] [--max-steps N] [--no-eval]\n"
+                        "                         [--eval-every N] [--data-dir DIR] [--loss bce|ce|hard] [--threads N]\n"
+                        "                         [--seed S] [--device D] [--set key=value]...\n"
                         "DIR holds amazon-beauty/Beauty.txt (default: $TOKENBENCH_DATA)\n");
             return false;
         } else {
@@ -103,17 +119,22 @@ bool parseArgs(int argc, char** argv, Options& options) {
     return true;
 }
 
-/// The reference preset, with --loss and --set applied. A --set value is parsed as JSON when it
-/// parses (numbers, true/false), else taken as a string.
+/// SASRec: the reference preset with --loss; other models: their defaults. Then --set applied (a
+/// value is parsed as JSON when it parses: numbers, true/false; else taken as a string) and the whole
+/// config validated against the model's schema.
 std::string modelConfig(const Options& options) {
-    nlohmann::json config = {{"hidden", 50},      {"blocks", 2},           {"heads", 1},
-                             {"max_length", 50},  {"batch_size", 128},     {"dropout", 0.5},
-                             {"learning_rate", 0.001}, {"loss", options.loss}};
+    nlohmann::json config = nlohmann::json::object();
+    if (options.model == "sasrec")
+        config = {{"hidden", 50},      {"blocks", 2},           {"heads", 1},
+                  {"max_length", 50},  {"batch_size", 128},     {"dropout", 0.5},
+                  {"learning_rate", 0.001}, {"loss", options.loss}};
     for (const auto& [key, text] : options.overrides) {
         const nlohmann::json parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
         config[key] = parsed.is_discarded() ? nlohmann::json(text) : parsed;
     }
-    return config.dump();
+    Registry registry;
+    registerModels(registry);
+    return validateConfig(registry.get(options.model), config.dump());
 }
 
 /// Full-ranking test evaluation as the engine does it: scores in chunks, RankingEvaluator over all items.
@@ -168,9 +189,12 @@ int run(const Options& options) {
     const std::string config = modelConfig(options);
     std::printf("config: %s, seed %llu, device %s\n", config.c_str(), static_cast<unsigned long long>(options.seed),
                 options.device.c_str());
-    auto model = createModel("sasrec", config);
+    auto model = createModel(options.model, config);
+    SemanticIds ids;
+    if (!options.idsPath.empty()) ids = importSemanticIds(options.idsPath, dataset, ImportedIdKind::RawId);
     Stopwatch prepareWatch;
-    model->prepare(TrainingData{&dataset, &split, nullptr}, options.seed, options.device);
+    model->prepare(TrainingData{&dataset, &split, options.idsPath.empty() ? nullptr : &ids}, options.seed,
+                   options.device);
     std::printf("prepare: %.2f s wall\n", prepareWatch.wallSeconds());
 
     std::vector<double> walls, cpus;
@@ -190,11 +214,26 @@ int run(const Options& options) {
     for (int epoch = 1; epoch <= options.epochs; ++epoch) {
         const std::string loadBefore = loadAverage();
         Stopwatch watch;
-        const EpochReport report = model->trainEpoch({}, nullptr);
+        // --max-steps: cancel after that many batches (a partial epoch: times are per step then).
+        std::atomic<bool> stop{false};
+        int64_t steps = 0;
+        const auto onStep = [&](int64_t, double) {
+            ++steps;
+            if (options.maxSteps > 0 && steps >= options.maxSteps) stop = true;
+        };
+        EpochReport report;
+        try {
+            report = model->trainEpoch(onStep, &stop);
+        } catch (const CancelledError&) {
+        }
         walls.push_back(watch.wallSeconds());
         cpus.push_back(watch.cpuSecondsSince());
-        std::printf("epoch %d: loss %.4f, %lld steps, %.2f s wall, %.2f s CPU; load %s\n", epoch, report.loss,
-                    static_cast<long long>(report.steps), walls.back(), cpus.back(), loadBefore.c_str());
+        std::printf("epoch %d: loss %.4f, %lld steps, %.2f s wall, %.2f s CPU (%.4f s wall, %.4f s CPU per step)%s; "
+                    "load %s\n",
+                    epoch, report.loss, static_cast<long long>(steps), walls.back(), cpus.back(),
+                    walls.back() / static_cast<double>(std::max<int64_t>(1, steps)),
+                    cpus.back() / static_cast<double>(std::max<int64_t>(1, steps)),
+                    report.steps == 0 ? " (partial epoch)" : "", loadBefore.c_str());
         std::fflush(stdout);
         if (options.evalEvery > 0 && epoch % options.evalEvery == 0 && epoch != options.epochs) evaluate(epoch);
     }
@@ -206,12 +245,12 @@ int run(const Options& options) {
         std::printf("median per epoch: %.2f s wall, %.2f s CPU over %zu epochs\n", median(walls), median(cpus),
                     walls.size());
     }
-    evaluate(options.epochs);
+    if (options.evaluate) evaluate(options.epochs);
     return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    return tokenbench::bench::benchMain<Options>("bench_sasrec_epoch", argc, argv, parseArgs, run);
+    return tokenbench::bench::benchMain<Options>("bench_model_epoch", argc, argv, parseArgs, run);
 }
