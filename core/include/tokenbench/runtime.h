@@ -28,6 +28,10 @@ struct RuntimeInfo final {
 /// the process now computes with. Call once at start-up from the main thread, before any job starts.
 RuntimeInfo configureRuntime(int threads);
 
+/// Sets LibTorch's and the BLAS's intra-op thread counts (at least 1) without logging: for code that
+/// runs its own threads for a while (see batch shards). Affects the whole process.
+void setComputeThreads(int threads);
+
 /// Current runtime figures without changing anything. Any thread.
 [[nodiscard]] RuntimeInfo runtimeInfo();
 

@@ -22,6 +22,7 @@ target_sources(tokenbench_core PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/id_beam_search.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/tiger_id_decoder.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/trie_training_mask.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/models/batch_shards.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/tiger_model.cpp
 )
 # The fused Adam loops vectorise only when sqrt need not set errno (its argument is never negative).

@@ -41,6 +41,7 @@ TigerConfig parseTigerConfig(const std::string& configJson) {
     config.weightDecay = j.at("weight_decay").get<double>();
     config.constrained = j.at("constrained").get<bool>();
     config.constrainedTraining = j.at("constrained_training").get<bool>();
+    config.batchShards = j.at("batch_shards").get<int64_t>();
     checkHeadsDivideHidden("tiger", config.hidden, config.heads);
     return config;
 }
@@ -72,6 +73,11 @@ ComponentInfo tigerInfo() {
         numberParam("warmup_steps", "Warm-up steps", ParamType::Int, "1000", 0, 100000000,
                     "Linear warm-up to the peak learning rate"),
         numberParam("weight_decay", "Weight decay", ParamType::Float, "0.01", 0, 1, "AdamW decoupled weight decay"),
+        numberParam("batch_shards", "Batch shards", ParamType::Int, "2", 1, 64,
+                    "Each batch is computed as this many parts with their own random streams, one "
+                    "single-threaded part per CPU thread, gradients summed in order: a second core then "
+                    "helps (small matrices gain little from intra-op threads) and results do not depend on "
+                    "the thread count"),
     };
     info.params.push_back(choiceParam("lr_schedule", "LR schedule", "inverse-sqrt", {"inverse-sqrt", "constant"},
                                       "After warm-up: peak * sqrt(warmup / step) (paper) or constant"));

@@ -33,6 +33,7 @@ struct TigerConfig final : TigerSizes {
     double weightDecay = 0.01;
     bool constrained = true;
     bool constrainedTraining = false;  ///< softmax of each level over the trie's allowed codes only
+    int64_t batchShards = 2;           ///< see TorchRecommender::batchShards
 
     /// Learning rate of optimizer step `step` (1-based): linear warm-up to `learningRate` over
     /// `warmupSteps`, then constant or `learningRate * sqrt(warmupSteps / step)` (T5's and TIGER's

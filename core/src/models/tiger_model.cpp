@@ -85,6 +85,7 @@ private:
     std::unique_ptr<TrainOptimizer> buildOptimizer(std::vector<at::Tensor> parameters) override;
     std::vector<std::vector<size_t>> epochBatches(EpochRandom& random) override;
     at::Tensor batchLoss(const std::vector<size_t>& batch, EpochRandom& random) override;
+    [[nodiscard]] int64_t batchShards() const override { return m_config.batchShards; }
     std::vector<CheckpointMatch> checkpointMatches() const override;
     nlohmann::json exportInfo() const override;
     /// B x T code tokens of `lengths[r]` items from `begins[r]` per row, left-padded to whole items

@@ -8,9 +8,11 @@
 #include <torch/optim/optimizer.h>
 #include <torch/serialize/archive.h>
 
+#include "models/batch_shards.h"
 #include "models/module_export.h"
 #include "models/sequence_tensors.h"
 #include "tokenbench/cancellation.h"
+#include "tokenbench/runtime.h"
 
 namespace tokenbench::core {
 
@@ -92,16 +94,36 @@ EpochReport TorchRecommender::trainEpoch(const std::function<void(int64_t, doubl
     // Everything random in this epoch derives from (seed, epoch): resuming from a checkpoint replays it.
     EpochRandom random = epochRandom(m_seed, m_epochSalt, m_epoch);
     const std::vector<std::vector<size_t>> batches = epochBatches(random);
+    // Sharded batches run one single-threaded shard per intra-op thread (CPU only); the thread
+    // counts come back when the epoch ends, however it ends.
+    const int64_t shards = batchShards();
+    const int threads = m_device.is_cpu() ? at::get_num_threads() : 1;
+    std::vector<at::Tensor> trainable;
+    for (const at::Tensor& parameter : m_network->parameters())
+        if (parameter.requires_grad()) trainable.push_back(parameter);
+    struct RestoreThreads final {
+        int count;
+        ~RestoreThreads() {
+            if (count > 1) setComputeThreads(count);
+        }
+    } restore{shards > 1 ? threads : 1};
+    if (restore.count > 1) setComputeThreads(1);
+
     EpochReport report;
     double lossSum = 0.0;
     for (const std::vector<size_t>& batch : batches) {
         throwIfCancelled(cancel);
-        const at::Tensor loss = batchLoss(batch, random);
-        m_optimizer->zeroGrad();
-        loss.backward();
-        m_optimizer->step(m_steps + 1);
+        double value = 0.0;
+        if (shards > 1) {
+            value = shardedStep(batch, shards, threads, random, trainable);
+        } else {
+            const at::Tensor loss = batchLoss(batch, random);
+            m_optimizer->zeroGrad();
+            loss.backward();
+            m_optimizer->step(m_steps + 1);
+            value = loss.item<double>();
+        }
         ++m_steps;
-        const double value = loss.item<double>();
         lossSum += value;
         ++report.steps;
         report.samples += static_cast<int64_t>(batch.size());
@@ -110,6 +132,25 @@ EpochReport TorchRecommender::trainEpoch(const std::function<void(int64_t, doubl
     report.loss = report.steps > 0 ? lossSum / static_cast<double>(report.steps) : 0.0;
     ++m_epoch;
     return report;
+}
+
+double TorchRecommender::shardedStep(const std::vector<size_t>& batch, int64_t shards, int threads,
+                                     EpochRandom& random, const std::vector<at::Tensor>& parameters) {
+    // Each shard's streams derive from one draw of the epoch's stream, so the result is the same
+    // whichever thread computes which shard.
+    const uint64_t batchSeed = random.next();
+    const std::vector<std::vector<size_t>> parts = splitBatch(batch, shards);
+    const double total = static_cast<double>(batch.size());
+    const double loss = accumulateShardGradients(
+        static_cast<int64_t>(parts.size()), threads, parameters, [&](int64_t s) {
+            uint64_t mix = batchSeed ^ (static_cast<uint64_t>(s + 1) * 0x9e3779b97f4a7c15ULL);
+            const uint64_t shardSeed = splitmix64(mix);
+            EpochRandom shardRandom{shardSeed, at::detail::createCPUGenerator(shardSeed)};
+            const std::vector<size_t>& part = parts[static_cast<size_t>(s)];
+            return batchLoss(part, shardRandom) * (static_cast<double>(part.size()) / total);
+        });
+    m_optimizer->step(m_steps + 1);
+    return loss;
 }
 
 void TorchRecommender::save(const std::string& path) const {

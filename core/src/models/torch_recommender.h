@@ -117,8 +117,14 @@ protected:
     virtual std::unique_ptr<TrainOptimizer> buildOptimizer(std::vector<at::Tensor> parameters) = 0;
     /// This epoch's batches, as indexes into the model's samples, in training order.
     virtual std::vector<std::vector<size_t>> epochBatches(EpochRandom& random) = 0;
-    /// The (scalar) loss of one batch, built with the network in training mode and grad enabled.
+    /// The (scalar, mean) loss of one batch, built with the network in training mode and grad enabled.
+    /// With batchShards() > 1 it is called for parts of a batch, concurrently from several threads.
     virtual at::Tensor batchLoss(const std::vector<size_t>& batch, EpochRandom& random) = 0;
+    /// Parts each batch is split into (batch_shards.h): each part gets its own random stream and,
+    /// on the CPU with several intra-op threads, its own single-threaded thread; their gradients are
+    /// summed in order, weighted by part size. 1: the whole batch at once (the default). A model
+    /// returning more must make batchLoss safe to call concurrently.
+    [[nodiscard]] virtual int64_t batchShards() const { return 1; }
     /// Header tensors a checkpoint must match (the model's sizes...).
     [[nodiscard]] virtual std::vector<CheckpointMatch> checkpointMatches() const = 0;
     /// Fields config.json of an export gets besides model, config, items and epochs_trained
@@ -165,6 +171,10 @@ private:
     std::unique_ptr<TrainOptimizer> m_optimizer;
     int64_t m_epoch = 0;  ///< completed epochs
     int64_t m_steps = 0;  ///< optimizer steps so far
+
+    /// One optimizer step over `batch` split into `shards` parts (see batchShards()); its loss.
+    double shardedStep(const std::vector<size_t>& batch, int64_t shards, int threads, EpochRandom& random,
+                       const std::vector<at::Tensor>& parameters);
 };
 
 }  // namespace tokenbench::core

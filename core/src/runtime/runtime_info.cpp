@@ -85,9 +85,14 @@ int defaultThreadCount(int reserve) {
 RuntimeInfo configureRuntime(int threads) {
     const int count = threads > 0 ? threads : defaultThreadCount();
     keepFreedMemory();
+    setComputeThreads(count);
+    return runtimeInfo();
+}
+
+void setComputeThreads(int threads) {
+    const int count = std::max(1, threads);
     torch::set_num_threads(count);
     setBlasThreads(count);
-    return runtimeInfo();
 }
 
 RuntimeInfo runtimeInfo() {
