@@ -17,6 +17,10 @@ double TigerConfig::learningRateAt(int64_t step) const {
     const double warmup = static_cast<double>(warmupSteps);
     if (s < warmup) return learningRate * s / warmup;
     if (schedule == TigerSchedule::Constant) return learningRate;
+    if (schedule == TigerSchedule::Cosine) {
+        const double done = std::min(1.0, (s - warmup) / static_cast<double>(std::max<int64_t>(decaySteps, 1)));
+        return learningRate * 0.5 * (1.0 + std::cos(M_PI * done));
+    }
     return learningRate * std::sqrt(std::max(warmup, 1.0) / s);
 }
 
@@ -36,8 +40,12 @@ TigerConfig parseTigerConfig(const std::string& configJson) {
     config.batchSize = j.at("batch_size").get<int64_t>();
     config.learningRate = j.at("learning_rate").get<double>();
     config.warmupSteps = j.at("warmup_steps").get<int64_t>();
-    config.schedule =
-        j.at("lr_schedule").get<std::string>() == "constant" ? TigerSchedule::Constant : TigerSchedule::InverseSqrt;
+    const std::string schedule = j.at("lr_schedule").get<std::string>();
+    config.schedule = schedule == "constant" ? TigerSchedule::Constant
+                      : schedule == "cosine" ? TigerSchedule::Cosine
+                                             : TigerSchedule::InverseSqrt;
+    config.decaySteps = j.at("decay_steps").get<int64_t>();
+    config.labelSmoothing = j.at("label_smoothing").get<double>();
     config.weightDecay = j.at("weight_decay").get<double>();
     config.constrained = j.at("constrained").get<bool>();
     config.constrainedTraining = j.at("constrained_training").get<bool>();
@@ -79,8 +87,15 @@ ComponentInfo tigerInfo() {
                     "helps (small matrices gain little from intra-op threads) and results do not depend on "
                     "the thread count"),
     };
-    info.params.push_back(choiceParam("lr_schedule", "LR schedule", "inverse-sqrt", {"inverse-sqrt", "constant"},
-                                      "After warm-up: peak * sqrt(warmup / step) (paper) or constant"));
+    info.params.push_back(choiceParam("lr_schedule", "LR schedule", "inverse-sqrt",
+                                      {"inverse-sqrt", "constant", "cosine"},
+                                      "After warm-up: peak * sqrt(warmup / step) (paper), constant, or a half "
+                                      "cosine to 0 over decay_steps"));
+    info.params.push_back(numberParam("decay_steps", "Decay steps", ParamType::Int, "20000", 1, 100000000,
+                                      "cosine schedule: optimizer steps after warm-up until the rate reaches 0"));
+    info.params.push_back(numberParam("label_smoothing", "Label smoothing", ParamType::Float, "0", 0, 0.9,
+                                      "Share of each level's target probability spread evenly over that level's "
+                                      "codes (the allowed ones under constrained training)"));
     info.params.push_back(boolParam("constrained", "Constrained beams", "true",
                                     "Restrict decoding to existing semantic IDs (a prefix trie); off: beams that are "
                                     "no item count as invalid"));

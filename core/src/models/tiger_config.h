@@ -8,7 +8,7 @@
 namespace tokenbench::core {
 
 /// How the learning rate moves with the optimizer step.
-enum class TigerSchedule { InverseSqrt, Constant };
+enum class TigerSchedule { InverseSqrt, Constant, Cosine };
 
 /// The sizes of a TIGER network, shared by the config and the module's options (TigerOptions).
 struct TigerSizes {
@@ -30,14 +30,17 @@ struct TigerConfig final : TigerSizes {
     double learningRate = 1e-3;
     int64_t warmupSteps = 1000;
     TigerSchedule schedule = TigerSchedule::InverseSqrt;
+    int64_t decaySteps = 20000;  ///< cosine: steps after warm-up over which the rate falls to 0
+    double labelSmoothing = 0.0; ///< share of each level's target mass spread over the level's codes
     double weightDecay = 0.01;
     bool constrained = true;
     bool constrainedTraining = false;  ///< softmax of each level over the trie's allowed codes only
     int64_t batchShards = 2;           ///< see TorchRecommender::batchShards
 
     /// Learning rate of optimizer step `step` (1-based): linear warm-up to `learningRate` over
-    /// `warmupSteps`, then constant or `learningRate * sqrt(warmupSteps / step)` (T5's and TIGER's
-    /// inverse square-root decay; with no warm-up it decays from step 1).
+    /// `warmupSteps`, then constant, `learningRate * sqrt(warmupSteps / step)` (T5's and TIGER's
+    /// inverse square-root decay; with no warm-up it decays from step 1) or a half cosine from
+    /// `learningRate` to 0 over `decaySteps` (0 after them).
     [[nodiscard]] double learningRateAt(int64_t step) const;
 };
 

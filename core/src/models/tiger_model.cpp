@@ -260,7 +260,13 @@ at::Tensor TigerModel::batchLoss(const std::vector<size_t>& batch, EpochRandom& 
     const TigerMemory memory = m_net->encode(historyTokens(begins, lengths), userTensor(users), &random.generator);
     // Cross-entropy of each level over its own vocabulary: the joint logits masked to the level.
     const at::Tensor logits = m_net->decodeAll(memory, target, &random.generator) + mask;
-    return at::nll_loss(at::log_softmax(logits, -1).view({b * m_levels, -1}), (target + offsets).view({b * m_levels}));
+    const at::Tensor logProbs = at::log_softmax(logits, -1).view({b * m_levels, -1});
+    const at::Tensor nll = at::nll_loss(logProbs, (target + offsets).view({b * m_levels}));
+    if (m_config.labelSmoothing <= 0.0) return nll;
+    // Smoothing spreads its share evenly over the codes the mask allows (-inf elsewhere: excluded).
+    const at::Tensor allowed = at::isfinite(mask).expand_as(logits).reshape({b * m_levels, -1});
+    const at::Tensor uniform = -(logProbs.masked_fill(allowed.logical_not(), 0.0).sum(-1) / allowed.sum(-1)).mean();
+    return nll * (1.0 - m_config.labelSmoothing) + uniform * m_config.labelSmoothing;
 }
 
 void TigerModel::searchUsers(const std::vector<int32_t>& users, EvalPhase phase, int64_t width,
