@@ -279,6 +279,8 @@ void TestTiger::constrainedBeamsAreRealDistinctItems() {
     }
     const std::map<std::string, double> stats = model->takeEvalStats();
     QCOMPARE(stats.at("invalid_id_rate"), 0.0);
+    QCOMPARE(stats.at("invalid_rate"), 0.0);
+    QCOMPARE(stats.at("duplicate_rate"), 0.0);  // the collision level makes every tuple one item's
     QCOMPARE(stats.at("beam_size"), 20.0);
     QVERIFY(model->takeEvalStats().empty());  // reset on reading
 
@@ -327,7 +329,9 @@ void TestTiger::sharedTuplesAndShortCataloguesFillLists() {
         }
         QVERIFY(seen.size() >= 2);
     }
-    QCOMPARE(model->takeEvalStats().at("beam_size"), 30.0);
+    const std::map<std::string, double> stats = model->takeEvalStats();
+    QCOMPARE(stats.at("beam_size"), 30.0);
+    QCOMPARE(stats.at("duplicate_rate"), 1.0);  // every category holds several items
 
     // A catalogue smaller than the request: every item, once.
     Dataset small;
@@ -349,6 +353,8 @@ void TestTiger::sharedTuplesAndShortCataloguesFillLists() {
         std::sort(sorted.begin(), sorted.end());
         QCOMPARE(sorted, (std::vector<int32_t>{0, 1, 2, 3, 4, 5}));
     }
+    // Each user's beam holds all 5 tuples, one of them ({1, 0}) shared by two items.
+    QCOMPARE(tiny->takeEvalStats().at("duplicate_rate"), 0.2);
     tiny->rankUsers({0}, EvalPhase::Valid, 3, lists);
     QCOMPARE(lists.front().size(), size_t(3));
     QCOMPARE(tiny->takeEvalStats().at("invalid_id_rate"), 0.0);
@@ -362,7 +368,11 @@ void TestTiger::unconstrainedBeamsCountInvalidIds() {
     free->prepare(TrainingData{&dataset, &m_split, &m_treeIds}, 6, "cpu");
     std::vector<std::vector<int32_t>> lists;
     free->rankUsers({0, 1, 2, 3, 4, 5, 6, 7}, EvalPhase::Test, 20, lists);
-    const double invalid = free->takeEvalStats().at("invalid_id_rate");
+    const std::map<std::string, double> stats = free->takeEvalStats();
+    const double invalid = stats.at("invalid_id_rate");
+    QCOMPARE(stats.at("invalid_rate"), invalid);
+    // Every real tuple of the category tree holds several items: each valid beam is a shared one.
+    QVERIFY(std::abs(stats.at("duplicate_rate") - (1.0 - invalid)) < 1e-12);
     qInfo("untrained unconstrained invalid-ID rate %.3f", invalid);
     QVERIFY(invalid > 0.5 && invalid <= 1.0);
     for (const std::vector<int32_t>& list : lists) {

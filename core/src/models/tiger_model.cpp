@@ -109,6 +109,7 @@ private:
     // Eval stats since the last takeEvalStats().
     int64_t m_statBeams = 0;
     int64_t m_statInvalid = 0;
+    int64_t m_statShared = 0;  ///< beams whose tuple is the ID of several items
     int64_t m_statWidth = 0;
 };
 
@@ -161,7 +162,7 @@ void TigerModel::prepareData() {
         for (int64_t p = 1; p < trainEnd; ++p)
             m_samples.push_back(Sample{static_cast<int32_t>(u), static_cast<int32_t>(p)});
     }
-    m_statBeams = m_statInvalid = m_statWidth = 0;
+    m_statBeams = m_statInvalid = m_statShared = m_statWidth = 0;
 }
 
 std::shared_ptr<torch::nn::Module> TigerModel::buildNetwork(at::Generator& init) {
@@ -307,6 +308,7 @@ void TigerModel::searchUsers(const std::vector<int32_t>& users, EvalPhase phase,
             for (const IdBeam& beam : beams[r]) {
                 ++m_statBeams;
                 if (beam.leaf == PrefixTrie::kNone) ++m_statInvalid;
+                else if (m_trie->leafCount(beam.leaf) > 1) ++m_statShared;
             }
             consume(order[first + r], beams[r]);
         }
@@ -356,9 +358,15 @@ void TigerModel::scoreUsers(const std::vector<int32_t>& users, EvalPhase phase, 
 std::map<std::string, double> TigerModel::takeEvalStats() {
     std::map<std::string, double> stats;
     if (m_statBeams == 0) return stats;
-    stats["invalid_id_rate"] = static_cast<double>(m_statInvalid) / static_cast<double>(m_statBeams);
+    // Beams are distinct tuples (a beam search expands each (parent, code) once), so no beam repeats
+    // another; a ranked list repeats a tuple only through items that share it: duplicate_rate counts
+    // the beams on such leaves. invalid_id_rate is the earlier name of invalid_rate, kept for readers.
+    const auto beams = static_cast<double>(m_statBeams);
+    stats["invalid_rate"] = static_cast<double>(m_statInvalid) / beams;
+    stats["invalid_id_rate"] = stats["invalid_rate"];
+    stats["duplicate_rate"] = static_cast<double>(m_statShared) / beams;
     stats["beam_size"] = static_cast<double>(m_statWidth);
-    m_statBeams = m_statInvalid = m_statWidth = 0;
+    m_statBeams = m_statInvalid = m_statShared = m_statWidth = 0;
     return stats;
 }
 

@@ -232,6 +232,21 @@ at::Tensor TigerImpl::decodeStep(TigerDecoderState& state, const at::Tensor& tok
     return at::linear(hidden, output->weight.narrow(0, offset, size), output->bias.narrow(0, offset, size));
 }
 
+at::Tensor TigerImpl::decodePrefix(const TigerDecoderState& state, const at::Tensor& tokens, int64_t groups) {
+    const int64_t t = tokens.size(1), level = t - 1;
+    if (level < 0 || level >= levels()) throw std::logic_error("tiger: a prefix of " + std::to_string(t) + " tokens");
+    const at::TensorOptions longOptions = at::TensorOptions().dtype(at::kLong).device(tokens.device());
+    const at::Tensor x =
+        tokenEmbedding->forward(tokens) + decoderLevelEmbedding->forward(at::arange(t, longOptions)).unsqueeze(0);
+    const at::Tensor causal = at::ones({t, t}, longOptions.dtype(at::kBool)).triu(1);
+    const at::Tensor hidden =
+        runDecoder(x, causal, state.crossKeys, state.crossValues, state.crossBlocked, groups, nullptr, nullptr)
+            .select(1, level);
+    const int64_t offset = m_offsets[static_cast<size_t>(level)];
+    const int64_t size = m_options.vocab[static_cast<size_t>(level)];
+    return at::linear(hidden, output->weight.narrow(0, offset, size), output->bias.narrow(0, offset, size));
+}
+
 void TigerImpl::selectRows(TigerDecoderState& state, const at::Tensor& rows) const {
     for (TigerSelfCache& cache : state.self) {
         cache.keys = cache.keys.index_select(0, rows);

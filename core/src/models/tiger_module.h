@@ -123,6 +123,10 @@ public:
     at::Tensor decodeStep(TigerDecoderState& state, const at::Tensor& tokens, int64_t groups);
     /// Keeps decoder rows `rows` (int64 indices into the current rows, e.g. the parents of new beams).
     void selectRows(TigerDecoderState& state, const at::Tensor& rows) const;
+    /// Without any cache: runs the whole decoder over `tokens` (B*groups) x T (BOS, then the code
+    /// tokens of levels < T-1) with `state`'s encoder keys/values and returns (B*groups) x vocab[T-1]
+    /// logits of level T-1. The reference the incremental decodeStep is tested against. Eval mode.
+    at::Tensor decodePrefix(const TigerDecoderState& state, const at::Tensor& tokens, int64_t groups);
 
     /// Deterministic initialisation from `generator`: Xavier-normal matrices, zero biases, unit
     /// LayerNorms, zero padding row.
