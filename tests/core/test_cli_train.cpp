@@ -94,7 +94,7 @@ private Q_SLOTS:
         const auto noRun = runCli({"features", "build", "--project", project, "--dataset", "syn", "--kind",
                                    "model-embeddings"});
         QCOMPARE(noRun.exitCode, 1);
-        QVERIFY2(noRun.err.contains("needs a model run (--run RUN_ID"), noRun.err.constData());
+        QVERIFY2(noRun.err.contains("needs a model run (--run RUN_ID of `features build`"), noRun.err.constData());
         const auto tokenizerRun = QString::number(tokenized.json().at("run_id").get<int64_t>());
         const auto notModel = runCli({"features", "build", "--project", project, "--dataset", "syn", "--kind",
                                       "attributes+model-embeddings", "--run", tokenizerRun});

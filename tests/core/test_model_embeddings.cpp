@@ -250,7 +250,7 @@ private Q_SLOTS:
         QVERIFY(says(failure(unsaved.runId), "has no checkpoint"));
         // In a concatenation the other blocks are built first: still nothing is stored.
         QVERIFY(says(failure(popularity.runId, {"attributes", "model-embeddings"}), "no item embedding table"));
-        QVERIFY(says(failure(0), "needs a model run (--run RUN_ID"));
+        QVERIFY(says(failure(0), "needs a model run (--run RUN_ID of `features build`"));
         QVERIFY(says(failure(m_sasrecRun, {"attributes"}), "only read by kind 'model-embeddings'"));
         QCOMPARE(store.listFeatureSets(m_datasetId).size(), before);
         QVERIFY(!store.findFeatureSet(m_datasetId, "must-not-exist"));

@@ -35,7 +35,9 @@ void validate(const FeatureSpec& spec) {
         if (kind == "embeddings" && spec.embeddingsPath.empty())
             throw std::invalid_argument("features: kind 'embeddings' needs an embeddings file");
         if (kind == "model-embeddings" && spec.modelRunId <= 0)
-            throw std::invalid_argument("features: kind 'model-embeddings' needs a model run (--run RUN_ID; `runs list` shows them)");
+            throw std::invalid_argument(
+                "features: kind 'model-embeddings' needs a model run (--run RUN_ID of `features build`, "
+                "or \"run\" in an experiment file; `runs list` shows them)");
     }
     if (spec.modelRunId > 0 && !seen.count("model-embeddings"))
         throw std::invalid_argument("features: a model run (" + std::to_string(spec.modelRunId) +
