@@ -55,16 +55,21 @@ void addFeaturesCommands(CLI::App& app, CliContext& ctx) {
     auto* build = features->add_subcommand("build", "Build an item feature matrix and store it");
     addProjectOption(*build, args.project);
     build->add_option("--dataset", args.dataset, "Data set name")->required();
-    build->add_option("--kind", args.kinds, "text, attributes, cooccurrence, embeddings; several (a,b or a+b) concatenate")
+    build->add_option("--kind", args.kinds,
+                      "text, attributes, cooccurrence, embeddings, model-embeddings; several (a,b or a+b) concatenate")
         ->required();
     build->add_option("--dim", args.spec.dim, "Dimensions per block (SVD rank)")->check(CLI::Range(1, 4096));
-    build->add_option("--name", args.name, "Feature set name (default: the kinds joined by '+')");
+    build->add_option("--name", args.name,
+                      "Feature set name (default: the kinds joined by '+', then -runN with model-embeddings)");
     build->add_option("--seed", args.spec.seed, "Seed of the randomized SVD");
     build->add_option("--text-fields", args.textFields, "text: title, description, attributes or an attribute field (comma list)");
     build->add_option("--min-df", args.spec.minDocumentFrequency, "text: minimum document frequency of a term");
     build->add_option("--window", args.spec.window, "cooccurrence: pairs within N positions")->check(CLI::Range(1, 1000));
     build->add_option("--embeddings", args.spec.embeddingsPath, "embeddings: .npy, .safetensors or .csv file");
     build->add_option("--embeddings-ids", args.spec.embeddingsIdsPath, "embeddings: raw item id per row (text file)");
+    build->add_option("--run", args.spec.modelRunId,
+                      "model-embeddings: model run (sasrec, bert4rec) of this data set whose item embedding table is taken")
+        ->check(CLI::PositiveNumber);
     build->add_option("--weights", args.spec.weights, "concat: weight per kind");
     addJsonFlag(*build, args.json);
     setAction(*build, ctx, [] {
@@ -72,7 +77,9 @@ void addFeaturesCommands(CLI::App& app, CliContext& ctx) {
         if (!args.textFields.empty()) args.spec.textFields = splitList(args.textFields);
         auto store = openExistingProject(args.project);
         const auto start = std::chrono::steady_clock::now();
-        const auto record = core::createFeatureSet(*store, requireDatasetId(*store, args.dataset), args.name, args.spec);
+        const int64_t datasetId = requireDatasetId(*store, args.dataset);
+        const auto record = core::createFeatureSet(*store, datasetId, args.name, args.spec, {},
+                                                   core::projectFeatureSources(args.project, datasetId));
         auto out = featureSetJson(record);
         out["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         if (args.json) printJson(out);

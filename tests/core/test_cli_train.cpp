@@ -1,5 +1,5 @@
-// The train, eval, attention, export model and run commands through the real binary: the JSON keys
-// the issue names literally, exit codes, and clear errors for bad input.
+// The train, eval, attention, export model, model-embeddings features and run commands through the
+// real binary: the JSON keys the issue names literally, exit codes, and clear errors for bad input.
 #include <filesystem>
 #include <fstream>
 
@@ -65,6 +65,43 @@ private Q_SLOTS:
                                        "--valid-metric", "auc"});
         QVERIFY(badMetric.exitCode != 0);
         QVERIFY2(badMetric.err.contains("--valid-metric"), badMetric.err.constData());
+    }
+
+    void featuresBuildTakesAModelRunsItemTable() {
+        tokenbench::test::TempProject dir;
+        const QString project = QString::fromStdString(dir.path());
+        QCOMPARE(runCli({"dataset", "generate", "--project", project, "--name", "syn", "--users", "300", "--items",
+                         "100"}).exitCode, 0);
+        const auto train = runCli({"train", "--project", project, "--dataset", "syn", "--model", "sasrec", "--epochs",
+                                   "1", "--hidden", "16", "--blocks", "1", "--max-length", "10", "--device", "cpu", "--json"});
+        QVERIFY2(train.exitCode == 0, train.err.constData());
+        const QString run = QString::number(train.json().at("run_id").get<int64_t>());
+
+        const auto built = runCli({"features", "build", "--project", project, "--dataset", "syn", "--kind",
+                                   "model-embeddings", "--run", run, "--json"});
+        QVERIFY2(built.exitCode == 0, built.err.constData());
+        const QString name = "model-embeddings-run" + run;
+        QCOMPARE(QString::fromStdString(built.json().at("name").get<std::string>()), name);
+        QCOMPARE(built.json().at("rows").get<int>(), 100);
+        QCOMPARE(built.json().at("dim").get<int>(), 16);
+        QCOMPARE(built.json().at("config").at("run").get<int64_t>(), train.json().at("run_id").get<int64_t>());
+        const auto tokenized = runCli({"tokenize", "--project", project, "--dataset", "syn", "--features", name,
+                                       "--method", "rq-kmeans", "--levels", "2", "--codebook-size", "8", "--json"});
+        QVERIFY2(tokenized.exitCode == 0, tokenized.err.constData());
+        QCOMPARE(QString::fromStdString(tokenized.json().at("feature_set").get<std::string>()), name);
+
+        // Bad runs: exit 1, a message naming the problem, no feature set.
+        const auto noRun = runCli({"features", "build", "--project", project, "--dataset", "syn", "--kind",
+                                   "model-embeddings"});
+        QCOMPARE(noRun.exitCode, 1);
+        QVERIFY2(noRun.err.contains("needs a model run (--run RUN_ID of `features build`"), noRun.err.constData());
+        const auto tokenizerRun = QString::number(tokenized.json().at("run_id").get<int64_t>());
+        const auto notModel = runCli({"features", "build", "--project", project, "--dataset", "syn", "--kind",
+                                      "attributes+model-embeddings", "--run", tokenizerRun});
+        QCOMPARE(notModel.exitCode, 1);
+        QVERIFY2(notModel.err.contains("is a tokenizer run"), notModel.err.constData());
+        const auto list = runCli({"features", "list", "--project", project, "--json"});
+        QCOMPARE(list.json().at("feature_sets").size(), size_t{1});
     }
 
     void runExperimentFile() {

@@ -174,6 +174,7 @@ ExperimentFile parseExperiment(const std::string& text, const std::string& path)
         features.name = f.text("name", "", true);
         features.kinds = f.text("kinds", "", true);
         features.dim = static_cast<int32_t>(f.integer("dim", 32, 1));
+        features.modelRunId = f.integer("run", 0, 1);
         file.features.push_back(features);
     }
     for (const Reader& t : r.list("tokenizers")) {

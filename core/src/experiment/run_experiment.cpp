@@ -98,7 +98,8 @@ std::string runExperiment(const ExperimentFile& file, const ExperimentOptions& o
             FeatureSpec spec;
             spec.kinds = parseFeatureKinds(f.kinds);
             spec.dim = f.dim;
-            record = createFeatureSet(store, dataset->id, f.name, spec);
+            spec.modelRunId = f.modelRunId;
+            record = createFeatureSet(store, dataset->id, f.name, spec, {}, projectFeatureSources(paths.root, dataset->id));
         }
         features.push_back({{"name", record->name}, {"id", record->id}, {"dim", record->dim}});
     }

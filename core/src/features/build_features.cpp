@@ -34,7 +34,14 @@ void validate(const FeatureSpec& spec) {
             needsRank || kind == "text" || kind == "cooccurrence" || (kind == "attributes" && spec.attributesSvd);
         if (kind == "embeddings" && spec.embeddingsPath.empty())
             throw std::invalid_argument("features: kind 'embeddings' needs an embeddings file");
+        if (kind == "model-embeddings" && spec.modelRunId <= 0)
+            throw std::invalid_argument(
+                "features: kind 'model-embeddings' needs a model run (--run RUN_ID of `features build`, "
+                "or \"run\" in an experiment file; `runs list` shows them)");
     }
+    if (spec.modelRunId > 0 && !seen.count("model-embeddings"))
+        throw std::invalid_argument("features: a model run (" + std::to_string(spec.modelRunId) +
+                                    ") is only read by kind 'model-embeddings', which is not chosen");
     if (needsRank && spec.dim <= 0)
         throw std::invalid_argument("features: dim must be > 0 (got " + std::to_string(spec.dim) + ")");
     if (spec.svdOversample < 0) throw std::invalid_argument("features: svdOversample must be >= 0");
@@ -57,10 +64,15 @@ void report(const FeatureProgress& progress, double fraction, const std::string&
 }
 
 FeatureMatrix buildOne(const Dataset& dataset, const DataSplit& split, const FeatureSpec& spec, const std::string& kind,
-                       const FeatureProgress& progress, double at) {
+                       const FeatureProgress& progress, double at, const FeatureSources& sources) {
     if (kind == "text") return textFeatures(dataset, spec);
     if (kind == "attributes") return attributeFeatures(dataset, spec);
     if (kind == "cooccurrence") return cooccurrenceFeatures(dataset, split, spec);
+    if (kind == "model-embeddings") {
+        if (!sources.modelEmbeddings)
+            throw std::invalid_argument("features: kind 'model-embeddings' cannot be built here (no access to model runs)");
+        return sources.modelEmbeddings(spec.modelRunId);
+    }
     EmbeddingImportReport summary;
     FeatureMatrix m = importedEmbeddings(dataset, spec, &summary);
     if (summary.unknownIds > 0)
@@ -73,12 +85,12 @@ FeatureMatrix buildOne(const Dataset& dataset, const DataSplit& split, const Fea
 }  // namespace
 
 const std::vector<std::string>& featureKinds() {
-    static const std::vector<std::string> kKinds = {"text", "attributes", "cooccurrence", "embeddings"};
+    static const std::vector<std::string> kKinds = {"text", "attributes", "cooccurrence", "embeddings", "model-embeddings"};
     return kKinds;
 }
 
 FeatureMatrix buildFeatures(const Dataset& dataset, const DataSplit& split, const FeatureSpec& spec,
-                            const FeatureProgress& progress) {
+                            const FeatureProgress& progress, const FeatureSources& sources) {
     validate(spec);
     const auto blocks = static_cast<double>(spec.kinds.size());
     const auto items = static_cast<int64_t>(dataset.items.size());
@@ -89,7 +101,7 @@ FeatureMatrix buildFeatures(const Dataset& dataset, const DataSplit& split, cons
         checkCancel(progress);
         const std::string& kind = spec.kinds[b];
         report(progress, static_cast<double>(b) / blocks, kind + " features");
-        FeatureMatrix part = buildOne(dataset, split, spec, kind, progress, static_cast<double>(b) / blocks);
+        FeatureMatrix part = buildOne(dataset, split, spec, kind, progress, static_cast<double>(b) / blocks, sources);
         if (part.rows != items)
             throw std::logic_error(kind + " features have " + std::to_string(part.rows) + " rows for " +
                                    std::to_string(items) + " items");

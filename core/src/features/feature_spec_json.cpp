@@ -29,6 +29,7 @@ void forEachKindSetting(Spec& spec, Visit visit) {
     visit("cooccurrence", "cooccurrence_svd_power", spec.cooccurrenceSvdPower);
     visit("embeddings", "embeddings_path", spec.embeddingsPath);
     visit("embeddings", "embeddings_ids_path", spec.embeddingsIdsPath);
+    visit("model-embeddings", "run", spec.modelRunId);
 }
 
 template <typename T>

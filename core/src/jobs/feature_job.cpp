@@ -1,5 +1,6 @@
 #include "tokenbench/jobs/feature_job.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -8,6 +9,7 @@
 #include "tokenbench/features/feature_sets.h"
 #include "tokenbench/storage/experiment_store.h"
 #include "tokenbench/logging.h"
+#include "tokenbench/training/run_tools.h"
 
 namespace tokenbench::core {
 
@@ -16,15 +18,31 @@ SplitConfig defaultSplitConfig(ExperimentStore& store, int64_t datasetId) {
     return splits.empty() ? SplitConfig{} : splitConfigFromJson(splits.front().configJson);
 }
 
+FeatureSources projectFeatureSources(const std::string& projectDir, int64_t datasetId) {
+    FeatureSources sources;
+    sources.modelEmbeddings = [projectDir, datasetId](int64_t runId) {
+        return modelRunItemEmbeddings(projectDir, runId, datasetId);
+    };
+    return sources;
+}
+
+std::string defaultFeatureSetName(const FeatureSpec& spec) {
+    std::string name = joinFeatureKinds(spec.kinds);
+    // Sets of two runs' tables must not collide on one name.
+    if (std::find(spec.kinds.begin(), spec.kinds.end(), "model-embeddings") != spec.kinds.end())
+        name += "-run" + std::to_string(spec.modelRunId);
+    return name;
+}
+
 FeatureSetRecord createFeatureSet(ExperimentStore& store, int64_t datasetId, std::string name, const FeatureSpec& spec,
-                                  const FeatureProgress& progress) {
+                                  const FeatureProgress& progress, const FeatureSources& sources) {
     const std::string kind = joinFeatureKinds(spec.kinds);
-    if (name.empty()) name = kind;
+    if (name.empty()) name = defaultFeatureSetName(spec);
     if (store.findFeatureSet(datasetId, name))
         throw std::invalid_argument("a feature set named '" + name + "' already exists for this data set (choose another --name)");
     const Dataset dataset = store.loadDataset(datasetId);
     const DataSplit split = makeSplit(dataset, defaultSplitConfig(store, datasetId));
-    const FeatureMatrix matrix = buildFeatures(dataset, split, spec, progress);
+    const FeatureMatrix matrix = buildFeatures(dataset, split, spec, progress, sources);
     store.saveFeatureSet(datasetId, name, kind, matrix, toJson(spec));
     logInfo("Feature set '" + name + "' (" + kind + "): " + std::to_string(matrix.rows) + " x " + std::to_string(matrix.dim));
     return *store.findFeatureSet(datasetId, name);
@@ -43,7 +61,8 @@ FeatureResult runFeatureJob(const FeatureRequest& request, ProgressSink& sink, c
             progress.report = [&sink, &scope](double fraction, const std::string& phase) {
                 sink.progress(progressAt(scope.startTime(), fraction, phase));
             };
-            result.featureSet = createFeatureSet(store, record->id, request.name, request.spec, progress);
+            result.featureSet = createFeatureSet(store, record->id, request.name, request.spec, progress,
+                                                 projectFeatureSources(request.projectDir, record->id));
         },
         "Feature build on '" + request.dataset + "'");
     result.status = end.status;

@@ -74,6 +74,11 @@ public:
 
     void scoreUsers(const std::vector<int32_t>& users, EvalPhase phase, std::vector<float>& out) override;
     [[nodiscard]] std::vector<AttentionMap> attention(const std::vector<int32_t>& history) override;
+    /// item_embedding rows 1..items (row 0 is padding, the last row [MASK]).
+    [[nodiscard]] FeatureMatrix itemEmbeddings() const override {
+        requirePrepared("itemEmbeddings()");
+        return itemTableRows(m_net->itemEmbedding->weight);
+    }
 
 private:
     void prepareData() override;

@@ -177,6 +177,20 @@ void TorchRecommender::exportModel(const std::string& dir) const {
     exportModule(*m_network, dir, std::move(config));
 }
 
+FeatureMatrix TorchRecommender::itemTableRows(const at::Tensor& table) const {
+    requirePrepared("itemEmbeddings()");
+    if (table.dim() != 2 || table.size(0) < m_items + 1)
+        throw std::logic_error(m_id + ": the item table has " + std::to_string(table.size(0)) + " rows for " +
+                               std::to_string(m_items) + " items + padding");
+    torch::NoGradGuard noGrad;
+    const at::Tensor rows = table.detach().narrow(0, 1, m_items).to(at::kCPU, at::kFloat).contiguous();
+    FeatureMatrix out;
+    out.rows = m_items;
+    out.dim = rows.size(1);
+    out.values.assign(rows.data_ptr<float>(), rows.data_ptr<float>() + rows.numel());
+    return out;
+}
+
 std::vector<size_t> TorchRecommender::shuffledOrder(size_t count, EpochRandom& random) {
     std::vector<size_t> order(count);
     for (size_t i = 0; i < count; ++i) order[i] = i;

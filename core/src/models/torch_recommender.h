@@ -157,6 +157,9 @@ protected:
     [[nodiscard]] std::vector<int32_t> recentItems(const std::vector<int32_t>& history, int64_t keep) const;
     /// The Item position of dense item `item`, labelled with its raw id.
     [[nodiscard]] AttentionPosition itemPosition(int32_t item) const;
+    /// Rows 1..items() of an id embedding table whose row i + 1 is dense item i (row 0 padding, any
+    /// later rows such as [MASK] left out), copied to CPU floats: itemEmbeddings() of such a model.
+    [[nodiscard]] FeatureMatrix itemTableRows(const at::Tensor& table) const;
 
 private:
     std::string m_id;

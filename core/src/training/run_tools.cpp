@@ -1,4 +1,5 @@
-// What can be done with a finished model run: evaluate it again, look at its attention, export it.
+// What can be done with a finished model run: evaluate it again, look at its attention, export it,
+// take its item embeddings.
 #include <filesystem>
 #include <stdexcept>
 #include <unordered_map>
@@ -111,6 +112,33 @@ std::vector<std::string> exportModelRun(const std::string& projectDir, int64_t r
         writeTextFileAtomically(files.back(), ids.dump() + "\n");
     }
     return files;
+}
+
+FeatureMatrix modelRunItemEmbeddings(const std::string& projectDir, int64_t runId, int64_t datasetId) {
+    const std::string what = "model-embeddings: run " + std::to_string(runId);
+    {
+        // The cheap checks first, from the record alone.
+        ExperimentStore store(projectPaths(projectDir).database, ExperimentStore::Access::ReadOnly);
+        const auto run = store.findRun(runId);
+        if (!run) throw std::invalid_argument("model-embeddings: no run with id " + std::to_string(runId) + " (`runs list` shows them)");
+        if (run->kind != RunKind::Model)
+            throw std::invalid_argument(what + " is a tokenizer run; give a model run (sasrec, bert4rec)");
+        if (run->datasetId != datasetId) {
+            std::string wanted = "id " + std::to_string(datasetId);
+            for (const DatasetRecord& record : store.listDatasets())
+                if (record.id == datasetId) wanted = "'" + record.name + "'";
+            throw std::invalid_argument(what + " was trained on data set '" + run->datasetName + "', not " + wanted);
+        }
+    }
+    RestoredRun restored = restoreModelRun(projectDir, runId);
+    FeatureMatrix table = restored.model->itemEmbeddings();
+    if (table.rows == 0)
+        throw std::invalid_argument(what + " is a '" + restored.run.componentId +
+                                    "' model, which has no item embedding table (use a sasrec or bert4rec run)");
+    if (table.rows != static_cast<int64_t>(restored.inputs->dataset.items.size()))
+        throw std::logic_error(what + ": " + std::to_string(table.rows) + " embedding rows for " +
+                               std::to_string(restored.inputs->dataset.items.size()) + " items");
+    return table;
 }
 
 }  // namespace tokenbench::core

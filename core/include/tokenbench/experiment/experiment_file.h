@@ -9,7 +9,7 @@
 ///            {name, import: {format, paths: [..], attributes, items, user_core, item_core, min_rating},
 ///             download: "where to get the data when it is missing"}
 ///            (import paths are relative to the data folder)
-///   features:   [{name, kinds: "attributes+cooccurrence", dim}]
+///   features:   [{name, kinds: "attributes+cooccurrence", dim, run: model run id (model-embeddings)}]
 ///   tokenizers: [{name, method, features, seed, collisions, config: {...}}]
 ///   models:     [{name, model, tokenizer: tokenizer name, config: {...}, and any run setting of
 ///                 runSettingsSchema(): epochs, max_minutes, patience, eval_every, seed, valid_metric...}]
@@ -31,6 +31,7 @@ struct ExperimentFeatures final {
     std::string name;
     std::string kinds;
     int32_t dim = 32;
+    int64_t modelRunId = 0;  ///< "run": the model run whose item table model-embeddings takes
 };
 
 struct ExperimentTokenizer final {

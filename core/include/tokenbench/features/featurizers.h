@@ -1,6 +1,7 @@
 #pragma once
 /// Item featurizers: text TF-IDF + truncated SVD, multi-hot attributes, collaborative co-occurrence
-/// (PPMI + SVD over training sequences only), imported embeddings, and concatenations of these.
+/// (PPMI + SVD over training sequences only), imported embeddings, a trained model run's item
+/// embedding table (model-embeddings), and concatenations of these.
 ///
 /// Threads: pure functions of their inputs, run on a worker thread; LibTorch does the SVD with the
 /// process-wide intra-op thread pool.
@@ -19,7 +20,7 @@ namespace tokenbench::core {
 
 /// Options of every featurizer; each uses the fields that concern it.
 struct FeatureSpec final {
-    std::vector<std::string> kinds = {"attributes"};  ///< text, attributes, cooccurrence, embeddings; several = concat
+    std::vector<std::string> kinds = {"attributes"};  ///< text, attributes, cooccurrence, embeddings, model-embeddings; several = concat
     int32_t dim = 64;               ///< SVD rank per block (> 0); attributes without SVD keep the vocab size, embeddings the file's width
     uint64_t seed = 0;              ///< randomized SVD
     int32_t svdOversample = 10;
@@ -38,6 +39,8 @@ struct FeatureSpec final {
     // embeddings
     std::string embeddingsPath;                ///< .npy (float32/float16), .safetensors or .csv, rows keyed by raw item id
     std::string embeddingsIdsPath;             ///< .npy/.safetensors: text file with one raw item id per row (default: rows in dense item order)
+    // model-embeddings
+    int64_t modelRunId = 0;                    ///< the model run (sasrec, bert4rec) whose item table is taken, as it is (no SVD)
     // concat
     std::vector<double> weights;               ///< per kind (default 1); each block is L2-normalised per row first
 };
@@ -48,7 +51,7 @@ struct FeatureSpec final {
 /// or wrongly typed values. Any thread.
 [[nodiscard]] FeatureSpec featureSpecFromJson(const std::string& json);
 
-/// The kinds buildFeatures knows: text, attributes, cooccurrence, embeddings.
+/// The kinds buildFeatures knows: text, attributes, cooccurrence, embeddings, model-embeddings.
 [[nodiscard]] const std::vector<std::string>& featureKinds();
 
 /// Progress (0..1) and cancellation for long builds.
@@ -57,11 +60,19 @@ struct FeatureProgress final {
     const std::atomic<bool>* cancel = nullptr;
 };
 
+/// Inputs of kinds that come from outside the data set, supplied by the caller so that features/
+/// needs neither the store nor model loading (the jobs pass modelRunItemEmbeddings, run_tools.h).
+struct FeatureSources final {
+    /// model-embeddings: the item table of model run `runId` (dataset.items rows, dense item order).
+    /// Throws std::invalid_argument saying why a run cannot give one.
+    std::function<FeatureMatrix(int64_t runId)> modelEmbeddings;
+};
+
 /// Builds the features `spec` asks for. The split limits `cooccurrence` to training positions, so no
 /// validation or test target leaks into features. Throws DataError for bad embedding files,
-/// std::invalid_argument for bad specs.
+/// std::invalid_argument for bad specs (and whatever `sources` throws).
 [[nodiscard]] FeatureMatrix buildFeatures(const Dataset& dataset, const DataSplit& split, const FeatureSpec& spec,
-                                          const FeatureProgress& progress = {});
+                                          const FeatureProgress& progress = {}, const FeatureSources& sources = {});
 
 // The individual featurizers, for tests and for `concat`. Items without any input (no text, no attribute
 // in the chosen fields, no training co-occurrence) get exact zero rows.

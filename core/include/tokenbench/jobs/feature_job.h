@@ -19,17 +19,26 @@ class ExperimentStore;
 /// else leave-one-out.
 [[nodiscard]] SplitConfig defaultSplitConfig(ExperimentStore& store, int64_t datasetId);
 
+/// What createFeatureSet needs for kinds that read other runs of the project at `projectDir`:
+/// model-embeddings takes the item table of a model run of `datasetId` (modelRunItemEmbeddings).
+[[nodiscard]] FeatureSources projectFeatureSources(const std::string& projectDir, int64_t datasetId);
+
 /// Loads the data set, builds `spec`'s features and stores them as `name` (kinds joined by '+' when
-/// empty). Throws std::invalid_argument when the name is taken, CancelledError when
+/// empty; "model-embeddings-runN" for model-embeddings of run N alone). Nothing is stored unless the
+/// whole matrix was built. Throws std::invalid_argument when the name is taken, CancelledError when
 /// progress.cancel is set. Calling thread: a worker or the CLI.
 FeatureSetRecord createFeatureSet(ExperimentStore& store, int64_t datasetId, std::string name, const FeatureSpec& spec,
-                                  const FeatureProgress& progress = {});
+                                  const FeatureProgress& progress = {}, const FeatureSources& sources = {});
+
+/// The name a feature set of `spec` gets when none is given: the kinds joined by '+', with "-runN"
+/// after model-embeddings (model-embeddings-run3, attributes+model-embeddings-run3).
+[[nodiscard]] std::string defaultFeatureSetName(const FeatureSpec& spec);
 
 /// What feature set to build.
 struct FeatureRequest final {
     std::string projectDir;
     std::string dataset;  ///< data set name
-    std::string name;     ///< feature set name; empty: the kinds joined by '+'
+    std::string name;     ///< feature set name; empty: defaultFeatureSetName(spec)
     FeatureSpec spec;
 };
 

@@ -16,6 +16,7 @@
 
 #include "tokenbench/data/dataset.h"
 #include "tokenbench/data/split.h"
+#include "tokenbench/features/feature_matrix.h"
 #include "tokenbench/models/attention_map.h"
 #include "tokenbench/tokenizers/semantic_ids.h"
 
@@ -76,6 +77,11 @@ public:
     virtual void exportModel(const std::string& dir) const = 0;
     /// Attention weights (one map per layer and head) for a history of dense item ids, most recent last.
     [[nodiscard]] virtual std::vector<AttentionMap> attention(const std::vector<int32_t>& history) = 0;
+    /// The learned item embedding table, one row per dense item in dense item order (items x dim
+    /// floats; padding, [MASK] and other special rows left out): what the `model-embeddings` feature
+    /// kind turns into semantic IDs. Models without a table of one vector per item (popularity; TIGER,
+    /// which embeds semantic ID tokens) keep this default, an empty matrix (rows == 0).
+    [[nodiscard]] virtual FeatureMatrix itemEmbeddings() const { return {}; }
 };
 
 /// Adds every built-in model's ComponentInfo (kind Model) to `registry`.

@@ -1,5 +1,6 @@
 #pragma once
-/// What can be done with a finished model run: evaluate it again, look at its attention, export it.
+/// What can be done with a finished model run: evaluate it again, look at its attention, export it,
+/// take its item embeddings.
 /// Each call opens the project's store itself and runs on the calling thread (a GUI worker or the CLI).
 
 #include <cstdint>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "tokenbench/eval/ranking_evaluator.h"
+#include "tokenbench/features/feature_matrix.h"
 #include "tokenbench/storage/records.h"
 
 namespace tokenbench::core {
@@ -32,5 +34,12 @@ namespace tokenbench::core {
 /// Writes the run's best model to `outDir` (weights.safetensors, config.json, items.json with the raw
 /// item id of each dense index, and semantic_ids.json for generative models); returns the files written.
 std::vector<std::string> exportModelRun(const std::string& projectDir, int64_t runId, const std::string& outDir);
+
+/// The item embedding table of a model run's best checkpoint (Recommender::itemEmbeddings: items x
+/// dim, dense item order), the source of the `model-embeddings` feature kind. `datasetId` is the data
+/// set the features are for; the run must have been trained on it. Throws std::invalid_argument
+/// saying what is wrong: no such run, a tokenizer run, a run of another data set, a model without an
+/// item table (popularity, tiger), a run without a checkpoint.
+[[nodiscard]] FeatureMatrix modelRunItemEmbeddings(const std::string& projectDir, int64_t runId, int64_t datasetId);
 
 }  // namespace tokenbench::core
