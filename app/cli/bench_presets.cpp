@@ -8,7 +8,8 @@ namespace tokenbench::cli {
 // reference's block wiring); "sasrec" is the quality configuration (full softmax cross-entropy,
 // 15-minute budget); "tiger" (the paper's sizes, for a GPU) and "tiger-small" (a CPU-sized model,
 // validated every other epoch: the beam search over 22k users is the slow part) use semantic IDs
-// from attributes + co-occurrence features only (no text), as the TIGER target asks.
+// from attributes + co-occurrence features only (no text), as the TIGER target asks; so does
+// "sid-gpt-small", the decoder-only model at TIGER-small's width.
 const std::vector<BenchPreset>& benchPresets() {
     static const std::vector<BenchPreset> presets = {
         {"synthetic", R"({
@@ -23,7 +24,8 @@ const std::vector<BenchPreset>& benchPresets() {
     {"name": "sasrec", "model": "sasrec", "epochs": 30, "patience": 3,
      "config": {"hidden": 64, "dropout": 0.3, "loss": "ce"}},
     {"name": "bert4rec", "model": "bert4rec", "epochs": 30, "patience": 3},
-    {"name": "tiger", "model": "tiger", "tokenizer": "rqk", "epochs": 30, "patience": 3}
+    {"name": "tiger", "model": "tiger", "tokenizer": "rqk", "epochs": 30, "patience": 3},
+    {"name": "sid-gpt", "model": "sid-gpt", "tokenizer": "rqk", "epochs": 30, "patience": 3}
   ]
 })", ""},
         {"beauty", R"({
@@ -49,7 +51,9 @@ const std::vector<BenchPreset>& benchPresets() {
     {"name": "tiger-small", "model": "tiger", "tokenizer": "rqk-3x256", "epochs": 200, "max_minutes": 30,
      "patience": 3, "eval_every": 2,
      "config": {"hidden": 64, "encoder_layers": 2, "decoder_layers": 2, "heads": 2, "feed_forward": 256,
-                "dropout": 0.1, "batch_size": 256, "learning_rate": 0.003, "warmup_steps": 500}}
+                "dropout": 0.1, "batch_size": 256, "learning_rate": 0.003, "warmup_steps": 500}},
+    {"name": "sid-gpt-small", "model": "sid-gpt", "tokenizer": "rqk-3x256", "epochs": 200, "max_minutes": 20,
+     "patience": 5, "config": {"hidden": 64, "layers": 2, "heads": 2, "feed_forward": 256}}
   ]
 })", "amazon-beauty/Beauty.txt"},
     };

@@ -15,6 +15,7 @@ const std::map<std::string, std::string>& tinyParamValues() {
         {"hidden", "16"},
         {"heads", "2"},
         {"blocks", "1"},
+        {"layers", "1"},
         {"encoder_layers", "1"},
         {"decoder_layers", "1"},
         {"feed_forward", "32"},

@@ -28,6 +28,10 @@ std::unique_ptr<Recommender> makeBert4Rec(const std::string& configJson);
 ComponentInfo tigerInfo();
 std::unique_ptr<Recommender> makeTiger(const std::string& configJson);
 
+// SID-GPT: a decoder-only transformer over the semantic-ID token stream, every next token learned at once.
+ComponentInfo sidGptInfo();
+std::unique_ptr<Recommender> makeSidGpt(const std::string& configJson);
+
 /// A model's registry entry (kind Model) before its parameters.
 inline ComponentInfo modelInfo(std::string id, int version, std::string displayName, std::string description) {
     ComponentInfo info;

@@ -21,6 +21,7 @@ const ModelEntry kModels[] = {
     {sasRecInfo, makeSasRec},
     {bert4RecInfo, makeBert4Rec},
     {tigerInfo, makeTiger},
+    {sidGptInfo, makeSidGpt},
 };
 
 std::string knownIds() {

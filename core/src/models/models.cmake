@@ -1,4 +1,4 @@
-# Recommenders (popularity, SASRec, BERT4Rec, TIGER) and the model table, included from core/CMakeLists.txt.
+# Recommenders (popularity, SASRec, BERT4Rec, TIGER, SID-GPT) and the model table, included from core/CMakeLists.txt.
 # The torch models use LibTorch; none of it reaches a public header.
 target_sources(tokenbench_core PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/model_registry.cpp
@@ -25,6 +25,11 @@ target_sources(tokenbench_core PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/trie_training_mask.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/batch_shards.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/tiger_model.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/models/generative_ranking.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/models/sid_gpt_config.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/models/sid_gpt_module.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/models/sid_gpt_id_decoder.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/models/sid_gpt_model.cpp
 )
 # The fused Adam loops vectorise only when sqrt need not set errno (its argument is never negative).
 if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")

@@ -27,6 +27,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/builtin_models.h"
+#include "models/generative_ranking.h"
 #include "models/prefix_trie.h"
 #include "models/sequence_tensors.h"
 #include "models/id_beam_search.h"
@@ -96,8 +97,7 @@ private:
     /// Runs the beam search for `users` on the phase's history, in batches of about kEvalRows decoder
     /// rows, and hands each user's beams (best first) to `consume` with the user's row in `users`.
     /// Counts beams and invalid beams for the eval stats.
-    void searchUsers(const std::vector<int32_t>& users, EvalPhase phase, int64_t width,
-                     const std::function<void(size_t row, const std::vector<IdBeam>& beams)>& consume);
+    void searchUsers(const std::vector<int32_t>& users, EvalPhase phase, int64_t width, const BeamConsumer& consume);
 
     TigerConfig m_config;
     int64_t m_levels = 0;
@@ -106,11 +106,7 @@ private:
     std::vector<int64_t> m_userBucket;  ///< [user]
     Tiger m_net{nullptr};
     std::vector<Sample> m_samples;
-    // Eval stats since the last takeEvalStats().
-    int64_t m_statBeams = 0;
-    int64_t m_statInvalid = 0;
-    int64_t m_statShared = 0;  ///< beams whose tuple is the ID of several items
-    int64_t m_statWidth = 0;
+    BeamStats m_stats;  ///< since the last takeEvalStats()
 };
 
 void TigerModel::checkData(const TrainingData& data) const {
@@ -162,7 +158,7 @@ void TigerModel::prepareData() {
         for (int64_t p = 1; p < trainEnd; ++p)
             m_samples.push_back(Sample{static_cast<int32_t>(u), static_cast<int32_t>(p)});
     }
-    m_statBeams = m_statInvalid = m_statShared = m_statWidth = 0;
+    m_stats = BeamStats(m_trie.get());
 }
 
 std::shared_ptr<torch::nn::Module> TigerModel::buildNetwork(at::Generator& init) {
@@ -271,49 +267,31 @@ at::Tensor TigerModel::batchLoss(const std::vector<size_t>& batch, EpochRandom& 
 }
 
 void TigerModel::searchUsers(const std::vector<int32_t>& users, EvalPhase phase, int64_t width,
-                             const std::function<void(size_t, const std::vector<IdBeam>&)>& consume) {
-    // Each user's history window [begin, begin + length) for the phase.
-    std::vector<const int32_t*> historyBegin(users.size());
-    std::vector<int64_t> historyLength(users.size());
+                             const BeamConsumer& consume) {
+    std::vector<HistoryWindow> histories(users.size());
+    std::vector<int64_t> lengths(users.size());
     for (size_t r = 0; r < users.size(); ++r) {
-        const HistoryWindow history = historyOf(users[r], phase, m_config.maxItems);
-        historyBegin[r] = history.begin;
-        historyLength[r] = history.length;
+        histories[r] = historyOf(users[r], phase, m_config.maxItems);
+        lengths[r] = histories[r].length;
     }
-    // Batches of similar history lengths pad less; results go back to each user's own row.
-    std::vector<size_t> order(users.size());
-    for (size_t r = 0; r < order.size(); ++r) order[r] = r;
-    std::stable_sort(order.begin(), order.end(),
-                     [&](size_t a, size_t b) { return historyLength[a] < historyLength[b]; });
-
     const EvalScope scope(network());
-    const auto batch = static_cast<size_t>(std::max<int64_t>(1, kEvalRows / width));
     std::vector<const int32_t*> begins;
-    std::vector<int64_t> lengths;
+    std::vector<int64_t> batchLengths;
     std::vector<int32_t> batchUsers;
-    for (size_t first = 0; first < order.size(); first += batch) {
-        const size_t last = std::min(order.size(), first + batch);
+    const auto search = [&](const std::vector<size_t>& rows) {
         begins.clear();
-        lengths.clear();
+        batchLengths.clear();
         batchUsers.clear();
-        for (size_t i = first; i < last; ++i) {
-            begins.push_back(historyBegin[order[i]]);
-            lengths.push_back(historyLength[order[i]]);
-            batchUsers.push_back(users[order[i]]);
+        for (const size_t r : rows) {
+            begins.push_back(histories[r].begin);
+            batchLengths.push_back(histories[r].length);
+            batchUsers.push_back(users[r]);
         }
-        const TigerMemory memory = m_net->encode(historyTokens(begins, lengths), userTensor(batchUsers));
+        const TigerMemory memory = m_net->encode(historyTokens(begins, batchLengths), userTensor(batchUsers));
         TigerIdDecoder decoder(*m_net, memory);
-        const std::vector<std::vector<IdBeam>> beams = idBeamSearch(decoder, *m_trie, width, m_config.constrained);
-        for (size_t r = 0; r < beams.size(); ++r) {
-            for (const IdBeam& beam : beams[r]) {
-                ++m_statBeams;
-                if (beam.leaf == PrefixTrie::kNone) ++m_statInvalid;
-                else if (m_trie->leafCount(beam.leaf) > 1) ++m_statShared;
-            }
-            consume(order[first + r], beams[r]);
-        }
-    }
-    m_statWidth = width;
+        return idBeamSearch(decoder, *m_trie, width, m_config.constrained);
+    };
+    searchByHistoryLength(lengths, width, kEvalRows, search, m_stats, consume);
 }
 
 void TigerModel::rankUsers(const std::vector<int32_t>& users, EvalPhase phase, int32_t count,
@@ -322,17 +300,8 @@ void TigerModel::rankUsers(const std::vector<int32_t>& users, EvalPhase phase, i
     out.assign(users.size(), {});
     if (count <= 0) return;
     const int64_t width = std::max<int64_t>(m_config.beamSize, count);
-    searchUsers(users, phase, width, [&](size_t row, const std::vector<IdBeam>& beams) {
-        std::vector<int32_t>& list = out[row];
-        for (const IdBeam& beam : beams) {
-            if (beam.leaf == PrefixTrie::kNone) continue;
-            const int32_t* items = m_trie->leafItems(beam.leaf);
-            for (int32_t i = 0, n = m_trie->leafCount(beam.leaf); i < n; ++i) {
-                if (static_cast<int32_t>(list.size()) >= count) return;
-                list.push_back(items[i]);
-            }
-        }
-    });
+    searchUsers(users, phase, width,
+                [&](size_t row, const std::vector<IdBeam>& beams) { appendBeamItems(*m_trie, beams, count, out[row]); });
 }
 
 void TigerModel::scoreUsers(const std::vector<int32_t>& users, EvalPhase phase, std::vector<float>& out) {
@@ -342,32 +311,12 @@ void TigerModel::scoreUsers(const std::vector<int32_t>& users, EvalPhase phase, 
     const auto items = static_cast<size_t>(this->items());
     out.assign(users.size() * items, std::numeric_limits<float>::lowest());
     searchUsers(users, phase, m_config.beamSize, [&](size_t row, const std::vector<IdBeam>& beams) {
-        float* scores = out.data() + row * items;
-        for (const IdBeam& beam : beams) {
-            if (beam.leaf == PrefixTrie::kNone) continue;
-            const int32_t* leafItems = m_trie->leafItems(beam.leaf);
-            float score = beam.logProb;
-            for (int32_t i = 0, n = m_trie->leafCount(beam.leaf); i < n; ++i) {
-                scores[static_cast<size_t>(leafItems[i])] = score;
-                score = std::nextafter(score, std::numeric_limits<float>::lowest());
-            }
-        }
+        writeBeamScores(*m_trie, beams, out.data() + row * items);
     });
 }
 
 std::map<std::string, double> TigerModel::takeEvalStats() {
-    std::map<std::string, double> stats;
-    if (m_statBeams == 0) return stats;
-    // Beams are distinct tuples (a beam search expands each (parent, code) once), so no beam repeats
-    // another; a ranked list repeats a tuple only through items that share it: duplicate_rate counts
-    // the beams on such leaves. invalid_id_rate is the earlier name of invalid_rate, kept for readers.
-    const auto beams = static_cast<double>(m_statBeams);
-    stats["invalid_rate"] = static_cast<double>(m_statInvalid) / beams;
-    stats["invalid_id_rate"] = stats["invalid_rate"];
-    stats["duplicate_rate"] = static_cast<double>(m_statShared) / beams;
-    stats["beam_size"] = static_cast<double>(m_statWidth);
-    m_statBeams = m_statInvalid = m_statShared = m_statWidth = 0;
-    return stats;
+    return m_stats.take();
 }
 
 std::vector<AttentionMap> TigerModel::attention(const std::vector<int32_t>& history) {
