@@ -1,5 +1,6 @@
 #include "models/sid_gpt_module.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
