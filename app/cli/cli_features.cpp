@@ -68,7 +68,8 @@ void addFeaturesCommands(CLI::App& app, CliContext& ctx) {
     build->add_option("--embeddings", args.spec.embeddingsPath, "embeddings: .npy, .safetensors or .csv file");
     build->add_option("--embeddings-ids", args.spec.embeddingsIdsPath, "embeddings: raw item id per row (text file)");
     build->add_option("--run", args.spec.modelRunId,
-                      "model-embeddings: model run (sasrec, bert4rec) of this data set whose item embedding table is taken")
+                      "model-embeddings: model run (sasrec, bert4rec) of this data set whose item embedding table "
+                      "is taken")
         ->check(CLI::PositiveNumber);
     build->add_option("--weights", args.spec.weights, "concat: weight per kind");
     addJsonFlag(*build, args.json);

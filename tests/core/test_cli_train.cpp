@@ -73,7 +73,8 @@ private Q_SLOTS:
         QCOMPARE(runCli({"dataset", "generate", "--project", project, "--name", "syn", "--users", "300", "--items",
                          "100"}).exitCode, 0);
         const auto train = runCli({"train", "--project", project, "--dataset", "syn", "--model", "sasrec", "--epochs",
-                                   "1", "--hidden", "16", "--blocks", "1", "--max-length", "10", "--device", "cpu", "--json"});
+                                   "1", "--hidden", "16", "--blocks", "1", "--max-length", "10", "--device", "cpu",
+                                   "--json"});
         QVERIFY2(train.exitCode == 0, train.err.constData());
         const QString run = QString::number(train.json().at("run_id").get<int64_t>());
 

@@ -179,7 +179,8 @@ private Q_SLOTS:
     }
 
     void experimentFilesTakeTheRunKey() {
-        const std::string text = R"({"name": "me", "dataset": {"name": "syn", "synthetic": {"users": 400, "items": 120, "seed": 3}},
+        const std::string text = R"({"name": "me",
+            "dataset": {"name": "syn", "synthetic": {"users": 400, "items": 120, "seed": 3}},
             "features": [{"name": "from-model", "kinds": "model-embeddings", "run": )" +
                                  std::to_string(m_sasrecRun) + "}]}";
         const ExperimentFile file = parseExperiment(text, "me.json");
@@ -196,7 +197,8 @@ private Q_SLOTS:
             (void)parseExperiment(bad, "me.json");
             QFAIL("run 0 was accepted");
         } catch (const DataError& e) {
-            QVERIFY2(std::string(e.what()).find("features[0].run: expected an integer >= 1") != std::string::npos, e.what());
+            const std::string message = e.what();
+            QVERIFY2(message.find("features[0].run: expected an integer >= 1") != std::string::npos, e.what());
         }
     }
 
@@ -207,7 +209,8 @@ private Q_SLOTS:
         small.users = 100;
         small.items = 40;
         (void)storeSyntheticDataset(store, "other", small);
-        const TrainResult otherRun = train(m_project, "other", "sasrec", R"({"hidden": 8, "blocks": 1, "max_length": 5})");
+        const TrainResult otherRun =
+            train(m_project, "other", "sasrec", R"({"hidden": 8, "blocks": 1, "max_length": 5})");
         const TrainResult popularity = train(m_project, "syn", "popularity", "{}");
         TokenizeRequest tokenize;
         tokenize.projectDir = m_project;

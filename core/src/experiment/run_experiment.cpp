@@ -99,7 +99,8 @@ std::string runExperiment(const ExperimentFile& file, const ExperimentOptions& o
             spec.kinds = parseFeatureKinds(f.kinds);
             spec.dim = f.dim;
             spec.modelRunId = f.modelRunId;
-            record = createFeatureSet(store, dataset->id, f.name, spec, {}, projectFeatureSources(paths.root, dataset->id));
+            record = createFeatureSet(store, dataset->id, f.name, spec, {},
+                                      projectFeatureSources(paths.root, dataset->id));
         }
         features.push_back({{"name", record->name}, {"id", record->id}, {"dim", record->dim}});
     }

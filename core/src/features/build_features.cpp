@@ -70,7 +70,8 @@ FeatureMatrix buildOne(const Dataset& dataset, const DataSplit& split, const Fea
     if (kind == "cooccurrence") return cooccurrenceFeatures(dataset, split, spec);
     if (kind == "model-embeddings") {
         if (!sources.modelEmbeddings)
-            throw std::invalid_argument("features: kind 'model-embeddings' cannot be built here (no access to model runs)");
+            throw std::invalid_argument(
+                "features: kind 'model-embeddings' cannot be built here (no access to model runs)");
         return sources.modelEmbeddings(spec.modelRunId);
     }
     EmbeddingImportReport summary;
@@ -85,7 +86,8 @@ FeatureMatrix buildOne(const Dataset& dataset, const DataSplit& split, const Fea
 }  // namespace
 
 const std::vector<std::string>& featureKinds() {
-    static const std::vector<std::string> kKinds = {"text", "attributes", "cooccurrence", "embeddings", "model-embeddings"};
+    static const std::vector<std::string> kKinds = {"text", "attributes", "cooccurrence", "embeddings",
+                                                    "model-embeddings"};
     return kKinds;
 }
 

@@ -124,7 +124,8 @@ TokenizeResult runTokenizeJob(const TokenizeRequest& request, ProgressSink& call
                 spec.dim = request.featureDim;
                 spec.seed = request.seed;
                 callerSink.log("info", "building features '" + request.features + "'");
-                featureSet = createFeatureSet(store, dataset->id, "", spec, {}, projectFeatureSources(request.projectDir, dataset->id));
+                featureSet = createFeatureSet(store, dataset->id, "", spec, {},
+                                              projectFeatureSources(request.projectDir, dataset->id));
             }
             features = store.loadFeatureMatrix(featureSet->id);
             result.featureSet = featureSet->name;

@@ -120,7 +120,9 @@ FeatureMatrix modelRunItemEmbeddings(const std::string& projectDir, int64_t runI
         // The cheap checks first, from the record alone.
         ExperimentStore store(projectPaths(projectDir).database, ExperimentStore::Access::ReadOnly);
         const auto run = store.findRun(runId);
-        if (!run) throw std::invalid_argument("model-embeddings: no run with id " + std::to_string(runId) + " (`runs list` shows them)");
+        if (!run)
+            throw std::invalid_argument("model-embeddings: no run with id " + std::to_string(runId) +
+                                        " (`runs list` shows them)");
         if (run->kind != RunKind::Model)
             throw std::invalid_argument(what + " is a tokenizer run; give a model run (sasrec, bert4rec)");
         if (run->datasetId != datasetId) {

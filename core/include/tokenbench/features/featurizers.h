@@ -20,7 +20,8 @@ namespace tokenbench::core {
 
 /// Options of every featurizer; each uses the fields that concern it.
 struct FeatureSpec final {
-    std::vector<std::string> kinds = {"attributes"};  ///< text, attributes, cooccurrence, embeddings, model-embeddings; several = concat
+    /// text, attributes, cooccurrence, embeddings, model-embeddings; several = concat
+    std::vector<std::string> kinds = {"attributes"};
     int32_t dim = 64;               ///< SVD rank per block (> 0); attributes without SVD keep the vocab size, embeddings the file's width
     uint64_t seed = 0;              ///< randomized SVD
     int32_t svdOversample = 10;
@@ -40,7 +41,7 @@ struct FeatureSpec final {
     std::string embeddingsPath;                ///< .npy (float32/float16), .safetensors or .csv, rows keyed by raw item id
     std::string embeddingsIdsPath;             ///< .npy/.safetensors: text file with one raw item id per row (default: rows in dense item order)
     // model-embeddings
-    int64_t modelRunId = 0;                    ///< the model run (sasrec, bert4rec) whose item table is taken, as it is (no SVD)
+    int64_t modelRunId = 0;                    ///< model run (sasrec, bert4rec) whose item table is taken as it is
     // concat
     std::vector<double> weights;               ///< per kind (default 1); each block is L2-normalised per row first
 };
