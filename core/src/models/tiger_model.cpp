@@ -30,6 +30,8 @@
 #include "models/prefix_trie.h"
 #include "models/sequence_tensors.h"
 #include "models/id_beam_search.h"
+#include "models/id_exact_scores.h"
+#include "models/parallel_batches.h"
 #include "models/tiger_config.h"
 #include "models/tiger_id_decoder.h"
 #include "models/tiger_module.h"
@@ -75,6 +77,8 @@ public:
     [[nodiscard]] bool ranksByList() const override { return true; }
     void rankUsers(const std::vector<int32_t>& users, EvalPhase phase, int32_t count,
                    std::vector<std::vector<int32_t>>& out) override;
+    [[nodiscard]] bool scoresExactly() const override { return true; }
+    void exactScoreUsers(const std::vector<int32_t>& users, EvalPhase phase, std::vector<float>& out) override;
     [[nodiscard]] std::map<std::string, double> takeEvalStats() override;
     [[nodiscard]] std::vector<AttentionMap> attention(const std::vector<int32_t>& history) override;
 
@@ -93,9 +97,17 @@ private:
     at::Tensor historyTokens(const std::vector<const int32_t*>& begins, const std::vector<int64_t>& lengths) const;
     /// Hashed user buckets of `users` on the device, or undefined without user tokens.
     at::Tensor userTensor(const std::vector<int32_t>& users) const;
+    /// The encoder's output for the users users[rows[i]] on the phase's history.
+    TigerMemory encodeUsers(const std::vector<int32_t>& users, const std::vector<size_t>& rows, EvalPhase phase);
+    /// Rows of `users` in batches of about kEvalRows decoder rows at `rowsPerUser` rows each, by
+    /// history length.
+    [[nodiscard]] std::vector<std::vector<size_t>> evalBatches(const std::vector<int32_t>& users, EvalPhase phase,
+                                                               int64_t rowsPerUser) const;
+    /// Batches decoded at once (see parallel_batches.h): the intra-op threads on the CPU, else 1.
+    [[nodiscard]] int evalThreads() const;
     /// Runs the beam search for `users` on the phase's history, in batches of about kEvalRows decoder
-    /// rows, and hands each user's beams (best first) to `consume` with the user's row in `users`.
-    /// Counts beams and invalid beams for the eval stats.
+    /// rows, and hands each user's beams (best first) to `consume` with the user's row in `users`, in
+    /// batch order on the calling thread. Counts beams, invalid and shared beams for the eval stats.
     void searchUsers(const std::vector<int32_t>& users, EvalPhase phase, int64_t width,
                      const std::function<void(size_t row, const std::vector<IdBeam>& beams)>& consume);
 
@@ -264,50 +276,73 @@ at::Tensor TigerModel::batchLoss(const std::vector<size_t>& batch, EpochRandom& 
     return at::nll_loss(at::log_softmax(logits, -1).view({b * m_levels, -1}), (target + offsets).view({b * m_levels}));
 }
 
-void TigerModel::searchUsers(const std::vector<int32_t>& users, EvalPhase phase, int64_t width,
-                             const std::function<void(size_t, const std::vector<IdBeam>&)>& consume) {
-    // Each user's history window [begin, begin + length) for the phase.
-    std::vector<const int32_t*> historyBegin(users.size());
-    std::vector<int64_t> historyLength(users.size());
-    for (size_t r = 0; r < users.size(); ++r) {
-        const HistoryWindow history = historyOf(users[r], phase, m_config.maxItems);
-        historyBegin[r] = history.begin;
-        historyLength[r] = history.length;
-    }
-    // Batches of similar history lengths pad less; results go back to each user's own row.
-    std::vector<size_t> order(users.size());
-    for (size_t r = 0; r < order.size(); ++r) order[r] = r;
-    std::stable_sort(order.begin(), order.end(),
-                     [&](size_t a, size_t b) { return historyLength[a] < historyLength[b]; });
-
-    const EvalScope scope(network());
-    const auto batch = static_cast<size_t>(std::max<int64_t>(1, kEvalRows / width));
+TigerMemory TigerModel::encodeUsers(const std::vector<int32_t>& users, const std::vector<size_t>& rows,
+                                     EvalPhase phase) {
     std::vector<const int32_t*> begins;
     std::vector<int64_t> lengths;
     std::vector<int32_t> batchUsers;
-    for (size_t first = 0; first < order.size(); first += batch) {
-        const size_t last = std::min(order.size(), first + batch);
-        begins.clear();
-        lengths.clear();
-        batchUsers.clear();
-        for (size_t i = first; i < last; ++i) {
-            begins.push_back(historyBegin[order[i]]);
-            lengths.push_back(historyLength[order[i]]);
-            batchUsers.push_back(users[order[i]]);
-        }
-        const TigerMemory memory = m_net->encode(historyTokens(begins, lengths), userTensor(batchUsers));
+    for (const size_t r : rows) {
+        const HistoryWindow history = historyOf(users[r], phase, m_config.maxItems);
+        begins.push_back(history.begin);
+        lengths.push_back(history.length);
+        batchUsers.push_back(users[r]);
+    }
+    return m_net->encode(historyTokens(begins, lengths), userTensor(batchUsers));
+}
+
+std::vector<std::vector<size_t>> TigerModel::evalBatches(const std::vector<int32_t>& users, EvalPhase phase,
+                                                         int64_t rowsPerUser) const {
+    // Batches of similar history lengths pad less; results go back to each user's own row.
+    std::vector<int64_t> lengths(users.size());
+    for (size_t r = 0; r < users.size(); ++r) lengths[r] = historyOf(users[r], phase, m_config.maxItems).length;
+    return lengthSortedBatches(lengths, static_cast<size_t>(std::max<int64_t>(1, kEvalRows / rowsPerUser)));
+}
+
+int TigerModel::evalThreads() const {
+    return device().is_cpu() ? at::get_num_threads() : 1;
+}
+
+void TigerModel::searchUsers(const std::vector<int32_t>& users, EvalPhase phase, int64_t width,
+                             const std::function<void(size_t, const std::vector<IdBeam>&)>& consume) {
+    const EvalScope scope(network());
+    const std::vector<std::vector<size_t>> batches = evalBatches(users, phase, width);
+    std::vector<std::vector<std::vector<IdBeam>>> beams(batches.size());
+    forEachBatchInParallel(batches.size(), evalThreads(), [&](size_t b) {
+        const TigerMemory memory = encodeUsers(users, batches[b], phase);
         TigerIdDecoder decoder(*m_net, memory);
-        const std::vector<std::vector<IdBeam>> beams = idBeamSearch(decoder, *m_trie, width, m_config.constrained);
-        for (size_t r = 0; r < beams.size(); ++r) {
-            for (const IdBeam& beam : beams[r]) {
+        beams[b] = idBeamSearch(decoder, *m_trie, width, m_config.constrained);
+    });
+    for (size_t b = 0; b < batches.size(); ++b) {
+        for (size_t r = 0; r < batches[b].size(); ++r) {
+            for (const IdBeam& beam : beams[b][r]) {
                 ++m_statBeams;
                 if (beam.leaf == PrefixTrie::kNone) ++m_statInvalid;
                 else if (m_trie->leafCount(beam.leaf) > 1) ++m_statShared;
             }
-            consume(order[first + r], beams[r]);
+            consume(batches[b][r], beams[b][r]);
         }
     }
     m_statWidth = width;
+}
+
+void TigerModel::exactScoreUsers(const std::vector<int32_t>& users, EvalPhase phase, std::vector<float>& out) {
+    requirePrepared("exactScoreUsers()");
+    const EvalScope scope(network());
+    const auto items = static_cast<size_t>(this->items());
+    out.assign(users.size() * items, std::numeric_limits<float>::lowest());
+    // A user needs one decoder row per trie node of a depth at a time: as many rows as the widest depth.
+    std::vector<int64_t> perDepth(static_cast<size_t>(m_levels + 1), 0);
+    for (int32_t node = 0; node < m_trie->nodeCount(); ++node) ++perDepth[static_cast<size_t>(m_trie->depth(node))];
+    const int64_t widest = *std::max_element(perDepth.begin(), perDepth.end() - 1);
+    const std::vector<std::vector<size_t>> batches = evalBatches(users, phase, widest);
+    forEachBatchInParallel(batches.size(), evalThreads(), [&](size_t b) {
+        const TigerMemory memory = encodeUsers(users, batches[b], phase);
+        TigerIdDecoder decoder(*m_net, memory);
+        const std::vector<float> scores = exactItemScores(exactLeafScores(decoder, *m_trie), *m_trie);
+        for (size_t r = 0; r < batches[b].size(); ++r)
+            std::copy_n(scores.begin() + static_cast<std::ptrdiff_t>(r * items), items,
+                        out.begin() + static_cast<std::ptrdiff_t>(batches[b][r] * items));
+    });
 }
 
 void TigerModel::rankUsers(const std::vector<int32_t>& users, EvalPhase phase, int32_t count,

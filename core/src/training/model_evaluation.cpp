@@ -9,7 +9,9 @@ namespace tokenbench::core {
 namespace {
 
 constexpr size_t kScoreBatch = 1024;  // users per scoring call: 1024 x 12k floats = 48 MB on Beauty
-constexpr size_t kListBatch = 256;    // users per beam-search call
+// Users per ranked-list call: the model sorts them by history length to pad less and decodes several
+// batches of them at once on its threads (see models/parallel_batches.h).
+constexpr size_t kListBatch = 4096;
 
 }  // namespace
 
