@@ -6,7 +6,7 @@
 #include <mutex>
 #include <thread>
 
-#include <torch/utils.h>
+#include <c10/core/InferenceMode.h>
 
 #include "tokenbench/runtime.h"
 
@@ -27,6 +27,7 @@ std::vector<std::vector<size_t>> lengthSortedBatches(const std::vector<int64_t>&
 void forEachBatchInParallel(size_t batches, int threads, const std::function<void(size_t)>& run) {
     const auto workers = static_cast<size_t>(std::max(1, std::min<int>(threads, static_cast<int>(batches))));
     if (workers <= 1) {
+        const c10::InferenceMode inference;
         for (size_t b = 0; b < batches; ++b) run(b);
         return;
     }
@@ -39,7 +40,7 @@ void forEachBatchInParallel(size_t batches, int threads, const std::function<voi
     std::mutex failureMutex;
     std::atomic<size_t> next{0};
     const auto runWorker = [&] {
-        torch::NoGradGuard noGrad;  // grad mode is per thread
+        const c10::InferenceMode inference;  // no grad and no autograd bookkeeping; per thread
         for (size_t b = next++; b < batches; b = next++) {
             try {
                 run(b);

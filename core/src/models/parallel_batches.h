@@ -18,10 +18,11 @@ namespace tokenbench::core {
                                                                    size_t perBatch);
 
 /// Runs `run(b)` for b in [0, batches) on min(threads, batches) threads (the caller's among them),
-/// each taking the next batch not yet started, with LibTorch's and the BLAS's intra-op threads set to 1 meanwhile
-/// and grad mode off on every worker; restores the thread count after. threads <= 1: in order on the
-/// calling thread with no change. Rethrows the first exception of any batch after all have ended.
-/// Called on the job's worker thread; `run` must only touch its own batch's outputs.
+/// each taking the next batch not yet started, with LibTorch's and the BLAS's intra-op threads set
+/// to 1 meanwhile (restored after). Every worker, the calling thread included, runs in inference
+/// mode (no grad, no autograd bookkeeping), so outputs must leave as plain data. threads <= 1: in
+/// order on the calling thread, thread counts untouched. Rethrows the first exception of any batch
+/// after all have ended. Called on the job's worker thread; `run` must only touch its own outputs.
 void forEachBatchInParallel(size_t batches, int threads, const std::function<void(size_t batch)>& run);
 
 }  // namespace tokenbench::core
