@@ -32,6 +32,8 @@ struct EvalArgs {
     int32_t coldThreshold = 5;
     std::vector<int32_t> ks = {5, 10, 20};
     bool json = false;
+    bool exact = false;
+    int64_t exactUsers = 500;
 };
 
 struct AttentionArgs {
@@ -99,6 +101,13 @@ void addTrainCommands(CLI::App& app, CliContext& ctx) {
     ev->add_option("--run", eval.run, "Model run id")->required();
     ev->add_option("--split", eval.split, "valid or test")->check(CLI::IsMember({"valid", "test"}));
     addEvalOptions(*ev, eval.ks, eval.excludeHistory, eval.coldThreshold);
+    ev->add_flag("--exact", eval.exact,
+                 "Generative models: also rank by exact scores (every item by its whole ID's log-likelihood) and "
+                 "print them as 'exact' beside the beam's figures on the same users ('exact_beam'); stored with the run");
+    ev->add_option("--exact-users", eval.exactUsers,
+                   "Targets the exact ranking uses, evenly spaced over all (0: all; each costs about as many "
+                   "decoder rows as the ID trie has inner nodes)")
+        ->check(CLI::NonNegativeNumber);
     addJsonFlag(*ev, eval.json);
     setAction(*ev, ctx, [] {
         (void)openExistingProject(eval.project);
@@ -112,6 +121,17 @@ void addTrainCommands(CLI::App& app, CliContext& ctx) {
         out["run_id"] = eval.run;
         out["split"] = eval.split;
         for (const auto& [name, value] : stats) out[name] = value;
+        if (eval.exact) {
+            const core::ExactComparison exact =
+                core::compareWithExactRanking(eval.project, eval.run, eval.split, options, eval.exactUsers);
+            out["exact"] = nlohmann::json::parse(core::toJson(exact.exact));
+            out["exact"]["users"] = exact.users;
+            out["exact"]["seconds"] = exact.exactSeconds;
+            out["exact_beam"] = nlohmann::json::parse(core::toJson(exact.beam));
+            out["exact_beam"]["users"] = exact.users;
+            out["exact_beam"]["seconds"] = exact.beamSeconds;
+            for (const auto& [name, value] : exact.beamStats) out["exact_beam"][name] = value;
+        }
         if (eval.json) printJson(out);
         else std::cout << out.dump(2) << "\n";
         return kExitOk;

@@ -105,6 +105,54 @@ private Q_SLOTS:
         QCOMPARE(list.json().at("feature_sets").size(), size_t{1});
     }
 
+    void tigerTrainJsonAndExactEval() {
+        tokenbench::test::TempProject dir;
+        const QString project = QString::fromStdString(dir.path());
+        const std::string file = dir.file("ids.json");
+        std::ofstream(file) << R"({"format": "tokenbench-experiment/1", "name": "ids",
+            "dataset": {"name": "syn", "synthetic": {"users": 200, "items": 80, "seed": 2}},
+            "features": [{"name": "ac", "kinds": "attributes+cooccurrence", "dim": 8}],
+            "tokenizers": [{"name": "rqk", "method": "rq-kmeans", "features": "ac", "config": {"levels": 2, "codebook_size": 8}}]})";
+        const auto ids = runCli({"run", QString::fromStdString(file), "--project", project, "--json"});
+        QVERIFY2(ids.exitCode == 0, ids.err.constData());
+        const QString tokenizer = QString::number(ids.json().at("tokenizers")[0].at("run_id").get<int64_t>());
+        const auto train = runCli({"train", "--project", project, "--dataset", "syn", "--model", "tiger", "--tokenizer",
+                                   tokenizer, "--epochs", "1", "--hidden", "16", "--encoder-layers", "1",
+                                   "--decoder-layers", "1", "--heads", "2", "--feed-forward", "32", "--json"});
+        QVERIFY2(train.exitCode == 0, train.err.constData());
+        const auto j = train.json();
+        for (const char* key : {"invalid_rate", "invalid_id_rate", "duplicate_rate"}) QVERIFY2(j.contains(key), key);
+        QCOMPARE(j.at("invalid_rate").get<double>(), 0.0);  // constrained decoding
+        const QString run = QString::number(j.at("run_id").get<int64_t>());
+
+        const auto eval = runCli({"eval", "--project", project, "--run", run, "--exact", "--exact-users", "25", "--json"});
+        QVERIFY2(eval.exitCode == 0, eval.err.constData());
+        const auto e = eval.json();
+        QCOMPARE(e.at("ndcg@10").get<double>(), j.at("test").at("ndcg@10").get<double>());  // every target, as before
+        for (const char* group : {"exact", "exact_beam"}) {
+            QVERIFY2(e.contains(group), group);
+            for (const char* key : {"ndcg@10", "recall@10", "mrr"}) QVERIFY2(e.at(group).contains(key), key);
+            QCOMPARE(e.at(group).at("users").get<int64_t>(), int64_t{25});
+            QCOMPARE(e.at(group).at("targets").get<int64_t>(), int64_t{25});
+        }
+        QVERIFY(e.at("exact_beam").contains("invalid_rate"));
+        // The exact ranking's best is at least as likely as the beam's, so its recall@20 is rarely lower;
+        // what must hold: the figures are rates.
+        for (const char* group : {"exact", "exact_beam"}) {
+            const double recall = e.at(group).at("recall@20").get<double>();
+            QVERIFY(recall >= 0.0 && recall <= 1.0);
+        }
+
+        // Models without an exact ranking say so.
+        const auto pop = runCli({"train", "--project", project, "--dataset", "syn", "--model", "popularity", "--epochs",
+                                 "1", "--json"});
+        QVERIFY2(pop.exitCode == 0, pop.err.constData());
+        const auto noExact = runCli({"eval", "--project", project, "--run",
+                                     QString::number(pop.json().at("run_id").get<int64_t>()), "--exact"});
+        QCOMPARE(noExact.exitCode, 1);
+        QVERIFY2(noExact.err.contains("no exact ranking"), noExact.err.constData());
+    }
+
     void runExperimentFile() {
         tokenbench::test::TempProject dir;
         const std::string file = dir.file("exp.json");

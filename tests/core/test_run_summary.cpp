@@ -23,6 +23,19 @@ private Q_SLOTS:
 
         QCOMPARE(parseMetricKey("valid", "warm/mrr").group, TargetGroup::Warm);
         QCOMPARE(parseMetricKey("valid", "popularity@5").k, 5);
+
+        // eval --exact: the exact ranking and the beam on its sample, never taken for the usual metric.
+        const MetricKey exact = parseMetricKey("test", "exact/ndcg@10");
+        QCOMPARE(exact.source, RankingSource::Exact);
+        QCOMPARE(exact.kind, MetricKind::Ranking);
+        QCOMPARE(exact.k, 10);
+        QVERIFY(!exact.isRankingAt(10));
+        QCOMPARE(parseMetricKey("test", "exact_beam/recall@10").source, RankingSource::SampleModel);
+        QCOMPARE(parseMetricKey("test", "exact_beam/mrr").kind, MetricKind::Ranking);
+        QVERIFY(parseMetricKey("test", "ndcg@10").isRankingAt(10));
+        QCOMPARE(parseMetricKey("test", "exact/users").kind, MetricKind::Other);
+        QCOMPARE(parseMetricKey("test", "exact/users").source, RankingSource::Model);
+        QCOMPARE(parseMetricKey("test", "exact/coverage@10").kind, MetricKind::Other);
     }
 
     // One name per row: the kind parseMetricKey gives it.

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <memory>
 #include <set>
@@ -95,6 +96,8 @@ private Q_SLOTS:
     void constrainedBeamsAreRealDistinctItems();
     void sharedTuplesAndShortCataloguesFillLists();
     void unconstrainedBeamsCountInvalidIds();
+    void rankingIsTheSameOnOneOrTwoThreads();
+    void exactScoresAgreeWithBeamScores();
     void tigerBeatsPopularityOnSynthetic();
     void sameSeedGivesIdenticalTraining();
     void labelSmoothingKeepsMassOnEveryCode();
@@ -384,6 +387,59 @@ void TestTiger::unconstrainedBeamsCountInvalidIds() {
     bound->prepare(TrainingData{&dataset, &m_split, &m_treeIds}, 6, "cpu");
     bound->rankUsers({0, 1, 2, 3, 4, 5, 6, 7}, EvalPhase::Test, 20, lists);
     QCOMPARE(bound->takeEvalStats().at("invalid_id_rate"), 0.0);
+}
+
+void TestTiger::rankingIsTheSameOnOneOrTwoThreads() {
+    const Dataset& dataset = m_synthetic.dataset;
+    // Beam 64: 80 users per decoding batch, so the test users make several batches to share out.
+    auto model = createModel("tiger", tigerConfig("\"beam_size\": 64"));
+    model->prepare(TrainingData{&dataset, &m_split, &m_ids}, 8, "cpu");
+    model->trainEpoch({}, nullptr);
+    const tokenbench::test::EvalTargets targets = tokenbench::test::evalTargets(dataset, m_split, EvalPhase::Test);
+    QVERIFY(targets.users.size() > 160);
+    const int before = runtimeInfo().intraOpThreads;
+    std::vector<std::vector<int32_t>> lists[2];
+    std::vector<float> scores[2];
+    for (const int threads : {1, 2}) {
+        setComputeThreads(threads);
+        model->rankUsers(targets.users, EvalPhase::Test, 20, lists[threads - 1]);
+        model->scoreUsers(targets.users, EvalPhase::Test, scores[threads - 1]);
+        QCOMPARE(runtimeInfo().intraOpThreads, threads);  // the decoding workers give the threads back
+    }
+    setComputeThreads(before);
+    QCOMPARE(lists[0], lists[1]);
+    QVERIFY(scores[0] == scores[1]);
+}
+
+void TestTiger::exactScoresAgreeWithBeamScores() {
+    const Dataset& dataset = m_synthetic.dataset;
+    auto model = createModel("tiger", tigerConfig());
+    QVERIFY(model->scoresExactly());
+    model->prepare(TrainingData{&dataset, &m_split, &m_ids}, 9, "cpu");
+    model->trainEpoch({}, nullptr);
+    const std::vector<int32_t> users = {0, 3, 40, 77, 150, 199};
+    std::vector<float> beam, exact;
+    model->scoreUsers(users, EvalPhase::Valid, beam);
+    model->exactScoreUsers(users, EvalPhase::Valid, exact);
+    const size_t items = dataset.items.size();
+    QCOMPARE(exact.size(), users.size() * items);
+    for (size_t r = 0; r < users.size(); ++r) {
+        const float* b = beam.data() + r * items;
+        const float* e = exact.data() + r * items;
+        // Every item has a finite exact score; the beam's items score their exact log-likelihood, and no
+        // beam finds a tuple more likely than the exact best.
+        int onBeam = 0;
+        for (size_t i = 0; i < items; ++i) {
+            QVERIFY(std::isfinite(e[i]) && e[i] < 0.0f);
+            if (b[i] == std::numeric_limits<float>::lowest()) continue;
+            ++onBeam;
+            QVERIFY2(std::abs(b[i] - e[i]) < 1e-4, qPrintable(QString("%1 vs %2").arg(b[i]).arg(e[i])));
+        }
+        QCOMPARE(onBeam, 20);
+        QVERIFY(*std::max_element(e, e + items) >= *std::max_element(b, b + items) - 1e-5f);
+    }
+    QVERIFY_EXCEPTION_THROWN(createModel("popularity", "{}")->exactScoreUsers(users, EvalPhase::Valid, exact),
+                             std::logic_error);
 }
 
 void TestTiger::tigerBeatsPopularityOnSynthetic() {

@@ -383,6 +383,24 @@ void TestWorkbench::modelTrainsOneEpochWithCurves() {
     // Cold/warm bars from the summary's test, test_cold and test_warm objects.
     QVERIFY(page->breakdownChart()->barCount() >= 4);
     QVERIFY2(page->figuresText().contains(QStringLiteral("test NDCG@10")), qPrintable(page->figuresText()));
+    QVERIFY(page->exactFigures()->isHidden());  // no eval --exact yet
+
+    // Figures as `eval --exact` stores them: beam and exact side by side for the run's test split.
+    {
+        core::ExperimentStore store(core::projectPaths(m_project.path()).database);
+        store.appendMetrics({{m_modelRun, 0, 1, "test", "exact/ndcg@10", 0.25, 1.0},
+                             {m_modelRun, 0, 1, "test", "exact_beam/ndcg@10", 0.125, 1.0},
+                             {m_modelRun, 0, 1, "test", "exact/users", 40, 1.0}});
+    }
+    QSignalSpy shown(page, &ui::ModelPage::runShown);
+    QVERIFY(page->showRun(m_modelRun));
+    QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), kTimeoutMs);
+    QVERIFY(!page->exactFigures()->isHidden());
+    const QString exact = page->exactFigures()->text();
+    QVERIFY2(exact.contains(QStringLiteral("40 users")) && exact.contains(QStringLiteral("0.1250 beam")) &&
+                 exact.contains(QStringLiteral("0.2500 exact")),
+             qPrintable(exact));
+    QCOMPARE(page->validationPlot()->pointCount(QStringLiteral("NDCG@10")), 1);  // not taken for validation
 }
 
 void TestWorkbench::attentionOfTheModelRun() {

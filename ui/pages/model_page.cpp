@@ -87,7 +87,14 @@ void ModelPage::buildViews() {
     column->setStretchFactor(1, 2);
     column->setChildrenCollapsible(false);
 
-    setViewColumn({}, column);
+    m_exact = new QLabel;
+    m_exact->setObjectName(QStringLiteral("modelExactFigures"));
+    m_exact->setWordWrap(true);
+    m_exact->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_exact->setToolTip(QStringLiteral("tokenbench-cli eval --exact: the beam search's ranking against the exact "
+                                       "ranking (every item by its whole ID's likelihood) on the same users"));
+    m_exact->hide();
+    setViewColumn({m_exact}, column);
 }
 
 void ModelPage::onModelChanged() {
@@ -157,6 +164,8 @@ void ModelPage::resetViews(const QString& placeholder) {
     m_breakdown->clear(placeholder.isEmpty() ? QStringLiteral("Test metrics appear when the run has finished")
                                              : placeholder);
     m_figures->clear();
+    m_exactValues.clear();
+    showExactFigures();
 }
 
 void ModelPage::drawHistory(const RunHistory& history) {
@@ -185,6 +194,12 @@ void ModelPage::liveRunEnded(const JobOutcome& outcome) {
 
 void ModelPage::feedMetric(const core::MetricPoint& point) {
     const core::MetricKey key = core::parseMetricKey(point.split, point.name);
+    const bool exactSize = point.name == std::string(core::metric_name::kExactPrefix) + "users";
+    if (key.source != core::RankingSource::Model || exactSize) {
+        m_exactValues[{point.split, point.name}] = point.value;
+        showExactFigures();
+        return;
+    }
     if (key.phase == core::MetricPhase::Train && key.kind == core::MetricKind::Loss && key.term.empty()) {
         m_loss->append(QStringLiteral("Batch loss (mean of 10)"), static_cast<double>(point.step), point.value);
     } else if (key.phase == core::MetricPhase::Train && key.kind == core::MetricKind::EpochLoss) {
@@ -192,6 +207,32 @@ void ModelPage::feedMetric(const core::MetricPoint& point) {
     } else if (key.phase == core::MetricPhase::Valid && (key.isRankingAt(10) || key.isRankingAt(20))) {
         m_validation->append(metricLabel(QString::fromStdString(point.name)), static_cast<double>(point.epoch), point.value);
     }
+}
+
+void ModelPage::showExactFigures() {
+    QStringList lines;
+    for (const char* split : {core::metric_split::kValid, core::metric_split::kTest}) {
+        const auto value = [&](const std::string& name) -> std::optional<double> {
+            const auto it = m_exactValues.find({split, name});
+            return it == m_exactValues.end() ? std::nullopt : std::optional<double>(it->second);
+        };
+        QStringList parts;
+        for (const char* metric : {"ndcg@10", "recall@10", "ndcg@20", "recall@20"}) {
+            const auto beam = value(std::string(core::metric_name::kExactBeamPrefix) + metric);
+            const auto exact = value(std::string(core::metric_name::kExactPrefix) + metric);
+            if (!beam || !exact) continue;
+            parts << QStringLiteral("%1 %2 beam / %3 exact")
+                         .arg(metricLabel(QLatin1String(metric)), QLocale().toString(*beam, 'f', 4),
+                              QLocale().toString(*exact, 'f', 4));
+        }
+        if (parts.isEmpty()) continue;
+        const auto users = value(std::string(core::metric_name::kExactPrefix) + "users");
+        lines << QStringLiteral("Beam vs exact ranking, %1 %2 users: %3")
+                     .arg(QLatin1String(split), users ? QLocale().toString(static_cast<qlonglong>(*users)) : QStringLiteral("?"),
+                          parts.join(QStringLiteral(" · ")));
+    }
+    m_exact->setText(lines.join(QLatin1Char('\n')));
+    m_exact->setVisible(!lines.isEmpty());
 }
 
 void ModelPage::showSummary(const std::string& summaryJson) {

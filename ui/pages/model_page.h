@@ -3,6 +3,7 @@
 /// run for generative models), follow loss and validation curves live, and see any finished model
 /// run's curves, test metrics and cold-item breakdown.
 
+#include <map>
 #include <string>
 
 #include "pages/run_page.h"
@@ -40,6 +41,8 @@ public:
     [[nodiscard]] CurvePlot* lossPlot() const { return m_loss; }
     [[nodiscard]] CurvePlot* validationPlot() const { return m_validation; }
     [[nodiscard]] BarChart* breakdownChart() const { return m_breakdown; }
+    /// Beam and exact ranking side by side (`eval --exact` figures); hidden when the run has none.
+    [[nodiscard]] QLabel* exactFigures() const { return m_exact; }
 
 private:
     void buildForm();
@@ -47,6 +50,8 @@ private:
     void onModelChanged();
     void fillTokenizerRuns();
     void feedMetric(const core::MetricPoint& point);
+    /// Rewrites m_exact from m_exactValues.
+    void showExactFigures();
 
     // RunPage
     void resetViews(const QString& placeholder) override;
@@ -68,6 +73,9 @@ private:
     CurvePlot* m_loss = nullptr;
     CurvePlot* m_validation = nullptr;
     BarChart* m_breakdown = nullptr;
+    QLabel* m_exact = nullptr;
+    /// eval --exact points of the shown run: (split, name) -> value, e.g. ("test", "exact/ndcg@10").
+    std::map<std::pair<std::string, std::string>, double> m_exactValues;
 };
 
 }  // namespace tokenbench::ui

@@ -51,6 +51,13 @@ MetricKey parseMetricKey(const std::string& split, const std::string& name) {
     key.phase = metricPhase(split);
     key.metric = name;
     std::string rest = name;
+    if (startsWith(rest, metric_name::kExactPrefix)) {
+        key.source = RankingSource::Exact;
+        rest = rest.substr(std::string(metric_name::kExactPrefix).size());
+    } else if (startsWith(rest, metric_name::kExactBeamPrefix)) {
+        key.source = RankingSource::SampleModel;
+        rest = rest.substr(std::string(metric_name::kExactBeamPrefix).size());
+    }
     if (startsWith(rest, metric_name::kColdPrefix)) {
         key.group = TargetGroup::Cold;
         rest = rest.substr(std::string(metric_name::kColdPrefix).size());
@@ -61,6 +68,7 @@ MetricKey parseMetricKey(const std::string& split, const std::string& name) {
     const auto unknown = [&key, &name] {
         key.kind = MetricKind::Other;
         key.group = TargetGroup::All;
+        key.source = RankingSource::Model;
         key.metric = name;
         key.term.clear();
         key.k = 0;
@@ -78,13 +86,15 @@ MetricKey parseMetricKey(const std::string& split, const std::string& name) {
         const int32_t k = parseCount(rest.substr(at + 1));
         const MetricKind kind = cutoffKind(metric);
         if (k <= 0 || kind == MetricKind::Other) return unknown();
-        if (kind != MetricKind::Ranking && key.group != TargetGroup::All) return unknown();
+        if (kind != MetricKind::Ranking && (key.group != TargetGroup::All || key.source != RankingSource::Model))
+            return unknown();
         key.kind = kind;
         key.metric = metric;
         key.k = k;
         return key;
     }
-    if (key.group != TargetGroup::All) return unknown();  // only ranking metrics come per target group
+    // Only ranking metrics come per target group or ranking source.
+    if (key.group != TargetGroup::All || key.source != RankingSource::Model) return unknown();
 
     if (rest == metric_name::kLoss || startsWith(rest, std::string(metric_name::kLoss) + "/")) {
         key.kind = MetricKind::Loss;

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "models/parallel_batches.h"
+
 namespace tokenbench::core {
 
 void BeamStats::add(const std::vector<IdBeam>& beams, int64_t width) {
@@ -27,21 +29,16 @@ std::map<std::string, double> BeamStats::take() {
     return stats;
 }
 
-void searchByHistoryLength(const std::vector<int64_t>& historyLengths, int64_t width, int64_t batchRows,
+void searchByHistoryLength(const std::vector<int64_t>& historyLengths, int64_t width, int64_t batchRows, int threads,
                            const BatchBeamSearch& search, BeamStats& stats, const BeamConsumer& consume) {
-    std::vector<size_t> order(historyLengths.size());
-    for (size_t r = 0; r < order.size(); ++r) order[r] = r;
-    std::stable_sort(order.begin(), order.end(),
-                     [&](size_t a, size_t b) { return historyLengths[a] < historyLengths[b]; });
-    const auto batch = static_cast<size_t>(std::max<int64_t>(1, batchRows / std::max<int64_t>(1, width)));
-    std::vector<size_t> rows;
-    for (size_t first = 0; first < order.size(); first += batch) {
-        rows.assign(order.begin() + static_cast<std::ptrdiff_t>(first),
-                    order.begin() + static_cast<std::ptrdiff_t>(std::min(order.size(), first + batch)));
-        const std::vector<std::vector<IdBeam>> beams = search(rows);
-        for (size_t r = 0; r < beams.size(); ++r) {
-            stats.add(beams[r], width);
-            consume(rows[r], beams[r]);
+    const std::vector<std::vector<size_t>> batches =
+        lengthSortedBatches(historyLengths, static_cast<size_t>(std::max<int64_t>(1, batchRows / std::max<int64_t>(1, width))));
+    std::vector<std::vector<std::vector<IdBeam>>> beams(batches.size());
+    forEachBatchInParallel(batches.size(), threads, [&](size_t b) { beams[b] = search(batches[b]); });
+    for (size_t b = 0; b < batches.size(); ++b) {
+        for (size_t r = 0; r < batches[b].size(); ++r) {
+            stats.add(beams[b][r], width);
+            consume(batches[b][r], beams[b][r]);
         }
     }
 }

@@ -42,9 +42,11 @@ private:
 };
 
 /// Runs `search` over the users whose histories have `historyLengths` (one per row), in batches of
-/// similar length (less padding) of about `batchRows` decoder rows (users x `width`), and hands each
-/// user's beams to `consume` with its row; counts them in `stats`.
-void searchByHistoryLength(const std::vector<int64_t>& historyLengths, int64_t width, int64_t batchRows,
+/// similar length (less padding) of about `batchRows` decoder rows (users x `width`) spread over
+/// `threads` single-threaded workers (see parallel_batches.h: `search` runs on them, concurrently,
+/// in inference mode), then hands each user's beams to `consume` with its row, in batch order on the
+/// calling thread, and counts them in `stats`.
+void searchByHistoryLength(const std::vector<int64_t>& historyLengths, int64_t width, int64_t batchRows, int threads,
                            const BatchBeamSearch& search, BeamStats& stats, const BeamConsumer& consume);
 
 /// Appends the items of `beams`' real leaves to `list`, best beam first, items sharing a tuple in id

@@ -21,6 +21,7 @@ target_sources(tokenbench_core PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/tiger_module.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/id_beam_search.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/id_exact_scores.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/models/parallel_batches.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/tiger_id_decoder.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/trie_training_mask.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/batch_shards.cpp

@@ -30,6 +30,7 @@
 
 #include "models/builtin_models.h"
 #include "models/generative_ranking.h"
+#include "models/parallel_batches.h"
 #include "models/id_beam_search.h"
 #include "models/prefix_trie.h"
 #include "models/sequence_tensors.h"
@@ -257,11 +258,9 @@ void SidGptModel::searchUsers(const std::vector<int32_t>& users, EvalPhase phase
         lengths[r] = histories[r].length;
     }
     const EvalScope scope(network());
-    std::vector<const int32_t*> begins;
-    std::vector<int64_t> batchLengths;
-    const auto search = [&](const std::vector<size_t>& rows) {
-        begins.clear();
-        batchLengths.clear();
+    const auto search = [&](const std::vector<size_t>& rows) {  // runs on several threads: own buffers
+        std::vector<const int32_t*> begins;
+        std::vector<int64_t> batchLengths;
         for (const size_t r : rows) {
             begins.push_back(histories[r].begin);
             batchLengths.push_back(histories[r].length);
@@ -269,7 +268,7 @@ void SidGptModel::searchUsers(const std::vector<int32_t>& users, EvalPhase phase
         SidGptIdDecoder decoder(*m_net, prefixTokens(begins, batchLengths));
         return idBeamSearch(decoder, *m_trie, width, m_config.constrained);
     };
-    searchByHistoryLength(lengths, width, kEvalRows, search, m_stats, consume);
+    searchByHistoryLength(lengths, width, kEvalRows, batchThreads(device().is_cpu()), search, m_stats, consume);
 }
 
 void SidGptModel::rankUsers(const std::vector<int32_t>& users, EvalPhase phase, int32_t count,

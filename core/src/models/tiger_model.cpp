@@ -31,6 +31,8 @@
 #include "models/prefix_trie.h"
 #include "models/sequence_tensors.h"
 #include "models/id_beam_search.h"
+#include "models/id_exact_scores.h"
+#include "models/parallel_batches.h"
 #include "models/tiger_config.h"
 #include "models/tiger_id_decoder.h"
 #include "models/tiger_module.h"
@@ -76,6 +78,8 @@ public:
     [[nodiscard]] bool ranksByList() const override { return true; }
     void rankUsers(const std::vector<int32_t>& users, EvalPhase phase, int32_t count,
                    std::vector<std::vector<int32_t>>& out) override;
+    [[nodiscard]] bool scoresExactly() const override { return true; }
+    void exactScoreUsers(const std::vector<int32_t>& users, EvalPhase phase, std::vector<float>& out) override;
     [[nodiscard]] std::map<std::string, double> takeEvalStats() override;
     [[nodiscard]] std::vector<AttentionMap> attention(const std::vector<int32_t>& history) override;
 
@@ -94,9 +98,13 @@ private:
     at::Tensor historyTokens(const std::vector<const int32_t*>& begins, const std::vector<int64_t>& lengths) const;
     /// Hashed user buckets of `users` on the device, or undefined without user tokens.
     at::Tensor userTensor(const std::vector<int32_t>& users) const;
+    /// The encoder's output for the users users[rows[i]] on the phase's history.
+    TigerMemory encodeUsers(const std::vector<int32_t>& users, const std::vector<size_t>& rows, EvalPhase phase);
+    /// History lengths of `users` on the phase's history (the encoder's input lengths).
+    [[nodiscard]] std::vector<int64_t> historyLengths(const std::vector<int32_t>& users, EvalPhase phase) const;
     /// Runs the beam search for `users` on the phase's history, in batches of about kEvalRows decoder
     /// rows, and hands each user's beams (best first) to `consume` with the user's row in `users`.
-    /// Counts beams and invalid beams for the eval stats.
+    /// Counts beams, invalid and shared beams for the eval stats.
     void searchUsers(const std::vector<int32_t>& users, EvalPhase phase, int64_t width, const BeamConsumer& consume);
 
     TigerConfig m_config;
@@ -266,32 +274,58 @@ at::Tensor TigerModel::batchLoss(const std::vector<size_t>& batch, EpochRandom& 
     return nll * (1.0 - m_config.labelSmoothing) + uniform * m_config.labelSmoothing;
 }
 
+TigerMemory TigerModel::encodeUsers(const std::vector<int32_t>& users, const std::vector<size_t>& rows,
+                                     EvalPhase phase) {
+    std::vector<const int32_t*> begins;
+    std::vector<int64_t> lengths;
+    std::vector<int32_t> batchUsers;
+    for (const size_t r : rows) {
+        const HistoryWindow history = historyOf(users[r], phase, m_config.maxItems);
+        begins.push_back(history.begin);
+        lengths.push_back(history.length);
+        batchUsers.push_back(users[r]);
+    }
+    return m_net->encode(historyTokens(begins, lengths), userTensor(batchUsers));
+}
+
+std::vector<int64_t> TigerModel::historyLengths(const std::vector<int32_t>& users, EvalPhase phase) const {
+    std::vector<int64_t> lengths(users.size());
+    for (size_t r = 0; r < users.size(); ++r) lengths[r] = historyOf(users[r], phase, m_config.maxItems).length;
+    return lengths;
+}
+
 void TigerModel::searchUsers(const std::vector<int32_t>& users, EvalPhase phase, int64_t width,
                              const BeamConsumer& consume) {
-    std::vector<HistoryWindow> histories(users.size());
-    std::vector<int64_t> lengths(users.size());
-    for (size_t r = 0; r < users.size(); ++r) {
-        histories[r] = historyOf(users[r], phase, m_config.maxItems);
-        lengths[r] = histories[r].length;
-    }
     const EvalScope scope(network());
-    std::vector<const int32_t*> begins;
-    std::vector<int64_t> batchLengths;
-    std::vector<int32_t> batchUsers;
     const auto search = [&](const std::vector<size_t>& rows) {
-        begins.clear();
-        batchLengths.clear();
-        batchUsers.clear();
-        for (const size_t r : rows) {
-            begins.push_back(histories[r].begin);
-            batchLengths.push_back(histories[r].length);
-            batchUsers.push_back(users[r]);
-        }
-        const TigerMemory memory = m_net->encode(historyTokens(begins, batchLengths), userTensor(batchUsers));
+        const TigerMemory memory = encodeUsers(users, rows, phase);
         TigerIdDecoder decoder(*m_net, memory);
         return idBeamSearch(decoder, *m_trie, width, m_config.constrained);
     };
-    searchByHistoryLength(lengths, width, kEvalRows, search, m_stats, consume);
+    searchByHistoryLength(historyLengths(users, phase), width, kEvalRows, batchThreads(device().is_cpu()), search,
+                          m_stats, consume);
+}
+
+void TigerModel::exactScoreUsers(const std::vector<int32_t>& users, EvalPhase phase, std::vector<float>& out) {
+    requirePrepared("exactScoreUsers()");
+    const EvalScope scope(network());
+    const auto items = static_cast<size_t>(this->items());
+    out.assign(users.size() * items, std::numeric_limits<float>::lowest());
+    // A user needs one decoder row per trie node of a depth at a time: as many rows as the widest depth.
+    std::vector<int64_t> perDepth(static_cast<size_t>(m_levels + 1), 0);
+    for (int32_t node = 0; node < m_trie->nodeCount(); ++node) ++perDepth[static_cast<size_t>(m_trie->depth(node))];
+    const int64_t widest = *std::max_element(perDepth.begin(), perDepth.end() - 1);
+    // Batches of similar history lengths pad less; results go back to each user's own row.
+    const std::vector<std::vector<size_t>> batches =
+        lengthSortedBatches(historyLengths(users, phase), static_cast<size_t>(std::max<int64_t>(1, kEvalRows / widest)));
+    forEachBatchInParallel(batches.size(), batchThreads(device().is_cpu()), [&](size_t b) {
+        const TigerMemory memory = encodeUsers(users, batches[b], phase);
+        TigerIdDecoder decoder(*m_net, memory);
+        const std::vector<float> scores = exactItemScores(exactLeafScores(decoder, *m_trie), *m_trie);
+        for (size_t r = 0; r < batches[b].size(); ++r)
+            std::copy_n(scores.begin() + static_cast<std::ptrdiff_t>(r * items), items,
+                        out.begin() + static_cast<std::ptrdiff_t>(batches[b][r] * items));
+    });
 }
 
 void TigerModel::rankUsers(const std::vector<int32_t>& users, EvalPhase phase, int32_t count,

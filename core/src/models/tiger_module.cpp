@@ -45,7 +45,7 @@ at::Tensor TigerEncoderLayerImpl::forward(const at::Tensor& x, const at::Tensor&
 }
 
 TigerDecoderLayerImpl::TigerDecoderLayerImpl(int64_t hidden, int64_t heads, int64_t feedForward, double dropout)
-    : m_dropout(dropout) {
+    : m_dropout(dropout), m_heads(heads) {
     selfNorm = register_module("self_norm", layerNorm(hidden));
     selfAttention = register_module("self_attention", MultiHeadAttention(hidden, heads, dropout, "tiger"));
     crossNorm = register_module("cross_norm", layerNorm(hidden));
@@ -84,6 +84,49 @@ at::Tensor TigerDecoderLayerImpl::forward(const at::Tensor& x, const at::Tensor&
     const at::Tensor inner =
         seededDropout(at::relu(feedForward1->forward(feedForwardNorm->forward(y))), m_dropout, training, generator);
     return y + seededDropout(feedForward2->forward(inner), m_dropout, training, generator);
+}
+
+TigerStepLayer TigerDecoderLayerImpl::startStep(const at::Tensor& memory, const at::Tensor& blocked) {
+    const int64_t b = memory.size(0), s = memory.size(1), h = memory.size(2), d = h / m_heads;
+    TigerStepLayer state;
+    state.selfWeight = at::cat({selfAttention->query->weight, selfAttention->key->weight, selfAttention->value->weight});
+    state.selfBias = at::cat({selfAttention->query->bias, selfAttention->key->bias, selfAttention->value->bias});
+    // Scaling the keys once instead of every step's scores.
+    const at::Tensor keys = crossAttention->key->forward(memory) / std::sqrt(static_cast<double>(d));
+    state.crossKeys = keys.view({b, s, m_heads, d}).permute({0, 2, 3, 1}).reshape({b * m_heads, d, s});
+    state.crossValues = crossAttention->value->forward(memory).view({b, s, m_heads, d}).transpose(1, 2).reshape({b * m_heads, s, d});
+    state.crossBias = at::zeros({b, m_heads, 1, s}, memory.options())
+                          .masked_fill(blocked.view({b, 1, 1, s}), -std::numeric_limits<float>::infinity())
+                          .view({b * m_heads, 1, s});
+    return state;
+}
+
+at::Tensor TigerDecoderLayerImpl::step(const at::Tensor& x, TigerStepLayer& state, int64_t groups) {
+    const int64_t rows = x.size(0), h = x.size(1), d = h / m_heads, users = rows / groups;
+    // Self-attention of the new token over every step so far (itself included): causal by construction.
+    const at::Tensor qkv = at::addmm(state.selfBias, selfNorm->forward(x), state.selfWeight.t());
+    const at::Tensor key = qkv.narrow(1, h, h).unsqueeze(1), value = qkv.narrow(1, 2 * h, h).unsqueeze(1);
+    state.selfKeys = state.selfKeys.defined() ? at::cat({state.selfKeys, key}, 1) : key.contiguous();
+    state.selfValues = state.selfValues.defined() ? at::cat({state.selfValues, value}, 1) : value.contiguous();
+    const int64_t steps = state.selfKeys.size(1);
+    const at::Tensor query = qkv.narrow(1, 0, h).reshape({rows, 1, m_heads, d}) / std::sqrt(static_cast<double>(d));
+    const at::Tensor weights = at::softmax((state.selfKeys.view({rows, steps, m_heads, d}) * query).sum(-1), 1);
+    const at::Tensor mixed = (state.selfValues.view({rows, steps, m_heads, d}) * weights.unsqueeze(-1)).sum(1);
+    at::Tensor y = x + selfAttention->output->forward(mixed.view({rows, h}));
+
+    // Cross-attention: each user's rows query that user's encoder output in one batched product.
+    const at::Tensor crossQuery = crossAttention->query->forward(crossNorm->forward(y))
+                                      .view({users, groups, m_heads, d})
+                                      .transpose(1, 2)
+                                      .reshape({users * m_heads, groups, d});
+    const at::Tensor crossWeights = at::softmax(at::bmm(crossQuery, state.crossKeys).add_(state.crossBias), -1);
+    const at::Tensor crossed = at::bmm(crossWeights, state.crossValues)
+                                   .view({users, m_heads, groups, d})
+                                   .transpose(1, 2)
+                                   .reshape({rows, h});
+    y = y + crossAttention->output->forward(crossed);
+    const at::Tensor inner = feedForward1->forward(feedForwardNorm->forward(y)).relu_();
+    return y + feedForward2->forward(inner);
 }
 
 TigerImpl::TigerImpl(TigerOptions options) : m_options(std::move(options)) {
@@ -208,11 +251,12 @@ at::Tensor TigerImpl::levelMask(const at::TensorOptions& options) const {
 
 TigerDecoderState TigerImpl::startDecoding(const TigerMemory& memory) {
     TigerDecoderState state;
-    state.self.resize(decoderLayers.size());
     state.crossKeys.resize(decoderLayers.size());
     state.crossValues.resize(decoderLayers.size());
-    for (size_t i = 0; i < decoderLayers.size(); ++i)
+    for (size_t i = 0; i < decoderLayers.size(); ++i) {
         decoderLayers[i]->crossAttention->project(memory.hidden, state.crossKeys[i], state.crossValues[i]);
+        state.layers.push_back(decoderLayers[i]->startStep(memory.hidden, memory.blocked));
+    }
     state.crossBlocked = memory.blocked;
     return state;
 }
@@ -220,11 +264,9 @@ TigerDecoderState TigerImpl::startDecoding(const TigerMemory& memory) {
 at::Tensor TigerImpl::decodeStep(TigerDecoderState& state, const at::Tensor& tokens, int64_t groups) {
     const int64_t step = state.step;
     if (step >= levels()) throw std::logic_error("tiger: decoded past the last level");
-    const at::Tensor x = tokenEmbedding->forward(tokens).unsqueeze(1) +
-                         decoderLevelEmbedding->weight[step].view({1, 1, m_options.hidden});
-    const at::Tensor hidden = runDecoder(x, at::Tensor(), state.crossKeys, state.crossValues, state.crossBlocked,
-                                         groups, nullptr, &state.self)
-                                  .squeeze(1);
+    at::Tensor x = tokenEmbedding->forward(tokens) + decoderLevelEmbedding->weight[step].unsqueeze(0);
+    for (size_t i = 0; i < decoderLayers.size(); ++i) x = decoderLayers[i]->step(x, state.layers[i], groups);
+    const at::Tensor hidden = decoderNorm->forward(x);
     ++state.step;
     // Only this level's slice of the output layer: the other levels' logits are never used here.
     const int64_t offset = m_offsets[static_cast<size_t>(step)];
@@ -248,9 +290,9 @@ at::Tensor TigerImpl::decodePrefix(const TigerDecoderState& state, const at::Ten
 }
 
 void TigerImpl::selectRows(TigerDecoderState& state, const at::Tensor& rows) const {
-    for (TigerSelfCache& cache : state.self) {
-        cache.keys = cache.keys.index_select(0, rows);
-        cache.values = cache.values.index_select(0, rows);
+    for (TigerStepLayer& layer : state.layers) {
+        layer.selfKeys = layer.selfKeys.index_select(0, rows);
+        layer.selfValues = layer.selfValues.index_select(0, rows);
     }
 }
 

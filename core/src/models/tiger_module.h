@@ -55,6 +55,18 @@ struct TigerSelfCache final {
     at::Tensor values;
 };
 
+/// One decoder layer's tensors for incremental decoding (TigerDecoderLayerImpl::step), laid out for
+/// one row per beam: a step's query meets at most `levels` cached keys, so its self-attention is a
+/// product and a sum rather than thousands of tiny matrix products, and the encoder's keys and values
+/// are stored once per user in the layout the batched products read.
+struct TigerStepLayer final {
+    at::Tensor selfWeight, selfBias;  ///< query, key and value projections stacked: 3H x H, 3H
+    at::Tensor selfKeys, selfValues;  ///< rows x steps x H (head-major within H), grown each step
+    at::Tensor crossKeys;             ///< (B*heads) x d x S, already divided by sqrt(d)
+    at::Tensor crossValues;           ///< (B*heads) x S x d
+    at::Tensor crossBias;             ///< (B*heads) x 1 x S: 0, or -inf for padding keys
+};
+
 /// One pre-LN decoder layer: causal self-attention, cross-attention to the encoder, FFN.
 class TigerDecoderLayerImpl final : public torch::nn::Module {
 public:
@@ -66,6 +78,11 @@ public:
     at::Tensor forward(const at::Tensor& x, const at::Tensor& selfBlocked, const at::Tensor& crossKeys,
                        const at::Tensor& crossValues, const at::Tensor& crossBlocked, int64_t groups,
                        at::Generator* generator, TigerSelfCache* cache = nullptr, at::Tensor* crossWeights = nullptr);
+    /// One incremental step in eval mode: `x` (B*groups) x H, one new token per row, rows grouped by
+    /// user; extends `state`'s self-attention keys/values. Equal to forward over the whole prefix.
+    at::Tensor step(const at::Tensor& x, TigerStepLayer& state, int64_t groups);
+    /// `state` for B users' encoder output `memory` B x S x H and padding `blocked` B x 1 x 1 x S.
+    [[nodiscard]] TigerStepLayer startStep(const at::Tensor& memory, const at::Tensor& blocked);
 
     torch::nn::LayerNorm selfNorm{nullptr}, crossNorm{nullptr}, feedForwardNorm{nullptr};
     MultiHeadAttention selfAttention{nullptr}, crossAttention{nullptr};
@@ -73,6 +90,7 @@ public:
 
 private:
     double m_dropout;
+    int64_t m_heads;
 };
 TORCH_MODULE(TigerDecoderLayer);
 
@@ -86,8 +104,8 @@ struct TigerMemory final {
 /// Incremental decoding state for a beam search: per-layer self-attention caches over the rows
 /// decoded so far and the encoder's cross-attention keys/values (per user, computed once).
 struct TigerDecoderState final {
-    std::vector<TigerSelfCache> self;
-    std::vector<at::Tensor> crossKeys, crossValues;
+    std::vector<TigerStepLayer> layers;                ///< decodeStep's, per decoder layer
+    std::vector<at::Tensor> crossKeys, crossValues;  ///< B x heads x S x d per layer (decodePrefix)
     at::Tensor crossBlocked;
     int64_t step = 0;  ///< level the next decodeStep predicts
 };

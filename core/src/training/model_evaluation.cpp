@@ -1,6 +1,7 @@
 #include "training/model_evaluation.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "tokenbench/cancellation.h"
 
@@ -9,7 +10,10 @@ namespace tokenbench::core {
 namespace {
 
 constexpr size_t kScoreBatch = 1024;  // users per scoring call: 1024 x 12k floats = 48 MB on Beauty
-constexpr size_t kListBatch = 256;    // users per beam-search call
+// Users per ranked-list call: the model sorts them by history length to pad less and decodes several
+// batches of them at once on its threads (see models/parallel_batches.h).
+constexpr size_t kListBatch = 4096;
+constexpr size_t kExactBatch = 64;  // users per exact-scoring call: each costs about a trie's inner nodes in decoder rows
 
 }  // namespace
 
@@ -27,16 +31,30 @@ EvalTargets evaluationTargets(const Dataset& dataset, const DataSplit& split, Ev
     return targets;
 }
 
+EvalTargets sampleTargets(const EvalTargets& targets, int64_t count) {
+    const auto total = static_cast<int64_t>(targets.users.size());
+    if (count <= 0 || count >= total) return targets;
+    EvalTargets sample;
+    for (int64_t i = 0; i < count; ++i) {
+        const auto at = static_cast<size_t>(i * total / count);
+        sample.users.push_back(targets.users[at]);
+        sample.items.push_back(targets.items[at]);
+    }
+    return sample;
+}
+
 EvalReport evaluateModel(Recommender& model, const Dataset& dataset, const DataSplit& split, EvalPhase phase,
                          const EvalOptions& options, const std::atomic<bool>* cancel,
                          const std::function<void(int64_t, int64_t)>& progress,
-                         std::map<std::string, double>* evalStats) {
-    const EvalTargets targets = evaluationTargets(dataset, split, phase);
+                         std::map<std::string, double>* evalStats, const EvalSelection& selection) {
+    if (selection.exact && !model.scoresExactly())
+        throw std::invalid_argument(model.id() + " has no exact ranking (only generative models over semantic IDs do)");
+    const EvalTargets targets = sampleTargets(evaluationTargets(dataset, split, phase), selection.sampleUsers);
     RankingEvaluator evaluator(options, trainingItemCounts(dataset, split));
     (void)model.takeEvalStats();  // drop figures of earlier calls (e.g. a validation pass)
-    const bool byList = model.ranksByList();
+    const bool byList = model.ranksByList() && !selection.exact;
     const size_t total = targets.users.size();
-    const size_t batchSize = byList ? kListBatch : kScoreBatch;
+    const size_t batchSize = byList ? kListBatch : selection.exact ? kExactBatch : kScoreBatch;
     const int32_t maxK = options.ks.empty() ? 20 : *std::max_element(options.ks.begin(), options.ks.end());
 
     std::vector<float> scores;
@@ -79,7 +97,8 @@ EvalReport evaluateModel(Recommender& model, const Dataset& dataset, const DataS
             }
             evaluator.addRankedLists(lists, items);
         } else {
-            model.scoreUsers(users, phase, scores);
+            if (selection.exact) model.exactScoreUsers(users, phase, scores);
+            else model.scoreUsers(users, phase, scores);
             evaluator.addScores(scores.data(), static_cast<int64_t>(users.size()), items.data(), histories);
         }
         if (progress) progress(static_cast<int64_t>(end), static_cast<int64_t>(total));

@@ -22,12 +22,25 @@ struct EvalTargets final {
 };
 [[nodiscard]] EvalTargets evaluationTargets(const Dataset& dataset, const DataSplit& split, EvalPhase phase);
 
+/// Which targets an evaluation uses and how the model ranks them.
+struct EvalSelection final {
+    bool exact = false;       ///< rank by the model's exact scores (Recommender::scoresExactly models only)
+    int64_t sampleUsers = 0;  ///< only this many targets, evenly spaced over the target list; 0 = all
+};
+
+/// `targets` cut to `count` entries evenly spaced over the list (deterministic); all when count <= 0
+/// or count >= their number.
+[[nodiscard]] EvalTargets sampleTargets(const EvalTargets& targets, int64_t count);
+
 /// Ranks every target with the model (scores over all items, or the model's ranked list when it
 /// ranks by list) in batches; `progress(done, total)` after each batch; checks `cancel` between
-/// batches. `evalStats` receives the model's figures (e.g. invalid_id_rate) when given.
+/// batches. `evalStats` receives the model's figures (e.g. invalid_id_rate) when given. `selection`
+/// may restrict the targets to a sample and rank by the model's exact scores (throws
+/// std::invalid_argument for a model without them).
 [[nodiscard]] EvalReport evaluateModel(Recommender& model, const Dataset& dataset, const DataSplit& split,
                                        EvalPhase phase, const EvalOptions& options, const std::atomic<bool>* cancel,
                                        const std::function<void(int64_t, int64_t)>& progress = {},
-                                       std::map<std::string, double>* evalStats = nullptr);
+                                       std::map<std::string, double>* evalStats = nullptr,
+                                       const EvalSelection& selection = {});
 
 }  // namespace tokenbench::core

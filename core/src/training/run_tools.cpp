@@ -1,11 +1,13 @@
 // What can be done with a finished model run: evaluate it again, look at its attention, export it,
 // take its item embeddings.
+#include <chrono>
 #include <filesystem>
 #include <stdexcept>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
+#include "tokenbench/eval/metric_keys.h"
 #include "tokenbench/io/safetensors.h"
 #include "tokenbench/storage/experiment_store.h"
 #include "tokenbench/training/run_tools.h"
@@ -24,6 +26,42 @@ EvalReport evaluateRun(const std::string& projectDir, int64_t runId, const std::
     const TrainingInputs& in = *restored.inputs;
     return evaluateModel(*restored.model, in.dataset, in.split, phase == "valid" ? EvalPhase::Valid : EvalPhase::Test,
                          options, nullptr, {}, evalStats);
+}
+
+ExactComparison compareWithExactRanking(const std::string& projectDir, int64_t runId, const std::string& phase,
+                                        const EvalOptions& options, int64_t sampleUsers) {
+    if (phase != "valid" && phase != "test")
+        throw std::invalid_argument("unknown split '" + phase + "' (expected valid or test)");
+    if (sampleUsers < 0) throw std::invalid_argument("the number of exact-ranking users must not be negative");
+    RestoredRun restored = restoreModelRun(projectDir, runId);
+    const TrainingInputs& in = *restored.inputs;
+    if (!restored.model->scoresExactly())
+        throw std::invalid_argument("run " + std::to_string(runId) + " (" + restored.model->id() +
+                                    ") has no exact ranking: only generative models over semantic IDs have one");
+    const EvalPhase evalPhase = phase == "valid" ? EvalPhase::Valid : EvalPhase::Test;
+    using Clock = std::chrono::steady_clock;
+    ExactComparison out;
+    auto start = Clock::now();
+    out.beam = evaluateModel(*restored.model, in.dataset, in.split, evalPhase, options, nullptr, {}, &out.beamStats,
+                             EvalSelection{false, sampleUsers});
+    out.beamSeconds = std::chrono::duration<double>(Clock::now() - start).count();
+    start = Clock::now();
+    out.exact = evaluateModel(*restored.model, in.dataset, in.split, evalPhase, options, nullptr, {}, nullptr,
+                              EvalSelection{true, sampleUsers});
+    out.exactSeconds = std::chrono::duration<double>(Clock::now() - start).count();
+    out.users = out.exact.all.targets;
+
+    std::vector<MetricPoint> points;
+    const double now = unixTimeNow();
+    const auto add = [&](const std::string& name, double value) {
+        points.push_back({runId, 0, restored.bestEpoch, phase, name, value, now});
+    };
+    for (const auto& [name, value] : out.exact.all.values) add(metric_name::kExactPrefix + name, value);
+    for (const auto& [name, value] : out.beam.all.values) add(metric_name::kExactBeamPrefix + name, value);
+    add(std::string(metric_name::kExactPrefix) + "users", static_cast<double>(out.users));
+    ExperimentStore store(projectPaths(projectDir).database);
+    store.appendMetrics(points);
+    return out;
 }
 
 std::vector<AttentionMap> computeAttention(const std::string& projectDir, int64_t runId, const std::string& userRawId) {

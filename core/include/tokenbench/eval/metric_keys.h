@@ -28,6 +28,11 @@ inline constexpr const char* kCoverage = "coverage";               ///< with "@K
 inline constexpr const char* kPopularity = "popularity";           ///< with "@K"
 inline constexpr const char* kColdPrefix = "cold/";                ///< ranking metric over cold targets
 inline constexpr const char* kWarmPrefix = "warm/";                ///< ranking metric over warm targets
+/// `eval --exact`: a ranking metric of the exact ranking (every item by its ID's likelihood) on a
+/// sample of targets, and of the model's own (beam) ranking on the same sample; "exact/users" is the
+/// sample's size.
+inline constexpr const char* kExactPrefix = "exact/";
+inline constexpr const char* kExactBeamPrefix = "exact_beam/";
 inline constexpr const char* kUtilization = "utilization";         ///< per codebook level, with "/l<level>"
 inline constexpr const char* kPerplexity = "perplexity";           ///< per codebook level
 inline constexpr const char* kEntropy = "entropy";                 ///< per codebook level
@@ -62,11 +67,19 @@ enum class MetricKind {
     Other,                ///< anything else a component reports
 };
 
+/// Which ranking a ranking metric measures.
+enum class RankingSource {
+    Model,       ///< the model's own ranking of every target (the usual metrics)
+    Exact,       ///< "exact/": the exact ranking on a sample of targets
+    SampleModel  ///< "exact_beam/": the model's own ranking on that same sample
+};
+
 /// A recorded metric name taken apart.
 struct MetricKey final {
     MetricPhase phase = MetricPhase::Other;
     MetricKind kind = MetricKind::Other;
     TargetGroup group = TargetGroup::All;
+    RankingSource source = RankingSource::Model;
     std::string metric;  ///< the measure without group, K or level: "ndcg", "mrr", "utilization", "loss"
     std::string term;    ///< loss terms: "reconstruction" of "loss/reconstruction"; empty otherwise
     int32_t k = 0;       ///< the cut-off of "@K" metrics; 0 otherwise
@@ -74,7 +87,8 @@ struct MetricKey final {
 
     /// Ranking, coverage or popularity metric of all targets with this K (e.g. "recall@10").
     [[nodiscard]] bool isRankingAt(int32_t cutoff) const {
-        return kind == MetricKind::Ranking && group == TargetGroup::All && k == cutoff;
+        return kind == MetricKind::Ranking && group == TargetGroup::All && source == RankingSource::Model &&
+               k == cutoff;
     }
 };
 

@@ -66,6 +66,16 @@ public:
         (void)users, (void)phase, (void)count, (void)out;
         throw std::logic_error(id() + " scores items; it does not rank by list");
     }
+    /// Generative models that can score every item by the log-likelihood of its whole ID (teacher
+    /// forcing through their prefix trie: the exact ranking their beam search approximates) return
+    /// true and implement exactScoreUsers. Costly: `eval --exact` runs it on a sample of users.
+    [[nodiscard]] virtual bool scoresExactly() const { return false; }
+    /// As scoreUsers, from the exact ID log-likelihoods; items that share an ID get its score, each
+    /// next one in ascending id one float step lower (the order the model's ranked lists use).
+    virtual void exactScoreUsers(const std::vector<int32_t>& users, EvalPhase phase, std::vector<float>& out) {
+        (void)users, (void)phase, (void)out;
+        throw std::logic_error(id() + " has no exact ranking");
+    }
     /// Figures of the evaluation calls since the last call of this method, reset on reading (e.g.
     /// "invalid_id_rate" of a beam search). Reported next to the ranking metrics.
     [[nodiscard]] virtual std::map<std::string, double> takeEvalStats() { return {}; }

@@ -19,6 +19,26 @@ namespace tokenbench::core {
 [[nodiscard]] EvalReport evaluateRun(const std::string& projectDir, int64_t runId, const std::string& phase,
                                      const EvalOptions& options, std::map<std::string, double>* evalStats = nullptr);
 
+/// A generative model's beam against its exact ranking (every item scored by its whole ID's
+/// log-likelihood), both on the same deterministic sample of targets.
+struct ExactComparison final {
+    int64_t users = 0;                       ///< targets in the sample
+    EvalReport exact;                        ///< ranking by exact scores
+    EvalReport beam;                         ///< the model's own ranking (its beam search)
+    std::map<std::string, double> beamStats; ///< the model's figures of that beam (invalid_rate...)
+    double exactSeconds = 0.0;
+    double beamSeconds = 0.0;
+};
+
+/// Ranks `sampleUsers` targets of the phase (evenly spaced over them; 0 = all) both ways and stores
+/// the figures with the run as metric points of the phase's split at its best epoch: "exact/<metric>"
+/// for the exact ranking and "exact_beam/<metric>" for the beam on the same sample, plus
+/// "exact/users". Throws std::invalid_argument for a model without exact scores (see
+/// Recommender::scoresExactly).
+[[nodiscard]] ExactComparison compareWithExactRanking(const std::string& projectDir, int64_t runId,
+                                                      const std::string& phase, const EvalOptions& options,
+                                                      int64_t sampleUsers);
+
 /// Attention maps of a model run's best checkpoint for one user's history (the history the test
 /// phase sees), stored in the run's attention maps and returned. `userRawId` is the data set's raw
 /// user id, or "#N" for dense index N.
