@@ -5,8 +5,12 @@
 #include <mutex>
 #include <thread>
 
+#include <ATen/Parallel.h>
+
 #include <torch/autograd.h>
 #include <torch/utils.h>
+
+#include "tokenbench/runtime.h"
 
 namespace tokenbench::core {
 
@@ -53,6 +57,17 @@ double accumulateShardGradients(int64_t shards, int threads, const std::vector<a
     }
     for (const double loss : losses) total += loss;
     return total;
+}
+
+SingleThreadedCompute::SingleThreadedCompute(bool active) {
+    const int threads = at::get_num_threads();
+    if (!active || threads <= 1) return;
+    m_restore = threads;
+    setComputeThreads(1);
+}
+
+SingleThreadedCompute::~SingleThreadedCompute() {
+    if (m_restore > 0) setComputeThreads(m_restore);
 }
 
 std::vector<std::vector<size_t>> splitBatch(const std::vector<size_t>& batch, int64_t shards) {

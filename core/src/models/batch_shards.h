@@ -20,6 +20,20 @@ namespace tokenbench::core {
 double accumulateShardGradients(int64_t shards, int threads, const std::vector<at::Tensor>& parameters,
                                 const std::function<at::Tensor(int64_t shard)>& shardLoss);
 
+/// While alive, LibTorch and the BLAS compute with one thread (each shard is single-threaded, the
+/// shards themselves are the parallelism); the earlier count comes back however the scope ends.
+/// Inactive (changes nothing) when `active` is false.
+class SingleThreadedCompute final {
+public:
+    explicit SingleThreadedCompute(bool active);
+    ~SingleThreadedCompute();
+    SingleThreadedCompute(const SingleThreadedCompute&) = delete;
+    SingleThreadedCompute& operator=(const SingleThreadedCompute&) = delete;
+
+private:
+    int m_restore = 0;  ///< thread count to restore; 0: nothing to restore
+};
+
 /// `batch` cut into `shards` consecutive parts of sizes differing by at most one (fewer parts when
 /// the batch is smaller than `shards`).
 [[nodiscard]] std::vector<std::vector<size_t>> splitBatch(const std::vector<size_t>& batch, int64_t shards);

@@ -9,7 +9,7 @@
 #include <ATen/Parallel.h>
 #include <c10/core/InferenceMode.h>
 
-#include "tokenbench/runtime.h"
+#include "models/batch_shards.h"
 
 namespace tokenbench::core {
 
@@ -36,11 +36,7 @@ void forEachBatchInParallel(size_t batches, int threads, const std::function<voi
         for (size_t b = 0; b < batches; ++b) run(b);
         return;
     }
-    struct RestoreThreads final {
-        int count;
-        ~RestoreThreads() { setComputeThreads(count); }
-    } restore{threads};
-    setComputeThreads(1);
+    const SingleThreadedCompute singleThreaded(true);  // each worker is single-threaded
     std::exception_ptr failure;
     std::mutex failureMutex;
     std::atomic<size_t> next{0};

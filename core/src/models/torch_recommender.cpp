@@ -12,7 +12,6 @@
 #include "models/module_export.h"
 #include "models/sequence_tensors.h"
 #include "tokenbench/cancellation.h"
-#include "tokenbench/runtime.h"
 
 namespace tokenbench::core {
 
@@ -94,20 +93,14 @@ EpochReport TorchRecommender::trainEpoch(const std::function<void(int64_t, doubl
     // Everything random in this epoch derives from (seed, epoch): resuming from a checkpoint replays it.
     EpochRandom random = epochRandom(m_seed, m_epochSalt, m_epoch);
     const std::vector<std::vector<size_t>> batches = epochBatches(random);
-    // Sharded batches run one single-threaded shard per intra-op thread (CPU only); the thread
-    // counts come back when the epoch ends, however it ends.
+    // Sharded batches run one single-threaded shard per intra-op thread (CPU only).
     const int64_t shards = batchShards();
     const int threads = m_device.is_cpu() ? at::get_num_threads() : 1;
     std::vector<at::Tensor> trainable;
-    for (const at::Tensor& parameter : m_network->parameters())
-        if (parameter.requires_grad()) trainable.push_back(parameter);
-    struct RestoreThreads final {
-        int count;
-        ~RestoreThreads() {
-            if (count > 1) setComputeThreads(count);
-        }
-    } restore{shards > 1 ? threads : 1};
-    if (restore.count > 1) setComputeThreads(1);
+    if (shards > 1)
+        for (const at::Tensor& parameter : m_network->parameters())
+            if (parameter.requires_grad()) trainable.push_back(parameter);
+    const SingleThreadedCompute singleThreaded(shards > 1 && threads > 1);
 
     EpochReport report;
     double lossSum = 0.0;
@@ -143,9 +136,7 @@ double TorchRecommender::shardedStep(const std::vector<size_t>& batch, int64_t s
     const double total = static_cast<double>(batch.size());
     const double loss = accumulateShardGradients(
         static_cast<int64_t>(parts.size()), threads, parameters, [&](int64_t s) {
-            uint64_t mix = batchSeed ^ (static_cast<uint64_t>(s + 1) * 0x9e3779b97f4a7c15ULL);
-            const uint64_t shardSeed = splitmix64(mix);
-            EpochRandom shardRandom{shardSeed, at::detail::createCPUGenerator(shardSeed)};
+            EpochRandom shardRandom = epochRandom(batchSeed, 0, s + 1);
             const std::vector<size_t>& part = parts[static_cast<size_t>(s)];
             return batchLoss(part, shardRandom) * (static_cast<double>(part.size()) / total);
         });
