@@ -6,10 +6,12 @@ namespace tokenbench::cli {
 // (hidden 50, 2 blocks, 1 head, max length 50, batch 128, dropout 0.5, BCE with one sampled
 // negative, 20 epochs, no early stop, random batches padded to max length as the reference code, the
 // reference's block wiring); "sasrec" is the quality configuration (full softmax cross-entropy,
-// 15-minute budget); "tiger" (the paper's sizes, for a GPU) and "tiger-small" (a CPU-sized model,
+// 15-minute budget); "tiger" (the paper's sizes and user token, for a GPU) and "tiger-small" (a CPU-sized model,
 // validated every other epoch: the beam search over 22k users is the slow part) use semantic IDs
 // from attributes + co-occurrence features only (no text), as the TIGER target asks; so does
-// "sid-gpt-small", the decoder-only model at TIGER-small's width.
+// "sid-gpt-small", the decoder-only model at TIGER-small's width. "generative-cpu" is the best
+// generative configuration measured for two cores and a 60-minute budget (docs/benchmarks.md); TIGER's
+// schema defaults are the same, written out here so the preset stays put if the defaults move.
 const std::vector<BenchPreset>& benchPresets() {
     static const std::vector<BenchPreset> presets = {
         {"synthetic", R"({
@@ -47,11 +49,21 @@ const std::vector<BenchPreset>& benchPresets() {
                 "dropout": 0.5, "learning_rate": 0.001, "loss": "ce"}},
     {"name": "bert4rec", "model": "bert4rec", "epochs": 200, "max_minutes": 15, "patience": 5,
      "config": {"mask_prob": 0.6}},
-    {"name": "tiger", "model": "tiger", "tokenizer": "rqk-3x256", "epochs": 200, "max_minutes": 30, "patience": 5},
-    {"name": "tiger-small", "model": "tiger", "tokenizer": "rqk-3x256", "epochs": 200, "max_minutes": 30,
+    {"name": "tiger", "model": "tiger", "tokenizer": "rqk-3x256", "epochs": 200, "max_minutes": 30, "patience": 5,
+     "config": {"hidden": 128, "encoder_layers": 4, "decoder_layers": 4, "heads": 4, "feed_forward": 1024,
+                "dropout": 0.1, "user_buckets": 2000, "learning_rate": 0.001, "warmup_steps": 1000,
+                "lr_schedule": "inverse-sqrt", "weight_decay": 0.01}},
+    {"name": "tiger-small", "model": "tiger", "tokenizer": "rqk-3x256", "epochs": 200, "max_minutes": 20,
      "patience": 3, "eval_every": 2,
      "config": {"hidden": 64, "encoder_layers": 2, "decoder_layers": 2, "heads": 2, "feed_forward": 256,
-                "dropout": 0.1, "batch_size": 256, "learning_rate": 0.003, "warmup_steps": 500}},
+                "dropout": 0.15, "user_buckets": 0, "batch_size": 256, "learning_rate": 0.001,
+                "warmup_steps": 300, "lr_schedule": "constant", "weight_decay": 0.0001}},
+    {"name": "generative-cpu", "model": "tiger", "tokenizer": "rqk-3x256", "epochs": 200, "max_minutes": 60,
+     "patience": 3, "eval_every": 2,
+     "config": {"hidden": 128, "encoder_layers": 2, "decoder_layers": 2, "heads": 4, "feed_forward": 512,
+                "dropout": 0.15, "user_buckets": 0, "batch_size": 256, "learning_rate": 0.001,
+                "warmup_steps": 300, "lr_schedule": "cosine", "decay_steps": 14000, "weight_decay": 0.0001,
+                "batch_shards": 2}},
     {"name": "sid-gpt-small", "model": "sid-gpt", "tokenizer": "rqk-3x256", "epochs": 200, "max_minutes": 20,
      "patience": 5, "config": {"hidden": 64, "layers": 2, "heads": 2, "feed_forward": 256}}
   ]

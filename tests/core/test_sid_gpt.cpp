@@ -273,6 +273,10 @@ void TestSidGpt::registryAndSchedule() {
     QCOMPARE(config.learningRateAt(1), 0.0001);
     QCOMPARE(config.learningRateAt(50), 0.005);
     QCOMPARE(config.learningRateAt(100000), 0.01);
+    const SidGptConfig cosine = parseSidGptConfig(validateConfig(
+        *info, "{\"lr_schedule\": \"cosine\", \"learning_rate\": 0.01, \"warmup_steps\": 100, \"decay_steps\": 1000}"));
+    QVERIFY(std::abs(cosine.learningRateAt(600) - 0.005) < 1e-12);  // half-way down the cosine, as TIGER's
+    QCOMPARE(cosine.learningRateAt(1100), 0.0);
     QVERIFY(config.constrained);
     QVERIFY(!config.constrainedTraining);
     QCOMPARE(config.beamSize, int64_t(20));

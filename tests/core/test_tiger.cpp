@@ -221,17 +221,22 @@ void TestTiger::registryAndSchedule() {
     QVERIFY_EXCEPTION_THROWN(model->trainEpoch({}, nullptr), std::logic_error);
 
     const TigerConfig config =
-        parseTigerConfig(validateConfig(*info, "{\"learning_rate\": 0.01, \"warmup_steps\": 100}"));
+        parseTigerConfig(validateConfig(
+            *info, "{\"learning_rate\": 0.01, \"warmup_steps\": 100, \"lr_schedule\": \"inverse-sqrt\"}"));
     QCOMPARE(config.learningRateAt(1), 0.0001);
     QCOMPARE(config.learningRateAt(50), 0.005);
     QCOMPARE(config.learningRateAt(100), 0.01);
     QVERIFY(std::abs(config.learningRateAt(400) - 0.005) < 1e-12);  // 0.01 * sqrt(100 / 400)
     const TigerConfig flat =
         parseTigerConfig(validateConfig(*info, "{\"lr_schedule\": \"constant\", \"warmup_steps\": 0}"));
-    QCOMPARE(flat.learningRateAt(1), flat.learningRate);
-    QCOMPARE(flat.learningRateAt(100000), flat.learningRate);
+    QCOMPARE(flat.learningRateAt(1), flat.lr.peak);
+    QCOMPARE(flat.learningRateAt(100000), flat.lr.peak);
     QVERIFY(flat.constrained);
-    QCOMPARE(flat.userBuckets, int64_t(2000));
+    QCOMPARE(flat.userBuckets, int64_t(0));  // the measured default: no user token
+    const TigerConfig defaults = parseTigerConfig(validateConfig(*info, "{}"));
+    QCOMPARE(defaults.lr.decay, LrDecay::Cosine);
+    QCOMPARE(defaults.lr.decaySteps, int64_t(14000));
+    QCOMPARE(defaults.encoderLayers, int64_t(2));
     const TigerConfig cosine = parseTigerConfig(validateConfig(
         *info, "{\"lr_schedule\": \"cosine\", \"learning_rate\": 0.01, \"warmup_steps\": 100, \"decay_steps\": 1000}"));
     QCOMPARE(cosine.learningRateAt(50), 0.005);

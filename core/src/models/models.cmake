@@ -16,7 +16,9 @@ target_sources(tokenbench_core PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/sasrec_adam.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/bert4rec_module.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/bert4rec_model.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/models/sampled_losses.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/prefix_trie.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/models/lr_schedule.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/tiger_config.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/tiger_module.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/id_beam_search.cpp

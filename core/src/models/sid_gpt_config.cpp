@@ -1,8 +1,6 @@
 // SID-GPT's parameter schema (the registry entry) and its typed config.
 #include "models/sid_gpt_config.h"
 
-#include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 #include "models/builtin_models.h"
@@ -10,12 +8,6 @@
 #include "tokenbench/registry.h"
 
 namespace tokenbench::core {
-
-double SidGptConfig::learningRateAt(int64_t step) const {
-    const double s = static_cast<double>(std::max<int64_t>(step, 1));
-    const double warmup = static_cast<double>(warmupSteps);
-    return s < warmup ? learningRate * s / warmup : learningRate;
-}
 
 SidGptConfig parseSidGptConfig(const std::string& configJson) {
     const nlohmann::json j = nlohmann::json::parse(configJson);
@@ -29,8 +21,7 @@ SidGptConfig parseSidGptConfig(const std::string& configJson) {
     config.maxItems = j.at("max_items").get<int64_t>();
     config.beamSize = j.at("beam_size").get<int64_t>();
     config.batchSize = j.at("batch_size").get<int64_t>();
-    config.learningRate = j.at("learning_rate").get<double>();
-    config.warmupSteps = j.at("warmup_steps").get<int64_t>();
+    config.lr = parseLrSchedule(j);
     config.weightDecay = j.at("weight_decay").get<double>();
     config.constrained = j.at("constrained").get<bool>();
     config.constrainedTraining = j.at("constrained_training").get<bool>();
@@ -62,12 +53,13 @@ ComponentInfo sidGptInfo() {
                     "Sequences (one per user) per optimizer step"),
         numberParam("learning_rate", "Learning rate", ParamType::Float, "0.001", 1e-9, 10, "Peak AdamW step size"),
         numberParam("warmup_steps", "Warm-up steps", ParamType::Int, "100", 0, 100000000,
-                    "Linear warm-up to the learning rate, constant after"),
+                    "Linear warm-up to the peak learning rate"),
         numberParam("weight_decay", "Weight decay", ParamType::Float, "0.01", 0, 1, "AdamW decoupled weight decay"),
         numberParam("batch_shards", "Batch shards", ParamType::Int, "1", 1, 64,
                     "Each batch is computed as this many parts, one single-threaded part per CPU thread, "
                     "gradients summed in order (as TIGER's option): helps small models use a second core"),
     };
+    appendLrScheduleParams(info.params, "constant", "20000");
     info.params.push_back(boolParam("constrained", "Constrained beams", "true",
                                     "Restrict decoding to existing semantic IDs (a prefix trie); off: beams that are "
                                     "no item count as invalid"));

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "models/lr_schedule.h"
+
 namespace tokenbench::core {
 
 /// The sizes of a SID-GPT network, shared by the config and the module's options (SidGptOptions).
@@ -22,16 +24,14 @@ struct SidGptConfig final : SidGptSizes {
     std::string json;  ///< the complete validated config, for checkpoints and exports
     int64_t beamSize = 20;
     int64_t batchSize = 128;
-    double learningRate = 1e-3;
-    int64_t warmupSteps = 100;
+    LrSchedule lr{1e-3, 100, LrDecay::Constant, 20000};  ///< learning_rate, warmup_steps, lr_schedule, decay_steps
     double weightDecay = 0.01;
     bool constrained = true;
     bool constrainedTraining = false;  ///< softmax of each level over the trie's allowed codes only
     int64_t batchShards = 1;           ///< see TorchRecommender::batchShards
 
-    /// Learning rate of optimizer step `step` (1-based): linear warm-up to `learningRate` over
-    /// `warmupSteps`, constant after.
-    [[nodiscard]] double learningRateAt(int64_t step) const;
+    /// Learning rate of optimizer step `step` (1-based); see LrSchedule::at.
+    [[nodiscard]] double learningRateAt(int64_t step) const { return lr.at(step); }
 };
 
 /// Reads a config that validateConfig(sidGptInfo(), ...) returned. Throws ConfigError when `heads`

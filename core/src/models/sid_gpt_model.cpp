@@ -158,7 +158,7 @@ std::unique_ptr<TrainOptimizer> SidGptModel::buildOptimizer(std::vector<at::Tens
         std::make_unique<torch::optim::AdamW>(std::move(parameters), torch::optim::AdamWOptions(m_config.learningRateAt(1))
                                                                          .betas(std::make_tuple(0.9, 0.98))
                                                                          .weight_decay(m_config.weightDecay)));
-    optimizer->setSchedule([config = m_config](int64_t step) { return config.learningRateAt(step); });
+    optimizer->setSchedule([schedule = m_config.lr](int64_t step) { return schedule.at(step); });
     return optimizer;
 }
 

@@ -6,7 +6,7 @@
 // decoder is trained with teacher forcing and cross-entropy over each level's own vocabulary.
 // Ranking is a beam search over the levels, constrained by a prefix trie to existing IDs, so every
 // returned item is real; items sharing a tuple are listed together in id order.
-// AdamW with linear warm-up and inverse square-root decay (see TigerConfig::learningRateAt).
+// AdamW with linear warm-up and inverse square-root (or constant, or cosine) decay (see LrSchedule).
 //
 // Determinism: initialisation comes from the run seed; each epoch's shuffle and dropout masks come
 // from (seed, epoch) alone, and the learning rate from the step counter, so a checkpoint (model,
@@ -183,8 +183,8 @@ std::unique_ptr<TrainOptimizer> TigerModel::buildOptimizer(std::vector<at::Tenso
         std::make_unique<torch::optim::AdamW>(std::move(parameters), torch::optim::AdamWOptions(m_config.learningRateAt(1))
                                                                          .betas(std::make_tuple(0.9, 0.98))
                                                                          .weight_decay(m_config.weightDecay)));
-    // The learning rate follows the step counter (see TigerConfig::learningRateAt).
-    optimizer->setSchedule([config = m_config](int64_t step) { return config.learningRateAt(step); });
+    // The learning rate follows the step counter (see LrSchedule::at).
+    optimizer->setSchedule([schedule = m_config.lr](int64_t step) { return schedule.at(step); });
     return optimizer;
 }
 
