@@ -19,6 +19,8 @@ std::unique_ptr<Recommender> makePopularity(const std::string& configJson);
 // SASRec (Kang & McAuley 2018): causal self-attention over the item history.
 ComponentInfo sasRecInfo();
 std::unique_ptr<Recommender> makeSasRec(const std::string& configJson);
+ComponentInfo reaRecInfo();
+std::unique_ptr<Recommender> makeReaRec(const std::string& configJson);
 
 // BERT4Rec (Sun et al. 2019): bidirectional transformer trained with the cloze task.
 ComponentInfo bert4RecInfo();

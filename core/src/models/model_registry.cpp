@@ -19,6 +19,7 @@ struct ModelEntry final {
 const ModelEntry kModels[] = {
     {popularityInfo, makePopularity},
     {sasRecInfo, makeSasRec},
+    {reaRecInfo, makeReaRec},
     {bert4RecInfo, makeBert4Rec},
     {tigerInfo, makeTiger},
     {sidGptInfo, makeSidGpt},

@@ -16,6 +16,7 @@ target_sources(tokenbench_core PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/sasrec_adam.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/bert4rec_module.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/bert4rec_model.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/models/rearec_reasoning.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/sampled_losses.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/prefix_trie.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/lr_schedule.cpp

@@ -59,6 +59,7 @@
 
 #include "models/builtin_models.h"
 #include "models/negative_sampler.h"
+#include "models/rearec_reasoning.h"
 #include "models/sampled_losses.h"
 #include "models/sasrec_adam.h"
 #include "models/sasrec_module.h"
@@ -74,6 +75,8 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kSasRecId = "sasrec";
+constexpr const char* kReaRecId = "rearec";  // SASRec with ReaRec's reasoning steps (rearec_reasoning.h)
+constexpr int kReaRecVersion = 1;
 // 2: fused Q/K/V projection ("in_projection"), hard negatives, bucketing, hashed dropout masks.
 // 3: block wiring choice, the paper code's by default (version-2 configs have no key: pre-LN).
 constexpr int kVersion = 3;
@@ -88,6 +91,8 @@ enum class Loss { CrossEntropy, Bce, Hard, Gbce, SampledSoftmax };
 
 /// The validated config, typed: the settings shared with BERT4Rec, and SASRec's own.
 struct SasRecConfig final : TransformerSettings {
+    std::string id = kSasRecId;  ///< sasrec, or rearec (reasoning steps, cross-entropy only)
+    ReasoningSettings reasoning;  ///< rearec only
     Loss loss = Loss::CrossEntropy;
     bool bucketing = true;
     bool preNorm = false;
@@ -98,24 +103,36 @@ struct SasRecConfig final : TransformerSettings {
     int64_t sampledNegatives = 256;
     bool popularityProposal = false;  ///< sampled-softmax: negatives by training frequency, else uniform
 
+    [[nodiscard]] bool reasons() const { return id == kReaRecId; }
     /// The loss draws its own negatives for every position (bce, hard, gbce).
     [[nodiscard]] bool perPositionNegatives() const {
         return loss == Loss::Bce || loss == Loss::Hard || loss == Loss::Gbce;
     }
 };
 
-SasRecConfig parseConfig(const std::string& configJson) {
+SasRecConfig parseConfig(const std::string& configJson, const std::string& id) {
     const json j = json::parse(configJson);
     SasRecConfig config;
-    static_cast<TransformerSettings&>(config) = parseTransformerSettings(j, configJson, kSasRecId);
+    static_cast<TransformerSettings&>(config) = parseTransformerSettings(j, configJson, id);
+    config.id = id;
+    config.bucketing = j.at("bucketing").get<bool>();
+    config.preNorm = j.value("block", std::string("pre-norm")) == "pre-norm";
+    if (config.reasons()) {
+        config.reasoning.steps = j.at("reasoning_steps").get<int64_t>();
+        config.reasoning.progressive = j.at("reasoning_loss").get<std::string>() == "prl";
+        config.reasoning.klWeight = j.at("kl_weight").get<double>();
+        config.reasoning.temperature = j.at("temperature").get<double>();
+        config.reasoning.temperatureDecay = j.at("temperature_decay").get<double>();
+        config.reasoning.contrastWeight = j.at("contrast_weight").get<double>();
+        config.reasoning.noise = j.at("noise").get<double>();
+        return config;
+    }
     const std::string loss = j.at("loss").get<std::string>();
     config.loss = loss == "bce"               ? Loss::Bce
                   : loss == "hard"            ? Loss::Hard
                   : loss == "gbce"            ? Loss::Gbce
                   : loss == "sampled-softmax" ? Loss::SampledSoftmax
                                               : Loss::CrossEntropy;
-    config.bucketing = j.at("bucketing").get<bool>();
-    config.preNorm = j.value("block", std::string("pre-norm")) == "pre-norm";
     config.negatives = j.at("negatives").get<int64_t>();
     config.hardWarmupEpochs = j.at("hard_warmup_epochs").get<int64_t>();
     config.hardShare = j.at("hard_share").get<double>();
@@ -135,7 +152,7 @@ struct Sample final {
 class SasRecModel final : public TorchRecommender {
 public:
     explicit SasRecModel(SasRecConfig config)
-        : TorchRecommender(kSasRecId, config.json, kEpochSalt, kCheckpointFormat), m_config(std::move(config)) {}
+        : TorchRecommender(config.id, config.json, kEpochSalt, kCheckpointFormat), m_config(std::move(config)) {}
 
     void scoreUsers(const std::vector<int32_t>& users, EvalPhase phase, std::vector<float>& out) override;
     [[nodiscard]] std::vector<AttentionMap> attention(const std::vector<int32_t>& history) override;
@@ -159,6 +176,8 @@ private:
     /// Probability that a "hard" negative comes from the graph in the current epoch (curriculum).
     [[nodiscard]] double hardShare() const;
     /// The sampled-softmax loss of `hidden` (one row per target) against negatives shared by the batch.
+    /// Each row's representation for ranking: the last position's state (rearec: after reasoning).
+    at::Tensor lastHidden(const at::Tensor& input);
     at::Tensor sharedNegativesLoss(const at::Tensor& hidden, const std::vector<int64_t>& targets, EpochRandom& random);
 
     SasRecConfig m_config;
@@ -206,6 +225,7 @@ std::shared_ptr<torch::nn::Module> SasRecModel::buildNetwork(at::Generator& init
     options.items = items();
     m_config.fillOptions(options);
     options.preNorm = m_config.preNorm;
+    if (m_config.reasons()) options.reasoningSteps = m_config.reasoning.steps;
     m_net = SasRec(options);
     m_net->resetParameters(init);
     return m_net.ptr();
@@ -278,6 +298,8 @@ at::Tensor SasRecModel::batchLoss(const std::vector<size_t>& batch, EpochRandom&
     const double share = m_config.loss == Loss::Hard ? hardShare() : 0.0;
     std::vector<int64_t> inputs, targets, candidates, rows;
     std::vector<at::Tensor> hiddenParts;
+    std::vector<std::vector<at::Tensor>> stepParts;  // rearec: per step, as hiddenParts
+    std::vector<at::Tensor> lastParts, noisyParts;    // rearec PRL: each sequence's last step, clean and perturbed
     // One forward pass per length group of the batch (see file comment); targets and negatives
     // follow the groups' row order, so the loss sees every real position once.
     for (const std::vector<size_t>& group : lengthGroups(batch)) {
@@ -304,11 +326,35 @@ at::Tensor SasRecModel::batchLoss(const std::vector<size_t>& batch, EpochRandom&
                                                          : m_sampler->uniform(sample.user, random.state)));
             }
         }
-        const SasRecOutput out = m_net->forward(longTensor(inputs, {g, t}), &random.generator);
-        hiddenParts.push_back(out.hidden.reshape({g * t, m_config.hidden})
-                                  .index_select(0, longTensor(rows, {static_cast<int64_t>(rows.size())})));
+        const at::Tensor input = longTensor(inputs, {g, t});
+        const at::Tensor real = longTensor(rows, {static_cast<int64_t>(rows.size())});
+        if (!m_config.reasons()) {
+            hiddenParts.push_back(
+                m_net->forward(input, &random.generator).hidden.reshape({g * t, m_config.hidden}).index_select(0, real));
+            continue;
+        }
+        const ReasoningSettings& reasoning = m_config.reasoning;
+        const std::vector<at::Tensor> states = reasoningStates(*m_net, input, reasoning.steps, false, &random.generator);
+        stepParts.resize(states.size());
+        for (size_t k = 0; k < states.size(); ++k)
+            stepParts[k].push_back(states[k].reshape({g * t, m_config.hidden}).index_select(0, real));
+        if (reasoning.progressive && reasoning.contrastWeight > 0.0) {
+            lastParts.push_back(states.back().select(1, t - 1));
+            noisyParts.push_back(reasoningStates(*m_net, input, reasoning.steps, true, &random.generator, reasoning.noise)
+                                     .back()
+                                     .select(1, 0));
+        }
     }
     const auto real = static_cast<int64_t>(targets.size());
+    if (m_config.reasons()) {
+        const auto joined = [](const std::vector<at::Tensor>& parts) {
+            return parts.empty() ? at::Tensor() : parts.size() == 1 ? parts.front() : at::cat(parts, 0);
+        };
+        std::vector<at::Tensor> states;
+        for (const std::vector<at::Tensor>& parts : stepParts) states.push_back(joined(parts));
+        return reasoningLoss(*m_net, states, longTensor(targets, {real}), joined(lastParts), joined(noisyParts),
+                             m_config.reasoning);
+    }
     const at::Tensor hidden = hiddenParts.size() == 1 ? hiddenParts.front() : at::cat(hiddenParts, 0);
     if (m_config.loss == Loss::CrossEntropy)
         return at::nll_loss(at::log_softmax(m_net->scoreAll(hidden), 1), longTensor(targets, {real}) - 1);
@@ -379,7 +425,7 @@ void SasRecModel::scoreUsers(const std::vector<int32_t>& users, EvalPhase phase,
         }
         const at::Tensor input = leftPaddedBatch(histories, device());
         const at::Tensor index = at::from_blob(rows.data(), {static_cast<int64_t>(rows.size())}, at::kLong).to(last.device());
-        last.index_copy_(0, index, m_net->forward(input).hidden.select(1, input.size(1) - 1));
+        last.index_copy_(0, index, lastHidden(input));
         begin = end;
     }
     // Scores straight into `out`, in the caller's order: no per-batch temporaries to allocate and copy.
@@ -393,6 +439,12 @@ void SasRecModel::scoreUsers(const std::vector<int32_t>& users, EvalPhase phase,
     }
 }
 
+at::Tensor SasRecModel::lastHidden(const at::Tensor& input) {
+    if (!m_config.reasons()) return m_net->forward(input).hidden.select(1, input.size(1) - 1);
+    return reasonedUser(reasoningStates(*m_net, input, m_config.reasoning.steps, true, nullptr), m_config.reasoning)
+        .select(1, 0);
+}
+
 std::vector<AttentionMap> SasRecModel::attention(const std::vector<int32_t>& history) {
     requirePrepared("attention()");
     const std::vector<int32_t> recent = recentItems(history, m_config.maxLength);
@@ -404,12 +456,25 @@ std::vector<AttentionMap> SasRecModel::attention(const std::vector<int32_t>& his
         positions.push_back(itemPosition(item));
     }
     const EvalScope scope(network());
-    const SasRecOutput out = m_net->forward(leftPaddedBatch({shifted}, device()), nullptr, /*withAttention=*/true);
-    return toAttentionMaps(out.attentions, positions);
+    const at::Tensor input = leftPaddedBatch({shifted}, device());
+    if (!m_config.reasons()) return toAttentionMaps(m_net->forward(input, nullptr, /*withAttention=*/true).attentions, positions);
+    // ReaRec: the last step's pass over the items and the last position's reasoning tokens.
+    std::vector<at::Tensor> attentions;
+    (void)reasoningStates(*m_net, input, m_config.reasoning.steps, true, nullptr, 0.0, &attentions);
+    for (int64_t k = 1; k <= m_config.reasoning.steps; ++k) {
+        AttentionPosition step;
+        step.kind = AttentionPosition::Kind::Mask;  // a token that is no item
+        step.label = "[STEP " + std::to_string(k) + "]";
+        positions.push_back(step);
+    }
+    return toAttentionMaps(attentions, positions);
 }
 
 std::vector<CheckpointMatch> SasRecModel::checkpointMatches() const {
-    return {sizesMatch(m_config.checkpointSizes(), TransformerSettings::kCheckpointSizeNames)};
+    if (!m_config.reasons()) return {sizesMatch(m_config.checkpointSizes(), TransformerSettings::kCheckpointSizeNames)};
+    std::vector<int64_t> sizes = m_config.checkpointSizes();
+    sizes.push_back(m_config.reasoning.steps);
+    return {sizesMatch(sizes, std::string(TransformerSettings::kCheckpointSizeNames) + ", reasoning_steps")};
 }
 
 nlohmann::json SasRecModel::exportInfo() const {
@@ -421,7 +486,39 @@ nlohmann::json SasRecModel::exportInfo() const {
                                      "x), z = LN(y), out = z + ffn(z); ") +
                  "blockN.attention.in_projection "
                  "stacks the query, key and value projections (rows [q; k; v], as torch.nn.MultiheadAttention's "
-                 "in_proj_weight); score = final_norm(h_T) . item_embedding[1:]^T"}};
+                 "in_proj_weight); score = final_norm(h_T) . item_embedding[1:]^T" +
+                 (m_config.reasons()
+                      ? std::string("; rearec: reasoning_position row k-1 is added to the step-k token, which is the "
+                                    "previous step's final_norm output at the last position and attends to every "
+                                    "item and the earlier steps; the user is the ") +
+                            (m_config.reasoning.progressive ? "last step's state (prl)" : "mean of all steps' states (erl)")
+                      : std::string())}};
+}
+
+}  // namespace
+
+namespace {
+
+/// The schema rows SASRec and ReaRec share; `dropout` the default dropout.
+std::vector<ParamSpec> sequenceParams(const char* dropout) {
+    return {
+        numberParam("hidden", "Hidden size", ParamType::Int, "64", 1, 4096, "Embedding and block width (d)"),
+        numberParam("blocks", "Blocks", ParamType::Int, "2", 1, 64, "Self-attention blocks (paper: 2)"),
+        numberParam("heads", "Heads", ParamType::Int, "1", 1, 64, "Attention heads; must divide the hidden size"),
+        numberParam("dropout", "Dropout", ParamType::Float, dropout, 0, 0.95,
+                    "On embeddings, attention weights and block outputs (paper: 0.5 sparse, 0.2 dense data)"),
+        numberParam("max_length", "Max length", ParamType::Int, "50", 1, 4096, "Most recent items the model sees"),
+        numberParam("batch_size", "Batch size", ParamType::Int, "128", 1, 1 << 20, "Sequences per optimizer step"),
+        numberParam("learning_rate", "Learning rate", ParamType::Float, "0.001", 1e-9, 100, "Adam step size"),
+        numberParam("weight_decay", "Weight decay", ParamType::Float, "0", 0, 1, "L2 penalty on all parameters"),
+        boolParam("bucketing", "Length bucketing", "false",
+                  "Batch sequences of similar length together (batch order shuffled each epoch): about twice as "
+                  "fast on short-history data, but batches are no longer random samples; off: random batches, as "
+                  "the reference code, each run in length groups so padding costs little"),
+        choiceParam("block", "Block wiring", "sasrec", {"sasrec", "pre-norm"},
+                    "sasrec: the paper code's wiring (queries from LayerNorm(x), keys and values from x, residuals "
+                    "on the normalised inputs), as SASRec.pytorch; pre-norm: x + f(LayerNorm(x)) in both sub-layers"),
+    };
 }
 
 }  // namespace
@@ -430,53 +527,69 @@ ComponentInfo sasRecInfo() {
     ComponentInfo info = modelInfo(kSasRecId, kVersion, "SASRec",
         "Self-attentive sequential recommendation (Kang & McAuley 2018): causal transformer over the item "
         "history, scores tied to the item embeddings.");
-    info.params = {
-        numberParam("hidden", "Hidden size", ParamType::Int, "64", 1, 4096, "Embedding and block width (d)"),
-        numberParam("blocks", "Blocks", ParamType::Int, "2", 1, 64, "Self-attention blocks (paper: 2)"),
-        numberParam("heads", "Heads", ParamType::Int, "1", 1, 64, "Attention heads; must divide the hidden size"),
-        numberParam("dropout", "Dropout", ParamType::Float, "0.2", 0, 0.95,
-                    "On embeddings, attention weights and block outputs (paper: 0.5 sparse, 0.2 dense data)"),
-        numberParam("max_length", "Max length", ParamType::Int, "50", 1, 4096, "Most recent items the model sees"),
-        numberParam("batch_size", "Batch size", ParamType::Int, "128", 1, 1 << 20, "Sequences per optimizer step"),
-        numberParam("learning_rate", "Learning rate", ParamType::Float, "0.001", 1e-9, 100, "Adam step size"),
-        numberParam("weight_decay", "Weight decay", ParamType::Float, "0", 0, 1, "L2 penalty on all parameters"),
-        numberParam("negatives", "Negatives", ParamType::Int, "1", 1, 1000,
-                    "bce, hard and gbce losses: sampled negatives per position (paper: 1; gSASRec: 256)"),
-        numberParam("sampled_negatives", "Shared negatives", ParamType::Int, "256", 1, 1000000,
-                    "sampled-softmax loss: negatives drawn once per batch and shared by all its positions"),
-        numberParam("gbce_t", "gBCE calibration", ParamType::Float, "0.75", 0, 1,
-                    "gbce loss: gSASRec's t; the positive's sigmoid is raised to beta = alpha (t (1 - 1/alpha) + "
-                    "1/alpha), alpha = negatives / (items - 1); 0: plain bce, 1: fully calibrated"),
-        numberParam("hard_warmup_epochs", "Hard warm-up epochs", ParamType::Int, "10", 0, 100000,
-                    "hard loss: epochs over which the share of graph negatives grows linearly from 0 (0: at once)"),
-        numberParam("hard_share", "Hard share", ParamType::Float, "0.5", 0, 1,
-                    "hard loss: share of graph negatives once warmed up; the rest stay uniform, since full ranking "
-                    "also needs the rest of the catalogue pushed down"),
-    };
-    info.params.push_back(boolParam(
-        "bucketing", "Length bucketing", "false",
-        "Batch sequences of similar length together (batch order shuffled each epoch): about twice as fast "
-        "on short-history data, but batches are no longer random samples; off: random batches, as the "
-        "reference code, each run in length groups so padding costs little"));
-    info.params.push_back(choiceParam(
-        "block", "Block wiring", "sasrec", {"sasrec", "pre-norm"},
-        "sasrec: the paper code's wiring (queries from LayerNorm(x), keys and values from x, residuals "
-        "on the normalised inputs), as SASRec.pytorch; pre-norm: x + f(LayerNorm(x)) in both sub-layers"));
-    info.params.push_back(choiceParam(
-        "loss", "Loss", "ce", {"ce", "bce", "hard", "gbce", "sampled-softmax"},
-        "ce: softmax cross-entropy over all items; bce: the paper's binary loss with uniform negatives; "
-        "hard: the binary loss with item-graph hard negatives (GNNO), easy to hard over the warm-up; "
-        "gbce: gSASRec's calibrated binary loss; sampled-softmax: softmax over negatives shared by the "
-        "batch, with logQ correction"));
-    info.params.push_back(choiceParam(
-        "negative_sampling", "Shared negatives from", "uniform", {"uniform", "popularity"},
-        "sampled-softmax loss: draw the shared negatives uniformly, or by training frequency (+1); the "
-        "logits are corrected by -log Q either way"));
+    info.params = sequenceParams("0.2");
+    for (ParamSpec param : {
+             numberParam("negatives", "Negatives", ParamType::Int, "1", 1, 1000,
+                         "bce, hard and gbce losses: sampled negatives per position (paper: 1; gSASRec: 256)"),
+             numberParam("sampled_negatives", "Shared negatives", ParamType::Int, "256", 1, 1000000,
+                         "sampled-softmax loss: negatives drawn once per batch and shared by all its positions"),
+             numberParam("gbce_t", "gBCE calibration", ParamType::Float, "0.75", 0, 1,
+                         "gbce loss: gSASRec's t; the positive's sigmoid is raised to beta = alpha (t (1 - 1/alpha) "
+                         "+ 1/alpha), alpha = negatives / (items - 1); 0: plain bce, 1: fully calibrated"),
+             numberParam("hard_warmup_epochs", "Hard warm-up epochs", ParamType::Int, "10", 0, 100000,
+                         "hard loss: epochs over which the share of graph negatives grows linearly from 0 (0: at "
+                         "once)"),
+             numberParam("hard_share", "Hard share", ParamType::Float, "0.5", 0, 1,
+                         "hard loss: share of graph negatives once warmed up; the rest stay uniform, since full "
+                         "ranking also needs the rest of the catalogue pushed down"),
+             choiceParam("loss", "Loss", "ce", {"ce", "bce", "hard", "gbce", "sampled-softmax"},
+                         "ce: softmax cross-entropy over all items; bce: the paper's binary loss with uniform "
+                         "negatives; hard: the binary loss with item-graph hard negatives (GNNO), easy to hard over "
+                         "the warm-up; gbce: gSASRec's calibrated binary loss; sampled-softmax: softmax over "
+                         "negatives shared by the batch, with logQ correction"),
+             choiceParam("negative_sampling", "Shared negatives from", "uniform", {"uniform", "popularity"},
+                         "sampled-softmax loss: draw the shared negatives uniformly, or by training frequency (+1); "
+                         "the logits are corrected by -log Q either way"),
+         })
+        info.params.push_back(std::move(param));
+    return info;
+}
+
+ComponentInfo reaRecInfo() {
+    ComponentInfo info = modelInfo(kReaRecId, kReaRecVersion, "ReaRec",
+        "SASRec that thinks before it recommends (Tang et al. 2025): the last hidden state is fed back as K "
+        "extra reasoning positions with their own position embeddings; trained with full cross-entropy by "
+        "ensemble (ERL) or progressive (PRL) reasoning learning.");
+    info.params = sequenceParams("0.5");  // the paper's setting
+    for (ParamSpec param : {
+             numberParam("reasoning_steps", "Reasoning steps", ParamType::Int, "2", 1, 16,
+                         "K: times the last hidden state is fed back (paper: 2)"),
+             choiceParam("reasoning_loss", "Reasoning learning", "erl", {"erl", "prl"},
+                         "erl: cross-entropy of the mean of all steps' states, minus the KL term; prl: "
+                         "cross-entropy at every step with falling temperature, plus the noise contrast; "
+                         "ranking uses the mean (erl) or the last step (prl)"),
+             numberParam("kl_weight", "KL weight", ParamType::Float, "0.05", 0, 10,
+                         "erl: weight of the mean KL divergence between consecutive steps' item distributions, "
+                         "subtracted to keep the steps diverse"),
+             numberParam("temperature", "Temperature", ParamType::Float, "1", 1e-3, 100,
+                         "prl: softmax temperature of step 0"),
+             numberParam("temperature_decay", "Temperature decay", ParamType::Float, "0.8", 1e-3, 1,
+                         "prl: step k's temperature is temperature * decay^k (later steps sharper)"),
+             numberParam("contrast_weight", "Contrast weight", ParamType::Float, "0.1", 0, 10,
+                         "prl: weight of the InfoNCE term between the last step and its noise-perturbed twin"),
+             numberParam("noise", "Noise", ParamType::Float, "0.1", 0, 10,
+                         "prl: standard deviation of the Gaussian noise added to the reasoning tokens"),
+         })
+        info.params.push_back(std::move(param));
     return info;
 }
 
 std::unique_ptr<Recommender> makeSasRec(const std::string& configJson) {
-    return std::make_unique<SasRecModel>(parseConfig(configJson));
+    return std::make_unique<SasRecModel>(parseConfig(configJson, kSasRecId));
+}
+
+std::unique_ptr<Recommender> makeReaRec(const std::string& configJson) {
+    return std::make_unique<SasRecModel>(parseConfig(configJson, kReaRecId));
 }
 
 }  // namespace tokenbench::core

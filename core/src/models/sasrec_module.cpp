@@ -163,6 +163,9 @@ SasRecImpl::SasRecImpl(const SasRecOptions& options) : m_options(options) {
         torch::nn::Embedding(torch::nn::EmbeddingOptions(options.items + 1, options.hidden).padding_idx(0).sparse(true)));
     positionEmbedding =
         register_module("position_embedding", torch::nn::Embedding(options.maxLength, options.hidden));
+    if (options.reasoningSteps > 0)
+        reasoningPosition = register_module("reasoning_position",
+                                            torch::nn::Embedding(options.reasoningSteps, options.hidden));
     for (int64_t i = 0; i < options.blocks; ++i)
         blocks.push_back(register_module("block" + std::to_string(i),
                                          SasRecBlock(options.hidden, options.heads, options.dropout, options.preNorm)));
@@ -196,20 +199,21 @@ at::Tensor SasRecImpl::attentionMask(const at::Tensor& items) const {
         .masked_fill_(blocked, blockedValue);
 }
 
-SasRecOutput SasRecImpl::forward(const at::Tensor& items, at::Generator* generator, bool withAttention) {
+at::Tensor SasRecImpl::embed(const at::Tensor& items, at::Generator* generator) {
     const int64_t t = items.size(1);
     if (t > m_options.maxLength)
         throw std::invalid_argument("sasrec: sequence of " + std::to_string(t) + " positions exceeds max length " +
                                     std::to_string(m_options.maxLength));
     // Item embeddings scaled by sqrt(d) as in the reference code, plus learned positions (sec. III-A);
     // positions are right-aligned, so they are the last t rows of the position table.
-    at::Tensor x = itemEmbedding->forward(items) * std::sqrt(static_cast<double>(m_options.hidden)) +
-                   positionEmbedding->weight.narrow(0, m_options.maxLength - t, t).unsqueeze(0);
-    x = seededDropout(x, m_options.dropout, is_training(), generator);
+    const at::Tensor x = itemEmbedding->forward(items) * std::sqrt(static_cast<double>(m_options.hidden)) +
+                         positionEmbedding->weight.narrow(0, m_options.maxLength - t, t).unsqueeze(0);
+    return seededDropout(x, m_options.dropout, is_training(), generator);
+}
 
-    const at::Tensor mask = attentionMask(items);
-
-    return runLayerStack(blocks, finalNorm, x, mask, generator, withAttention);
+SasRecOutput SasRecImpl::forward(const at::Tensor& items, at::Generator* generator, bool withAttention) {
+    const at::Tensor x = embed(items, generator);
+    return runLayerStack(blocks, finalNorm, x, attentionMask(items), generator, withAttention);
 }
 
 at::Tensor SasRecImpl::scoreAll(const at::Tensor& hidden) const {

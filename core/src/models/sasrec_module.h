@@ -38,6 +38,9 @@ struct SasRecOptions final {
     /// false: the wiring of the paper's code and its PyTorch port (queries from LN(x), keys and values
     /// from x, residuals added to the normalised inputs); true: pre-LN blocks, x + f(LN(x)).
     bool preNorm = false;
+    /// ReaRec's reasoning steps (rearec_reasoning.h); > 0 adds their position table
+    /// ("reasoning_position", steps x hidden). 0: plain SASRec.
+    int64_t reasoningSteps = 0;
 };
 
 /// Inverted dropout whose mask comes from `generator` when `x` is on the CPU (so a seed fixes it);
@@ -94,6 +97,9 @@ public:
     /// `items` B x T int64 of shifted ids (0 = padding), left-padded, most recent last; T <= maxLength.
     /// Positions are right-aligned, so trimming common left padding does not change any output.
     SasRecOutput forward(const at::Tensor& items, at::Generator* generator = nullptr, bool withAttention = false);
+    /// The blocks' input for `items`: item embeddings scaled by sqrt(d) plus right-aligned positions,
+    /// with dropout (B x T x H). Throws std::invalid_argument when T exceeds the max length.
+    at::Tensor embed(const at::Tensor& items, at::Generator* generator);
     /// N x H hidden states -> N x items scores against every real item (tied embedding, Kang & McAuley
     /// eq. 5: r = F M^T).
     at::Tensor scoreAll(const at::Tensor& hidden) const;
@@ -108,6 +114,7 @@ public:
     [[nodiscard]] at::Tensor attentionMask(const at::Tensor& items) const;
 
     torch::nn::Embedding itemEmbedding{nullptr}, positionEmbedding{nullptr};
+    torch::nn::Embedding reasoningPosition{nullptr};  ///< only with reasoningSteps > 0
     std::vector<SasRecBlock> blocks;
     torch::nn::LayerNorm finalNorm{nullptr};
 
