@@ -20,6 +20,7 @@ const ModelEntry kModels[] = {
     {popularityInfo, makePopularity},
     {sasRecInfo, makeSasRec},
     {reaRecInfo, makeReaRec},
+    {cl4SRecInfo, makeCl4SRec},
     {bert4RecInfo, makeBert4Rec},
     {tigerInfo, makeTiger},
     {sidGptInfo, makeSidGpt},

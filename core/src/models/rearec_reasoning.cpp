@@ -6,13 +6,14 @@
 
 #include <ATen/ATen.h>
 
+#include "models/contrastive_loss.h"
 #include "models/layer_stack.h"
 
 namespace tokenbench::core {
 
 namespace {
 
-constexpr double kContrastTemperature = 0.1;  // InfoNCE over cosine similarities (CL4SRec's scale)
+constexpr double kContrastTemperature = 0.1;  // NT-Xent over cosine similarities, as SimCLR
 
 }  // namespace
 
@@ -90,16 +91,20 @@ at::Tensor reasoningLoss(const SasRecImpl& net, const std::vector<at::Tensor>& s
     const at::Tensor labels = targets - 1;
     if (!settings.progressive) {
         const at::Tensor loss = at::nll_loss(at::log_softmax(net.scoreAll(reasonedUser(states, settings)), 1), labels);
-        if (settings.klWeight <= 0.0 || states.size() < 2) return loss;
-        // Mean KL(p_{k-1} || p_k) over consecutive steps, per row; subtracted to keep steps apart.
+        if (settings.diversityWeight <= 0.0 || states.size() < 2) return loss;
+        // Mean divergence between consecutive steps' item distributions, subtracted to keep the steps
+        // apart. Jensen-Shannon, not the paper's KL: it is bounded (log 2), where maximising an
+        // unbounded KL let the steps drift apart and ranking collapse on Beauty (see the header).
         at::Tensor previous = at::log_softmax(net.scoreAll(states.front()), 1);
         at::Tensor divergence = at::zeros({}, loss.options());
         for (size_t k = 1; k < states.size(); ++k) {
             const at::Tensor current = at::log_softmax(net.scoreAll(states[k]), 1);
-            divergence = divergence + (previous.exp() * (previous - current)).sum(1).mean();
+            const at::Tensor middle = at::logaddexp(previous, current) - std::log(2.0);
+            const at::Tensor js = 0.5 * (previous.exp() * (previous - middle) + current.exp() * (current - middle)).sum(1);
+            divergence = divergence + js.mean();
             previous = current;
         }
-        return loss - settings.klWeight * divergence / static_cast<double>(states.size() - 1);
+        return loss - settings.diversityWeight * divergence / static_cast<double>(states.size() - 1);
     }
     at::Tensor loss = at::zeros({}, states.front().options());
     for (size_t k = 0; k < states.size(); ++k) {
@@ -108,13 +113,9 @@ at::Tensor reasoningLoss(const SasRecImpl& net, const std::vector<at::Tensor>& s
     }
     loss = loss / static_cast<double>(states.size());
     if (settings.contrastWeight <= 0.0 || !lastStates.defined() || lastStates.size(0) < 2) return loss;
-    // InfoNCE, both directions: each sequence's clean state against its perturbed one, the other
-    // sequences of the batch as negatives.
-    const auto unit = [](const at::Tensor& v) { return v / v.norm(2, {1}, /*keepdim=*/true).clamp_min(1e-12); };
-    const at::Tensor similarity = at::mm(unit(lastStates), unit(noisyLastStates).t()) / kContrastTemperature;
-    const at::Tensor diagonal = at::arange(similarity.size(0), targets.options());
-    const at::Tensor contrast = 0.5 * (at::nll_loss(at::log_softmax(similarity, 1), diagonal) +
-                                       at::nll_loss(at::log_softmax(similarity.t(), 1), diagonal));
+    // InfoNCE: each sequence's clean state against its perturbed one, the other states of the batch
+    // (clean and perturbed) as negatives.
+    const at::Tensor contrast = ntXentLoss(lastStates, noisyLastStates, kContrastTemperature, /*cosine=*/true);
     return loss + settings.contrastWeight * contrast;
 }
 

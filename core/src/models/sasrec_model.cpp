@@ -59,10 +59,12 @@
 
 #include "models/builtin_models.h"
 #include "models/negative_sampler.h"
+#include "models/contrastive_loss.h"
 #include "models/rearec_reasoning.h"
 #include "models/sampled_losses.h"
 #include "models/sasrec_adam.h"
 #include "models/sasrec_module.h"
+#include "models/sequence_augment.h"
 #include "models/sequence_tensors.h"
 #include "models/torch_recommender.h"
 #include "models/transformer_settings.h"
@@ -77,6 +79,8 @@ using nlohmann::json;
 constexpr const char* kSasRecId = "sasrec";
 constexpr const char* kReaRecId = "rearec";  // SASRec with ReaRec's reasoning steps (rearec_reasoning.h)
 constexpr int kReaRecVersion = 1;
+constexpr const char* kCl4SRecId = "cl4srec";  // SASRec with CL4SRec's contrastive views (sequence_augment.h)
+constexpr int kCl4SRecVersion = 1;
 // 2: fused Q/K/V projection ("in_projection"), hard negatives, bucketing, hashed dropout masks.
 // 3: block wiring choice, the paper code's by default (version-2 configs have no key: pre-LN).
 constexpr int kVersion = 3;
@@ -93,6 +97,9 @@ enum class Loss { CrossEntropy, Bce, Hard, Gbce, SampledSoftmax };
 struct SasRecConfig final : TransformerSettings {
     std::string id = kSasRecId;  ///< sasrec, or rearec (reasoning steps, cross-entropy only)
     ReasoningSettings reasoning;  ///< rearec only
+    AugmentRatios augment;        ///< cl4srec only
+    double contrastWeight = 0.1;  ///< cl4srec: lambda of the NT-Xent term
+    double contrastTemperature = 1.0;
     Loss loss = Loss::CrossEntropy;
     bool bucketing = true;
     bool preNorm = false;
@@ -104,6 +111,7 @@ struct SasRecConfig final : TransformerSettings {
     bool popularityProposal = false;  ///< sampled-softmax: negatives by training frequency, else uniform
 
     [[nodiscard]] bool reasons() const { return id == kReaRecId; }
+    [[nodiscard]] bool contrasts() const { return id == kCl4SRecId; }
     /// The loss draws its own negatives for every position (bce, hard, gbce).
     [[nodiscard]] bool perPositionNegatives() const {
         return loss == Loss::Bce || loss == Loss::Hard || loss == Loss::Gbce;
@@ -120,11 +128,19 @@ SasRecConfig parseConfig(const std::string& configJson, const std::string& id) {
     if (config.reasons()) {
         config.reasoning.steps = j.at("reasoning_steps").get<int64_t>();
         config.reasoning.progressive = j.at("reasoning_loss").get<std::string>() == "prl";
-        config.reasoning.klWeight = j.at("kl_weight").get<double>();
+        config.reasoning.diversityWeight = j.at("diversity_weight").get<double>();
         config.reasoning.temperature = j.at("temperature").get<double>();
         config.reasoning.temperatureDecay = j.at("temperature_decay").get<double>();
         config.reasoning.contrastWeight = j.at("contrast_weight").get<double>();
         config.reasoning.noise = j.at("noise").get<double>();
+        return config;
+    }
+    if (config.contrasts()) {
+        config.augment.crop = j.at("crop").get<double>();
+        config.augment.mask = j.at("mask").get<double>();
+        config.augment.reorder = j.at("reorder").get<double>();
+        config.contrastWeight = j.at("contrast_weight").get<double>();
+        config.contrastTemperature = j.at("contrast_temperature").get<double>();
         return config;
     }
     const std::string loss = j.at("loss").get<std::string>();
@@ -176,6 +192,8 @@ private:
     /// Probability that a "hard" negative comes from the graph in the current epoch (curriculum).
     [[nodiscard]] double hardShare() const;
     /// The sampled-softmax loss of `hidden` (one row per target) against negatives shared by the batch.
+    /// cl4srec: NT-Xent between two augmented views of each sequence of `batch`.
+    at::Tensor viewsLoss(const std::vector<size_t>& batch, EpochRandom& random);
     /// Each row's representation for ranking: the last position's state (rearec: after reasoning).
     at::Tensor lastHidden(const at::Tensor& input);
     at::Tensor sharedNegativesLoss(const at::Tensor& hidden, const std::vector<int64_t>& targets, EpochRandom& random);
@@ -226,6 +244,7 @@ std::shared_ptr<torch::nn::Module> SasRecModel::buildNetwork(at::Generator& init
     m_config.fillOptions(options);
     options.preNorm = m_config.preNorm;
     if (m_config.reasons()) options.reasoningSteps = m_config.reasoning.steps;
+    options.maskToken = m_config.contrasts();
     m_net = SasRec(options);
     m_net->resetParameters(init);
     return m_net.ptr();
@@ -356,8 +375,10 @@ at::Tensor SasRecModel::batchLoss(const std::vector<size_t>& batch, EpochRandom&
                              m_config.reasoning);
     }
     const at::Tensor hidden = hiddenParts.size() == 1 ? hiddenParts.front() : at::cat(hiddenParts, 0);
-    if (m_config.loss == Loss::CrossEntropy)
-        return at::nll_loss(at::log_softmax(m_net->scoreAll(hidden), 1), longTensor(targets, {real}) - 1);
+    if (m_config.loss == Loss::CrossEntropy) {
+        const at::Tensor loss = at::nll_loss(at::log_softmax(m_net->scoreAll(hidden), 1), longTensor(targets, {real}) - 1);
+        return m_config.contrasts() ? loss + m_config.contrastWeight * viewsLoss(batch, random) : loss;
+    }
     if (m_config.loss == Loss::SampledSoftmax) return sharedNegativesLoss(hidden, targets, random);
     // Eq. 6 (or gBCE) with every candidate's logit from one gather. A product and a sum, not bmm:
     // bmm would dispatch one tiny matrix product per position. A sparse-gradient lookup, like the
@@ -368,6 +389,23 @@ at::Tensor SasRecModel::batchLoss(const std::vector<size_t>& batch, EpochRandom&
     const at::Tensor logits = (embedded * hidden.unsqueeze(1)).sum(-1);
     const double beta = m_config.loss == Loss::Gbce ? gbceBeta(k, items(), m_config.gbceT) : 1.0;
     return binaryLoss(logits, beta);
+}
+
+at::Tensor SasRecModel::viewsLoss(const std::vector<size_t>& batch, EpochRandom& random) {
+    if (batch.size() < 2) return at::zeros({}, m_net->itemEmbedding->weight.options());
+    // Two views of each input sequence (the sample without its last target), all in one pass.
+    const int64_t maskToken = items() + 1;
+    std::vector<std::vector<int64_t>> views;
+    views.reserve(2 * batch.size());
+    for (int view = 0; view < 2; ++view)
+        for (const size_t index : batch) {
+            const std::vector<int64_t>& items = m_samples[index].items;
+            views.push_back(augmentedView({items.begin(), items.end() - 1}, m_config.augment, maskToken, random.state));
+        }
+    const at::Tensor input = leftPaddedBatch(views, device());
+    const at::Tensor last = m_net->forward(input, &random.generator).hidden.select(1, input.size(1) - 1);
+    const auto b = static_cast<int64_t>(batch.size());
+    return ntXentLoss(last.narrow(0, 0, b), last.narrow(0, b, b), m_config.contrastTemperature, /*cosine=*/false);
 }
 
 at::Tensor SasRecModel::sharedNegativesLoss(const at::Tensor& hidden, const std::vector<int64_t>& targets,
@@ -565,11 +603,11 @@ ComponentInfo reaRecInfo() {
              numberParam("reasoning_steps", "Reasoning steps", ParamType::Int, "2", 1, 16,
                          "K: times the last hidden state is fed back (paper: 2)"),
              choiceParam("reasoning_loss", "Reasoning learning", "erl", {"erl", "prl"},
-                         "erl: cross-entropy of the mean of all steps' states, minus the KL term; prl: "
+                         "erl: cross-entropy of the mean of all steps' states, minus the diversity term; prl: "
                          "cross-entropy at every step with falling temperature, plus the noise contrast; "
                          "ranking uses the mean (erl) or the last step (prl)"),
-             numberParam("kl_weight", "KL weight", ParamType::Float, "0.05", 0, 10,
-                         "erl: weight of the mean KL divergence between consecutive steps' item distributions, "
+             numberParam("diversity_weight", "Diversity weight", ParamType::Float, "0.05", 0, 10,
+                         "erl: weight of the mean Jensen-Shannon divergence between consecutive steps' item distributions, "
                          "subtracted to keep the steps diverse"),
              numberParam("temperature", "Temperature", ParamType::Float, "1", 1e-3, 100,
                          "prl: softmax temperature of step 0"),
@@ -582,6 +620,32 @@ ComponentInfo reaRecInfo() {
          })
         info.params.push_back(std::move(param));
     return info;
+}
+
+ComponentInfo cl4SRecInfo() {
+    ComponentInfo info = modelInfo(kCl4SRecId, kCl4SRecVersion, "CL4SRec",
+        "SASRec with contrastive sequence learning (Xie et al. 2022): two augmented views of each training "
+        "sequence (crop, mask or reorder) are pulled together against the batch's other views (NT-Xent), "
+        "beside the full cross-entropy next-item loss.");
+    info.params = sequenceParams("0.2");
+    for (ParamSpec param : {
+             numberParam("contrast_weight", "Contrast weight", ParamType::Float, "0.1", 0, 100,
+                         "lambda: weight of the NT-Xent term beside the cross-entropy (paper: 0.1)"),
+             numberParam("contrast_temperature", "Contrast temperature", ParamType::Float, "1", 1e-3, 100,
+                         "NT-Xent temperature over dot-product similarities"),
+             numberParam("crop", "Crop ratio", ParamType::Float, "0.2", 0, 1,
+                         "eta: a crop keeps a contiguous run of this share of the items (at least one)"),
+             numberParam("mask", "Mask ratio", ParamType::Float, "0.7", 0, 1,
+                         "gamma: a mask view replaces this share of the items by a [mask] token"),
+             numberParam("reorder", "Reorder ratio", ParamType::Float, "0.2", 0, 1,
+                         "beta: a reorder view shuffles a contiguous run of this share of the items"),
+         })
+        info.params.push_back(std::move(param));
+    return info;
+}
+
+std::unique_ptr<Recommender> makeCl4SRec(const std::string& configJson) {
+    return std::make_unique<SasRecModel>(parseConfig(configJson, kCl4SRecId));
 }
 
 std::unique_ptr<Recommender> makeSasRec(const std::string& configJson) {

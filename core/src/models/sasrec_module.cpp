@@ -160,7 +160,9 @@ SasRecImpl::SasRecImpl(const SasRecOptions& options) : m_options(options) {
     itemEmbedding = register_module(
         "item_embedding",
         // Sparse gradient: a step touches a few thousand of the table's rows (see sasrec_adam.h).
-        torch::nn::Embedding(torch::nn::EmbeddingOptions(options.items + 1, options.hidden).padding_idx(0).sparse(true)));
+        torch::nn::Embedding(torch::nn::EmbeddingOptions(options.items + (options.maskToken ? 2 : 1), options.hidden)
+                                 .padding_idx(0)
+                                 .sparse(true)));
     positionEmbedding =
         register_module("position_embedding", torch::nn::Embedding(options.maxLength, options.hidden));
     if (options.reasoningSteps > 0)

@@ -29,7 +29,7 @@ namespace tokenbench::core {
 
 /// Sizes of a SASRec network.
 struct SasRecOptions final {
-    int64_t items = 0;       ///< catalogue size; embedding rows are items + 1 (row 0 = padding)
+    int64_t items = 0;       ///< catalogue size; embedding rows are items + 1 (row 0 = padding; + 1 with maskToken)
     int64_t hidden = 64;
     int64_t blocks = 2;
     int64_t heads = 1;
@@ -41,6 +41,8 @@ struct SasRecOptions final {
     /// ReaRec's reasoning steps (rearec_reasoning.h); > 0 adds their position table
     /// ("reasoning_position", steps x hidden). 0: plain SASRec.
     int64_t reasoningSteps = 0;
+    /// One more item-table row, items + 1, for a [mask] token (CL4SRec's mask views).
+    bool maskToken = false;
 };
 
 /// Inverted dropout whose mask comes from `generator` when `x` is on the CPU (so a seed fixes it);

@@ -1,9 +1,14 @@
-// ReaRec (SASRec with reasoning steps): the reasoning mask lets a step see only its own position's
-// past, so ranking only the last position's reasoning gives the states training computes for every
-// position; left padding changes nothing; both learning schemes (ERL, PRL) train and beat popularity
-// on the synthetic set; attention maps cover the items and the reasoning tokens.
+// The models built on SASRec's network and training loop.
+// ReaRec (reasoning steps): the reasoning mask lets a step see only its own position's past, so
+// ranking only the last position's reasoning gives the states training computes for every position;
+// left padding changes nothing; both learning schemes (ERL, PRL) train and beat popularity on the
+// synthetic set; attention maps cover the items and the reasoning tokens.
+// CL4SRec (contrastive views): each augmentation keeps what it must, NT-Xent matches its definition,
+// and the model trains and beats popularity.
 #include <cmath>
 #include <cstdint>
+#include <algorithm>
+#include <chrono>
 #include <limits>
 #include <string>
 #include <vector>
@@ -16,8 +21,10 @@
 #include <QtTest>
 
 #include "model_checks.h"
+#include "models/contrastive_loss.h"
 #include "models/rearec_reasoning.h"
 #include "models/sasrec_module.h"
+#include "models/sequence_augment.h"
 #include "test_data.h"
 #include "tokenbench/data/split.h"
 #include "tokenbench/data/synthetic.h"
@@ -53,7 +60,7 @@ std::string reaRecConfig(const std::string& extra) {
 
 }  // namespace
 
-class TestReaRec final : public QObject {
+class TestSasRecVariants final : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
@@ -62,9 +69,12 @@ private Q_SLOTS:
     void paddingChangesNothing();
     void bothSchemesTrainAndBeatPopularity();
     void attentionCoversReasoningTokens();
+    void augmentationsKeepWhatTheyMust();
+    void ntXentMatchesItsDefinition();
+    void cl4srecTrainsAndBeatsPopularity();
 };
 
-void TestReaRec::maskSeesOwnPastOnly() {
+void TestSasRecVariants::maskSeesOwnPastOnly() {
     // One row, [pad, 5, 7], two steps for every position: L = 3 + 2 * 3 = 9.
     const at::Tensor mask = reasoningMask(at::tensor({0, 5, 7}, at::kLong).view({1, 3}), 2, false);
     QCOMPARE(mask.size(1), 9);
@@ -86,7 +96,7 @@ void TestReaRec::maskSeesOwnPastOnly() {
     QVERIFY(last[0][4][0].item<float>() < 0 && last[0][4][1].item<float>() == 0 && last[0][4][3].item<float>() == 0);
 }
 
-void TestReaRec::lastPositionReasoningMatchesTraining() {
+void TestSasRecVariants::lastPositionReasoningMatchesTraining() {
     SasRec net = reasoningNetwork(3);
     torch::NoGradGuard noGrad;
     const at::Tensor items = at::tensor({0, 0, 4, 9, 2, 11, 0, 3, 8, 1, 5, 6}, at::kLong).view({2, 6});
@@ -112,7 +122,7 @@ void TestReaRec::lastPositionReasoningMatchesTraining() {
     QVERIFY(!at::allclose(last[0], last[1], 1e-3, 1e-3));
 }
 
-void TestReaRec::paddingChangesNothing() {
+void TestSasRecVariants::paddingChangesNothing() {
     SasRec net = reasoningNetwork(2);
     torch::NoGradGuard noGrad;
     const at::Tensor tight = at::tensor({4, 9, 2}, at::kLong).view({1, 3});
@@ -122,7 +132,7 @@ void TestReaRec::paddingChangesNothing() {
     for (size_t k = 0; k < a.size(); ++k) QVERIFY(at::allclose(a[k], b[k], 1e-5, 1e-6));
 }
 
-void TestReaRec::bothSchemesTrainAndBeatPopularity() {
+void TestSasRecVariants::bothSchemesTrainAndBeatPopularity() {
     tokenbench::test::SyntheticSplit synthetic = tokenbench::test::smallSynthetic(800, 200);
     const Dataset& dataset = synthetic.data.dataset;
     const TrainingData data{&dataset, &synthetic.split, nullptr};
@@ -132,11 +142,13 @@ void TestReaRec::bothSchemesTrainAndBeatPopularity() {
         auto model = createModel("rearec", reaRecConfig(scheme));
         model->prepare(data, 1, "cpu");
         double first = 0.0, last = 0.0;
+        const auto started = std::chrono::steady_clock::now();
         for (int epoch = 1; epoch <= 15; ++epoch) {
             last = model->trainEpoch({}, nullptr).loss;
             if (epoch == 1) first = last;
             QVERIFY(std::isfinite(last));
         }
+        qInfo("%s: %.1f s", scheme, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
         const Metrics learned = tokenbench::test::fullRankingMetrics(*model, dataset, synthetic.split, EvalPhase::Test);
         qInfo("%s: loss %.4f -> %.4f; NDCG@10 %.4f vs popularity %.4f", scheme, first, last, learned.ndcg, base.ndcg);
         QVERIFY(last < 0.9 * first);
@@ -144,7 +156,7 @@ void TestReaRec::bothSchemesTrainAndBeatPopularity() {
     }
 }
 
-void TestReaRec::attentionCoversReasoningTokens() {
+void TestSasRecVariants::attentionCoversReasoningTokens() {
     tokenbench::test::SyntheticSplit synthetic = tokenbench::test::smallSynthetic(200, 50);
     const TrainingData data{&synthetic.data.dataset, &synthetic.split, nullptr};
     auto model = createModel("rearec", reaRecConfig("\"reasoning_steps\": 2"));
@@ -167,5 +179,79 @@ void TestReaRec::attentionCoversReasoningTokens() {
     }
 }
 
-QTEST_GUILESS_MAIN(TestReaRec)
-#include "test_rearec.moc"
+void TestSasRecVariants::augmentationsKeepWhatTheyMust() {
+    const std::vector<int64_t> items = {11, 12, 13, 14, 15, 16, 17, 18, 19, 20};
+    uint64_t state = 5;
+    for (int draw = 0; draw < 50; ++draw) {
+        // Crop: a contiguous run of floor(0.3 * 10) = 3 items.
+        const std::vector<int64_t> crop = cropView(items, 0.3, state);
+        QCOMPARE(crop.size(), size_t{3});
+        QCOMPARE(crop[1], crop[0] + 1);
+        QCOMPARE(crop[2], crop[0] + 2);
+        // Mask: exactly 7 positions masked, the rest in place.
+        const std::vector<int64_t> mask = maskView(items, 0.7, 99, state);
+        QCOMPARE(std::count(mask.begin(), mask.end(), 99), 7L);
+        for (size_t i = 0; i < items.size(); ++i) QVERIFY(mask[i] == 99 || mask[i] == items[i]);
+        // Reorder: the same items; only a run of 4 may move.
+        std::vector<int64_t> reorder = reorderView(items, 0.4, state);
+        size_t first = items.size(), last = 0;
+        for (size_t i = 0; i < items.size(); ++i)
+            if (reorder[i] != items[i]) first = std::min(first, i), last = std::max(last, i);
+        QVERIFY(first == items.size() || last - first < 4);
+        std::sort(reorder.begin(), reorder.end());
+        QVERIFY(reorder == items);
+    }
+    // A one-item crop of a one-item history keeps it.
+    QVERIFY(cropView({7}, 0.2, state) == std::vector<int64_t>{7});
+    // Views are a function of the state.
+    uint64_t a = 3, b = 3;
+    QVERIFY(augmentedView(items, {}, 99, a) == augmentedView(items, {}, 99, b));
+}
+
+void TestSasRecVariants::ntXentMatchesItsDefinition() {
+    const at::Tensor a = at::tensor({1.0f, 0.0f, 0.5f, 0.5f}).view({2, 2});
+    const at::Tensor b = at::tensor({0.8f, 0.1f, 0.0f, 1.0f}).view({2, 2});
+    // Row 0 (a0): partner b0, others a1, b1; row 2 (b0): partner a0, others a1, b1; and so on.
+    const std::vector<std::vector<float>> rows = {{1, 0}, {0.5f, 0.5f}, {0.8f, 0.1f}, {0, 1}};
+    const auto dot = [&](size_t i, size_t j) { return rows[i][0] * rows[j][0] + rows[i][1] * rows[j][1]; };
+    double expected = 0.0;
+    const double temperature = 0.5;
+    for (size_t i = 0; i < 4; ++i) {
+        const size_t partner = (i + 2) % 4;
+        double denominator = 0.0;
+        for (size_t j = 0; j < 4; ++j)
+            if (j != i) denominator += std::exp(dot(i, j) / temperature);
+        expected += -(dot(i, partner) / temperature - std::log(denominator));
+    }
+    expected /= 4.0;
+    QVERIFY(std::abs(ntXentLoss(a, b, temperature, false).item<double>() - expected) < 1e-5);
+    // Identical, well separated views cost less than shuffled ones.
+    const at::Tensor views = at::eye(4) * 5.0;
+    QVERIFY(ntXentLoss(views, views, 1.0, true).item<double>() <
+            ntXentLoss(views, views.flip(0), 1.0, true).item<double>());
+}
+
+void TestSasRecVariants::cl4srecTrainsAndBeatsPopularity() {
+    tokenbench::test::SyntheticSplit synthetic = tokenbench::test::smallSynthetic(800, 200);
+    const Dataset& dataset = synthetic.data.dataset;
+    const TrainingData data{&dataset, &synthetic.split, nullptr};
+    auto popularity = tokenbench::test::popularityBaseline(data);
+    const Metrics base = tokenbench::test::fullRankingMetrics(*popularity, dataset, synthetic.split, EvalPhase::Test);
+    auto model = createModel("cl4srec", "{\"hidden\": 32, \"blocks\": 2, \"heads\": 2, \"max_length\": 20, "
+                                        "\"batch_size\": 32, \"learning_rate\": 0.003}");
+    model->prepare(data, 1, "cpu");
+    double first = 0.0, last = 0.0;
+    for (int epoch = 1; epoch <= 15; ++epoch) {
+        last = model->trainEpoch({}, nullptr).loss;
+        if (epoch == 1) first = last;
+    }
+    const Metrics learned = tokenbench::test::fullRankingMetrics(*model, dataset, synthetic.split, EvalPhase::Test);
+    qInfo("cl4srec: loss %.4f -> %.4f; NDCG@10 %.4f vs popularity %.4f", first, last, learned.ndcg, base.ndcg);
+    QVERIFY(last < 0.9 * first);
+    QVERIFY(learned.ndcg > 1.5 * base.ndcg);
+    // The [mask] row is not an item: the exported table has exactly the catalogue.
+    QCOMPARE(model->itemEmbeddings().rows, static_cast<int64_t>(dataset.items.size()));
+}
+
+QTEST_GUILESS_MAIN(TestSasRecVariants)
+#include "test_sasrec_variants.moc"
