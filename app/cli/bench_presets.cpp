@@ -26,6 +26,9 @@ const std::vector<BenchPreset>& benchPresets() {
     {"name": "sasrec", "model": "sasrec", "epochs": 30, "patience": 3,
      "config": {"hidden": 64, "dropout": 0.3, "loss": "ce"}},
     {"name": "bert4rec", "model": "bert4rec", "epochs": 30, "patience": 3},
+    {"name": "rearec", "model": "rearec", "epochs": 30, "patience": 3},
+    {"name": "cl4srec", "model": "cl4srec", "epochs": 30, "patience": 3},
+    {"name": "sigma", "model": "sigma", "epochs": 30, "patience": 3},
     {"name": "tiger", "model": "tiger", "tokenizer": "rqk", "epochs": 30, "patience": 3},
     {"name": "sid-gpt", "model": "sid-gpt", "tokenizer": "rqk", "epochs": 30, "patience": 3}
   ]
@@ -49,6 +52,13 @@ const std::vector<BenchPreset>& benchPresets() {
                 "dropout": 0.5, "learning_rate": 0.001, "loss": "ce"}},
     {"name": "bert4rec", "model": "bert4rec", "epochs": 200, "max_minutes": 15, "patience": 5,
      "config": {"mask_prob": 0.6}},
+    {"name": "sasrec-sampled", "model": "sasrec", "epochs": 200, "max_minutes": 20, "patience": 5,
+     "config": {"loss": "sampled-softmax", "sampled_negatives": 256}},
+    {"name": "rearec", "model": "rearec", "epochs": 200, "max_minutes": 20, "patience": 5},
+    {"name": "rearec-prl", "model": "rearec", "epochs": 200, "max_minutes": 20, "patience": 5,
+     "config": {"reasoning_loss": "prl"}},
+    {"name": "cl4srec", "model": "cl4srec", "epochs": 200, "max_minutes": 20, "patience": 5},
+    {"name": "sigma", "model": "sigma", "epochs": 200, "max_minutes": 20, "patience": 5},
     {"name": "tiger", "model": "tiger", "tokenizer": "rqk-3x256", "epochs": 200, "max_minutes": 30, "patience": 5,
      "config": {"hidden": 128, "encoder_layers": 4, "decoder_layers": 4, "heads": 4, "feed_forward": 1024,
                 "dropout": 0.1, "user_buckets": 2000, "learning_rate": 0.001, "warmup_steps": 1000,

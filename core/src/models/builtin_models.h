@@ -23,6 +23,8 @@ ComponentInfo reaRecInfo();
 std::unique_ptr<Recommender> makeReaRec(const std::string& configJson);
 ComponentInfo cl4SRecInfo();
 std::unique_ptr<Recommender> makeCl4SRec(const std::string& configJson);
+ComponentInfo sigmaInfo();
+std::unique_ptr<Recommender> makeSigma(const std::string& configJson);
 
 // BERT4Rec (Sun et al. 2019): bidirectional transformer trained with the cloze task.
 ComponentInfo bert4RecInfo();

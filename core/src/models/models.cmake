@@ -32,6 +32,8 @@ target_sources(tokenbench_core PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/batch_shards.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/tiger_model.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/generative_ranking.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/models/sigma_model.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/models/sigma_module.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/sid_gpt_config.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/sid_gpt_module.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/sid_gpt_id_decoder.cpp
