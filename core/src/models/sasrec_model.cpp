@@ -1,4 +1,8 @@
-// SASRec (Kang & McAuley, "Self-Attentive Sequential Recommendation", ICDM 2018) as a Recommender.
+// SASRec (Kang & McAuley, "Self-Attentive Sequential Recommendation", ICDM 2018) as a Recommender,
+// and the registry's models built on the same network and training loop, each with its own schema:
+//  - "rearec": ReaRec's reasoning steps (rearec_reasoning.h), full cross-entropy;
+//  - "cl4srec": the cross-entropy loss plus CL4SRec's NT-Xent between two augmented views of each
+//    training sequence (sequence_augment.h, contrastive_loss.h); the item table gets a [mask] row.
 //
 // Training samples: one per user with 2+ training items, the last max_length + 1 items of the
 // training prefix; input = seq[:-1], targets = seq[1:] (every position predicts its next item,
