@@ -269,22 +269,9 @@ double SasRecModel::hardShare() const {
 
 std::vector<std::vector<size_t>> SasRecModel::epochBatches(EpochRandom& random) {
     std::vector<size_t> order = shuffledOrder(m_samples.size(), random);
-
-    const auto batchSize = static_cast<size_t>(std::max<int64_t>(1, m_config.batchSize));
-    if (m_config.bucketing) {
-        const size_t pool = batchSize * static_cast<size_t>(kBucketPool);
-        for (size_t begin = 0; begin < order.size(); begin += pool) {
-            const auto first = order.begin() + static_cast<std::ptrdiff_t>(begin);
-            const auto last = order.begin() + static_cast<std::ptrdiff_t>(std::min(order.size(), begin + pool));
-            // Stable: equal lengths keep their shuffled order, so batch contents change every epoch.
-            std::stable_sort(first, last, [&](size_t a, size_t b) {
-                return m_samples[a].items.size() < m_samples[b].items.size();
-            });
-        }
-    }
-    std::vector<std::vector<size_t>> batches = cutBatches(order, m_config.batchSize);
-    if (m_config.bucketing) random.shuffle(batches);
-    return batches;
+    if (!m_config.bucketing) return cutBatches(order, m_config.batchSize);
+    return bucketedBatches(std::move(order), [&](size_t index) { return m_samples[index].items.size(); },
+                           m_config.batchSize, kBucketPool, random);
 }
 
 std::vector<std::vector<size_t>> SasRecModel::lengthGroups(const std::vector<size_t>& batch) const {

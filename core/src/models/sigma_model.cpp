@@ -137,17 +137,9 @@ std::unique_ptr<TrainOptimizer> SigmaModel::buildOptimizer(std::vector<at::Tenso
 }
 
 std::vector<std::vector<size_t>> SigmaModel::epochBatches(EpochRandom& random) {
-    std::vector<size_t> order = shuffledOrder(m_samples.size(), random);
-    const size_t pool = static_cast<size_t>(std::max<int64_t>(1, m_config.batchSize) * kBucketPool);
-    for (size_t begin = 0; begin < order.size(); begin += pool) {
-        const auto first = order.begin() + static_cast<std::ptrdiff_t>(begin);
-        const auto last = order.begin() + static_cast<std::ptrdiff_t>(std::min(order.size(), begin + pool));
-        // Stable: equal lengths keep their shuffled order, so batch contents change every epoch.
-        std::stable_sort(first, last, [&](size_t a, size_t b) { return m_samples[a].length < m_samples[b].length; });
-    }
-    std::vector<std::vector<size_t>> batches = cutBatches(order, m_config.batchSize);
-    random.shuffle(batches);
-    return batches;
+    return bucketedBatches(
+        shuffledOrder(m_samples.size(), random), [&](size_t index) { return static_cast<size_t>(m_samples[index].length); },
+        m_config.batchSize, kBucketPool, random);
 }
 
 at::Tensor SigmaModel::batchLoss(const std::vector<size_t>& batch, EpochRandom& random) {

@@ -189,6 +189,21 @@ std::vector<size_t> TorchRecommender::shuffledOrder(size_t count, EpochRandom& r
     return order;
 }
 
+std::vector<std::vector<size_t>> TorchRecommender::bucketedBatches(std::vector<size_t> order,
+                                                                   const std::function<size_t(size_t)>& length,
+                                                                   int64_t batchSize, int64_t poolBatches,
+                                                                   EpochRandom& random) {
+    const size_t pool = static_cast<size_t>(std::max<int64_t>(1, batchSize) * std::max<int64_t>(1, poolBatches));
+    for (size_t begin = 0; begin < order.size(); begin += pool) {
+        const auto first = order.begin() + static_cast<std::ptrdiff_t>(begin);
+        const auto last = order.begin() + static_cast<std::ptrdiff_t>(std::min(order.size(), begin + pool));
+        std::stable_sort(first, last, [&](size_t a, size_t b) { return length(a) < length(b); });
+    }
+    std::vector<std::vector<size_t>> batches = cutBatches(order, batchSize);
+    random.shuffle(batches);
+    return batches;
+}
+
 std::vector<std::vector<size_t>> TorchRecommender::cutBatches(const std::vector<size_t>& order, int64_t batchSize) {
     const auto size = static_cast<size_t>(std::max<int64_t>(1, batchSize));
     std::vector<std::vector<size_t>> batches;

@@ -147,6 +147,13 @@ protected:
     /// `order` cut into consecutive batches of `batchSize` (at least 1; the last may be smaller).
     [[nodiscard]] static std::vector<std::vector<size_t>> cutBatches(const std::vector<size_t>& order,
                                                                      int64_t batchSize);
+    /// Length-bucketed batches: `order` cut into pools of `poolBatches` batches, each pool stably
+    /// sorted by `length` (equal lengths keep their shuffled order) and cut into batches, then the
+    /// batch order shuffled from `random`: batches of similar length, so little padding.
+    [[nodiscard]] static std::vector<std::vector<size_t>> bucketedBatches(std::vector<size_t> order,
+                                                                          const std::function<size_t(size_t)>& length,
+                                                                          int64_t batchSize, int64_t poolBatches,
+                                                                          EpochRandom& random);
     /// `values` as an int64 tensor of `sizes` on device() (a copy).
     [[nodiscard]] at::Tensor longTensor(std::vector<int64_t>& values, at::IntArrayRef sizes) const;
     /// The last `keep` items (at most) of `user`'s history that `phase` allows. Throws
