@@ -5,6 +5,8 @@
 // synthetic set; attention maps cover the items and the reasoning tokens.
 // CL4SRec (contrastive views): each augmentation keeps what it must, NT-Xent matches its definition,
 // and the model trains and beats popularity.
+// ICLRec (intents): k-means finds well separated intents, the intent contrast matches its
+// definition and sends no gradient into the prototypes, and the model trains and beats popularity.
 #include <cmath>
 #include <cstdint>
 #include <algorithm>
@@ -22,6 +24,7 @@
 
 #include "model_checks.h"
 #include "models/contrastive_loss.h"
+#include "models/intent_clusters.h"
 #include "models/rearec_reasoning.h"
 #include "models/sasrec_module.h"
 #include "models/sequence_augment.h"
@@ -72,6 +75,9 @@ private Q_SLOTS:
     void augmentationsKeepWhatTheyMust();
     void ntXentMatchesItsDefinition();
     void cl4srecTrainsAndBeatsPopularity();
+    void intentsSeparateClusters();
+    void intentContrastMatchesItsDefinition();
+    void iclrecTrainsAndBeatsPopularity();
 };
 
 void TestSasRecVariants::maskSeesOwnPastOnly() {
@@ -251,6 +257,70 @@ void TestSasRecVariants::cl4srecTrainsAndBeatsPopularity() {
     QVERIFY(learned.ndcg > 1.5 * base.ndcg);
     // The [mask] row is not an item: the exported table has exactly the catalogue.
     QCOMPARE(model->itemEmbeddings().rows, static_cast<int64_t>(dataset.items.size()));
+}
+
+void TestSasRecVariants::intentsSeparateClusters() {
+    // Three tight blobs far apart: every blob is one intent, and different blobs different intents.
+    at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(5);
+    const at::Tensor centres = at::tensor({0.0F, 0.0F, 10.0F, 0.0F, 0.0F, 10.0F}).view({3, 2});
+    const at::Tensor points = centres.repeat_interleave(20, 0) + 0.1 * at::randn({60, 2}, generator);
+    const IntentClusters clusters = fitIntents(points, 3, 11);
+    QCOMPARE(clusters.prototypes.size(0), 3);
+    QCOMPARE(clusters.intentOf.size(), size_t{60});
+    for (int blob = 0; blob < 3; ++blob)
+        for (int i = 1; i < 20; ++i) QCOMPARE(clusters.intentOf[blob * 20 + i], clusters.intentOf[blob * 20]);
+    QVERIFY(clusters.intentOf[0] != clusters.intentOf[20] && clusters.intentOf[20] != clusters.intentOf[40] &&
+            clusters.intentOf[0] != clusters.intentOf[40]);
+    // Fewer sequences than intents: one intent per sequence, no failure.
+    QCOMPARE(fitIntents(points.narrow(0, 0, 2), 8, 11).prototypes.size(0), 2);
+    // The same seed gives the same intents.
+    QVERIFY(fitIntents(points, 3, 11).intentOf == clusters.intentOf);
+}
+
+void TestSasRecVariants::intentContrastMatchesItsDefinition() {
+    at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(9);
+    const at::Tensor views = at::randn({5, 4}, generator).requires_grad_(true);
+    const at::Tensor prototypes = at::randn({3, 4}, generator).requires_grad_(true);
+    const at::Tensor intents = at::tensor({0, 2, 1, 1, 0}, at::kLong);
+    const double temperature = 0.5;
+    double expected = 0.0;
+    for (int64_t i = 0; i < 5; ++i) {
+        double denominator = 0.0;
+        for (int64_t k = 0; k < 3; ++k)
+            denominator += std::exp((views[i] * prototypes[k]).sum().item<double>() / temperature);
+        const int64_t own = intents[i].item<int64_t>();
+        expected -= (views[i] * prototypes[own]).sum().item<double>() / temperature - std::log(denominator);
+    }
+    expected /= 5.0;
+    const at::Tensor loss = intentContrastLoss(views, prototypes, intents, temperature);
+    QVERIFY(std::abs(loss.item<double>() - expected) < 1e-5);
+    loss.backward();
+    QVERIFY(views.grad().defined() && views.grad().abs().sum().item<double>() > 0.0);
+    QVERIFY(!prototypes.grad().defined());  // prototypes are the E-step's constants
+    // A view on its own prototype costs less than one on another's.
+    const at::Tensor onPrototype = prototypes.detach() * 3.0;
+    QVERIFY(intentContrastLoss(onPrototype, prototypes, at::tensor({0, 1, 2}, at::kLong), 1.0).item<double>() <
+            intentContrastLoss(onPrototype, prototypes, at::tensor({1, 2, 0}, at::kLong), 1.0).item<double>());
+}
+
+void TestSasRecVariants::iclrecTrainsAndBeatsPopularity() {
+    tokenbench::test::SyntheticSplit synthetic = tokenbench::test::smallSynthetic(800, 200);
+    const Dataset& dataset = synthetic.data.dataset;
+    const TrainingData data{&dataset, &synthetic.split, nullptr};
+    auto popularity = tokenbench::test::popularityBaseline(data);
+    const Metrics base = tokenbench::test::fullRankingMetrics(*popularity, dataset, synthetic.split, EvalPhase::Test);
+    auto model = createModel("iclrec", "{\"hidden\": 32, \"blocks\": 2, \"heads\": 2, \"max_length\": 20, "
+                                       "\"batch_size\": 32, \"learning_rate\": 0.003, \"intents\": 16}");
+    model->prepare(data, 1, "cpu");
+    double first = 0.0, last = 0.0;
+    for (int epoch = 1; epoch <= 15; ++epoch) {
+        last = model->trainEpoch({}, nullptr).loss;
+        if (epoch == 1) first = last;
+    }
+    const Metrics learned = tokenbench::test::fullRankingMetrics(*model, dataset, synthetic.split, EvalPhase::Test);
+    qInfo("iclrec: loss %.4f -> %.4f; NDCG@10 %.4f vs popularity %.4f", first, last, learned.ndcg, base.ndcg);
+    QVERIFY(last < 0.9 * first);
+    QVERIFY(learned.ndcg > 1.5 * base.ndcg);
 }
 
 QTEST_GUILESS_MAIN(TestSasRecVariants)

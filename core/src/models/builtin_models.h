@@ -23,6 +23,8 @@ ComponentInfo reaRecInfo();
 std::unique_ptr<Recommender> makeReaRec(const std::string& configJson);
 ComponentInfo cl4SRecInfo();
 std::unique_ptr<Recommender> makeCl4SRec(const std::string& configJson);
+ComponentInfo iclRecInfo();
+std::unique_ptr<Recommender> makeIclRec(const std::string& configJson);
 ComponentInfo sigmaInfo();
 std::unique_ptr<Recommender> makeSigma(const std::string& configJson);
 

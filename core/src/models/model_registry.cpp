@@ -21,6 +21,7 @@ const ModelEntry kModels[] = {
     {sasRecInfo, makeSasRec},
     {reaRecInfo, makeReaRec},
     {cl4SRecInfo, makeCl4SRec},
+    {iclRecInfo, makeIclRec},
     {sigmaInfo, makeSigma},
     {bert4RecInfo, makeBert4Rec},
     {tigerInfo, makeTiger},

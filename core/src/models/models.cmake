@@ -21,6 +21,7 @@ target_sources(tokenbench_core PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/sequence_augment.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/prefix_trie.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/contrastive_loss.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/models/intent_clusters.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/lr_schedule.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/tiger_config.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/tiger_module.cpp

@@ -2,7 +2,10 @@
 // and the registry's models built on the same network and training loop, each with its own schema:
 //  - "rearec": ReaRec's reasoning steps (rearec_reasoning.h), full cross-entropy;
 //  - "cl4srec": the cross-entropy loss plus CL4SRec's NT-Xent between two augmented views of each
-//    training sequence (sequence_augment.h, contrastive_loss.h); the item table gets a [mask] row.
+//    training sequence (sequence_augment.h, contrastive_loss.h); the item table gets a [mask] row;
+//  - "iclrec": cl4srec plus ICLRec's intent contrast (intent_clusters.h): each epoch starts by
+//    clustering every training sequence's representation (the last position's state, as ranked) into
+//    intents, and both views of a sequence are pulled towards its intent's prototype.
 //
 // Training samples: one per user with 2+ training items, the last max_length + 1 items of the
 // training prefix; input = seq[:-1], targets = seq[1:] (every position predicts its next item,
@@ -64,6 +67,7 @@
 #include "models/builtin_models.h"
 #include "models/negative_sampler.h"
 #include "models/contrastive_loss.h"
+#include "models/intent_clusters.h"
 #include "models/rearec_reasoning.h"
 #include "models/sampled_losses.h"
 #include "models/sasrec_adam.h"
@@ -85,6 +89,8 @@ constexpr const char* kReaRecId = "rearec";  // SASRec with ReaRec's reasoning s
 constexpr int kReaRecVersion = 1;
 constexpr const char* kCl4SRecId = "cl4srec";  // SASRec with CL4SRec's contrastive views (sequence_augment.h)
 constexpr int kCl4SRecVersion = 1;
+constexpr const char* kIclRecId = "iclrec";  // cl4srec with ICLRec's intent contrast (intent_clusters.h)
+constexpr int kIclRecVersion = 1;
 // 2: fused Q/K/V projection ("in_projection"), hard negatives, bucketing, hashed dropout masks.
 // 3: block wiring choice, the paper code's by default (version-2 configs have no key: pre-LN).
 constexpr int kVersion = 3;
@@ -104,6 +110,9 @@ struct SasRecConfig final : TransformerSettings {
     AugmentRatios augment;        ///< cl4srec only
     double contrastWeight = 0.1;  ///< cl4srec: lambda of the NT-Xent term
     double contrastTemperature = 1.0;
+    int64_t intents = 256;         ///< iclrec: K of the per-epoch k-means
+    double intentWeight = 0.1;     ///< iclrec: weight of the intent contrast
+    double intentTemperature = 1.0;
     Loss loss = Loss::CrossEntropy;
     bool bucketing = true;
     bool preNorm = false;
@@ -115,7 +124,8 @@ struct SasRecConfig final : TransformerSettings {
     bool popularityProposal = false;  ///< sampled-softmax: negatives by training frequency, else uniform
 
     [[nodiscard]] bool reasons() const { return id == kReaRecId; }
-    [[nodiscard]] bool contrasts() const { return id == kCl4SRecId; }
+    [[nodiscard]] bool contrasts() const { return id == kCl4SRecId || id == kIclRecId; }
+    [[nodiscard]] bool clustersIntents() const { return id == kIclRecId; }
     /// The loss draws its own negatives for every position (bce, hard, gbce).
     [[nodiscard]] bool perPositionNegatives() const {
         return loss == Loss::Bce || loss == Loss::Hard || loss == Loss::Gbce;
@@ -145,6 +155,11 @@ SasRecConfig parseConfig(const std::string& configJson, const std::string& id) {
         config.augment.reorder = j.at("reorder").get<double>();
         config.contrastWeight = j.at("contrast_weight").get<double>();
         config.contrastTemperature = j.at("contrast_temperature").get<double>();
+        if (config.clustersIntents()) {
+            config.intents = j.at("intents").get<int64_t>();
+            config.intentWeight = j.at("intent_weight").get<double>();
+            config.intentTemperature = j.at("intent_temperature").get<double>();
+        }
         return config;
     }
     const std::string loss = j.at("loss").get<std::string>();
@@ -195,11 +210,17 @@ private:
     std::vector<std::vector<size_t>> lengthGroups(const std::vector<size_t>& batch) const;
     /// Probability that a "hard" negative comes from the graph in the current epoch (curriculum).
     [[nodiscard]] double hardShare() const;
-    /// The sampled-softmax loss of `hidden` (one row per target) against negatives shared by the batch.
-    /// cl4srec: NT-Xent between two augmented views of each sequence of `batch`.
+    /// cl4srec and iclrec: the weighted contrastive terms of two augmented views of each sequence of
+    /// `batch` (NT-Xent between the views; iclrec: each view against its sequence's intent).
     at::Tensor viewsLoss(const std::vector<size_t>& batch, EpochRandom& random);
+    /// iclrec's E-step: every training sequence's representation, clustered into m_intents.
+    void clusterIntents(EpochRandom& random);
     /// Each row's representation for ranking: the last position's state (rearec: after reasoning).
     at::Tensor lastHidden(const at::Tensor& input);
+    /// lastHidden of each of `histories` (shifted ids, any lengths), [n, hidden], in their order: run
+    /// in forward passes over histories of similar length (see file comment). Call without grad.
+    at::Tensor historyStates(std::vector<std::vector<int64_t>> histories);
+    /// The sampled-softmax loss of `hidden` (one row per target) against negatives shared by the batch.
     at::Tensor sharedNegativesLoss(const at::Tensor& hidden, const std::vector<int64_t>& targets, EpochRandom& random);
 
     SasRecConfig m_config;
@@ -207,6 +228,7 @@ private:
     std::vector<Sample> m_samples;
     std::unique_ptr<NegativeSampler> m_sampler;  ///< bce, hard and gbce losses only
     std::unique_ptr<ItemProposal> m_proposal;    ///< sampled-softmax only
+    IntentClusters m_intents;                    ///< iclrec: this epoch's, indexed like m_samples
 };
 
 void SasRecModel::prepareData() {
@@ -268,6 +290,7 @@ double SasRecModel::hardShare() const {
 }
 
 std::vector<std::vector<size_t>> SasRecModel::epochBatches(EpochRandom& random) {
+    if (m_config.clustersIntents()) clusterIntents(random);
     std::vector<size_t> order = shuffledOrder(m_samples.size(), random);
     if (!m_config.bucketing) return cutBatches(order, m_config.batchSize);
     return bucketedBatches(std::move(order), [&](size_t index) { return m_samples[index].items.size(); },
@@ -368,7 +391,7 @@ at::Tensor SasRecModel::batchLoss(const std::vector<size_t>& batch, EpochRandom&
     const at::Tensor hidden = hiddenParts.size() == 1 ? hiddenParts.front() : at::cat(hiddenParts, 0);
     if (m_config.loss == Loss::CrossEntropy) {
         const at::Tensor loss = at::nll_loss(at::log_softmax(m_net->scoreAll(hidden), 1), longTensor(targets, {real}) - 1);
-        return m_config.contrasts() ? loss + m_config.contrastWeight * viewsLoss(batch, random) : loss;
+        return m_config.contrasts() ? loss + viewsLoss(batch, random) : loss;
     }
     if (m_config.loss == Loss::SampledSoftmax) return sharedNegativesLoss(hidden, targets, random);
     // Eq. 6 (or gBCE) with every candidate's logit from one gather. A product and a sum, not bmm:
@@ -396,7 +419,28 @@ at::Tensor SasRecModel::viewsLoss(const std::vector<size_t>& batch, EpochRandom&
     const at::Tensor input = leftPaddedBatch(views, device());
     const at::Tensor last = m_net->forward(input, &random.generator).hidden.select(1, input.size(1) - 1);
     const auto b = static_cast<int64_t>(batch.size());
-    return ntXentLoss(last.narrow(0, 0, b), last.narrow(0, b, b), m_config.contrastTemperature, /*cosine=*/false);
+    at::Tensor loss = m_config.contrastWeight * ntXentLoss(last.narrow(0, 0, b), last.narrow(0, b, b),
+                                                           m_config.contrastTemperature, /*cosine=*/false);
+    if (!m_config.clustersIntents() || m_intents.empty()) return loss;
+    std::vector<int64_t> intents;
+    intents.reserve(2 * batch.size());
+    for (int view = 0; view < 2; ++view)
+        for (const size_t index : batch) intents.push_back(m_intents.intentOf.at(index));
+    return loss + m_config.intentWeight * intentContrastLoss(last, m_intents.prototypes,
+                                                             longTensor(intents, {2 * b}), m_config.intentTemperature);
+}
+
+void SasRecModel::clusterIntents(EpochRandom& random) {
+    std::vector<std::vector<int64_t>> inputs;
+    inputs.reserve(m_samples.size());
+    for (const Sample& sample : m_samples) inputs.emplace_back(sample.items.begin(), sample.items.end() - 1);
+    at::Tensor states;
+    {
+        const EvalScope scope(network());  // the representation the model ranks with: no dropout
+        states = historyStates(std::move(inputs));
+    }
+    m_intents = fitIntents(states.to(at::kCPU), m_config.intents, random.next());
+    m_intents.prototypes = m_intents.prototypes.to(device());
 }
 
 at::Tensor SasRecModel::sharedNegativesLoss(const at::Tensor& hidden, const std::vector<int64_t>& targets,
@@ -427,19 +471,31 @@ void SasRecModel::scoreUsers(const std::vector<int32_t>& users, EvalPhase phase,
     requirePrepared("scoreUsers()");
     const EvalScope scope(network());
     out.resize(users.size() * static_cast<size_t>(items()));
-    // Histories first, then batches of similar length (see file comment); rows go back to their place.
-    std::vector<std::vector<int64_t>> all(users.size());
+    std::vector<std::vector<int64_t>> histories(users.size());
     for (size_t r = 0; r < users.size(); ++r) {
         const HistoryWindow history = historyOf(users[r], phase, m_config.maxLength);
-        for (int64_t i = 0; i < history.length; ++i) all[r].push_back(history.begin[i] + 1);
+        for (int64_t i = 0; i < history.length; ++i) histories[r].push_back(history.begin[i] + 1);
     }
-    std::vector<size_t> order(users.size());
+    const at::Tensor last = historyStates(std::move(histories));
+    const auto count = static_cast<int64_t>(users.size());
+    // Scores straight into `out`, in the caller's order: no per-batch temporaries to allocate and copy.
+    const auto catalogue = static_cast<size_t>(items());
+    for (int64_t begin = 0; begin < count; begin += kScoreRows) {
+        const int64_t n = std::min(kScoreRows, count - begin);
+        at::Tensor target = at::from_blob(out.data() + static_cast<size_t>(begin) * catalogue, {n, items()}, at::kFloat);
+        const at::Tensor block = last.narrow(0, begin, n);
+        if (device().is_cpu()) m_net->scoreAllInto(block, target);
+        else target.copy_(m_net->scoreAll(block).to(at::kCPU, at::kFloat));
+    }
+}
+
+at::Tensor SasRecModel::historyStates(std::vector<std::vector<int64_t>> all) {
+    // Batches of similar length: sorted by length, as many histories as fit kScoreTokens positions;
+    // each history's state goes to its row of `last`.
+    std::vector<size_t> order(all.size());
     for (size_t r = 0; r < order.size(); ++r) order[r] = r;
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return all[a].size() < all[b].size(); });
-    // Forward passes over batches of similar length, as many users as fit kScoreTokens positions;
-    // each user's last hidden state goes to its row of `last`.
-    const auto count = static_cast<int64_t>(users.size());
-    const at::Tensor last = at::empty({count, m_config.hidden}, m_net->itemEmbedding->weight.options());
+    const at::Tensor last = at::empty({static_cast<int64_t>(all.size()), m_config.hidden}, m_net->itemEmbedding->weight.options());
     std::vector<std::vector<int64_t>> histories;
     std::vector<int64_t> rows;
     for (size_t begin = 0; begin < order.size();) {
@@ -457,15 +513,7 @@ void SasRecModel::scoreUsers(const std::vector<int32_t>& users, EvalPhase phase,
         last.index_copy_(0, index, lastHidden(input));
         begin = end;
     }
-    // Scores straight into `out`, in the caller's order: no per-batch temporaries to allocate and copy.
-    const auto catalogue = static_cast<size_t>(items());
-    for (int64_t begin = 0; begin < count; begin += kScoreRows) {
-        const int64_t n = std::min(kScoreRows, count - begin);
-        at::Tensor target = at::from_blob(out.data() + static_cast<size_t>(begin) * catalogue, {n, items()}, at::kFloat);
-        const at::Tensor block = last.narrow(0, begin, n);
-        if (device().is_cpu()) m_net->scoreAllInto(block, target);
-        else target.copy_(m_net->scoreAll(block).to(at::kCPU, at::kFloat));
-    }
+    return last;
 }
 
 at::Tensor SasRecModel::lastHidden(const at::Tensor& input) {
@@ -633,6 +681,28 @@ ComponentInfo cl4SRecInfo() {
          })
         info.params.push_back(std::move(param));
     return info;
+}
+
+ComponentInfo iclRecInfo() {
+    ComponentInfo info = modelInfo(kIclRecId, kIclRecVersion, "ICLRec",
+        "CL4SRec with intent contrastive learning (Chen et al. 2022): every epoch clusters all training "
+        "sequences into intents (k-means); each augmented view is also pulled towards its sequence's intent.");
+    info.params = cl4SRecInfo().params;
+    for (ParamSpec param : {
+             numberParam("intents", "Intents", ParamType::Int, "256", 1, 100000,
+                         "K: intent prototypes from the per-epoch k-means of the sequence representations (paper: "
+                         "256 on Beauty)"),
+             numberParam("intent_weight", "Intent weight", ParamType::Float, "0.1", 0, 100,
+                         "beta: weight of the intent contrast (paper: 0.1)"),
+             numberParam("intent_temperature", "Intent temperature", ParamType::Float, "1", 1e-3, 100,
+                         "softmax temperature of a view against the intent prototypes"),
+         })
+        info.params.push_back(std::move(param));
+    return info;
+}
+
+std::unique_ptr<Recommender> makeIclRec(const std::string& configJson) {
+    return std::make_unique<SasRecModel>(parseConfig(configJson, kIclRecId));
 }
 
 std::unique_ptr<Recommender> makeCl4SRec(const std::string& configJson) {

@@ -1,7 +1,8 @@
 #pragma once
 // Private: batched k-means on LibTorch tensors (plain and balanced), the residual k-means tokenizer
 // both `rq-kmeans` and `balanced-kmeans` are made of, and the fitted-row memory that lets encode()
-// give fitted items the codes fit() chose. Only tokenizer .cpp files include this header.
+// give fitted items the codes fit() chose. Only .cpp files include this header (the tokenizers, and
+// ICLRec's intents in models/intent_clusters.cpp).
 
 #include <atomic>
 #include <cstdint>
