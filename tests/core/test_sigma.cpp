@@ -1,4 +1,6 @@
-// SIGMA: the selective scan matches Mamba's recurrence computed element by element; the partial
+// SIGMA: the selective scan matches Mamba's recurrence computed element by element, and the
+// closed-form last state matches the scan's last position (long sequences, large steps, padding,
+// gradients, a layer's output too); the partial
 // flip reverses the older items and keeps the recent ones; left padding changes no output (so
 // batches of mixed lengths score as single users); the model trains and beats popularity on the
 // synthetic set; the mixing weights start at the reference's and stay a distribution.
@@ -10,6 +12,7 @@
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
+#include <torch/csrc/autograd/autograd.h>
 #include <torch/utils.h>
 
 #include <QObject>
@@ -51,6 +54,7 @@ class TestSigma final : public QObject {
 
 private Q_SLOTS:
     void scanMatchesTheRecurrence();
+    void lastStateMatchesTheScan();
     void flipReversesOlderItemsOnly();
     void paddingChangesNothing();
     void mixingStartsAtTheReferenceWeights();
@@ -104,6 +108,48 @@ void TestSigma::scanMatchesTheRecurrence() {
     const at::Tensor slow = mamba->outProjection->forward(y);
     qInfo("max difference %.3g", (fast[0] - slow).abs().max().item<double>());
     QVERIFY(at::allclose(fast[0], slow, 1e-4, 1e-5));
+}
+
+void TestSigma::lastStateMatchesTheScan() {
+    // Large enough for several chunks of the closed form (B * E * N = 600 * 64 * 16 elements a position).
+    const int64_t b = 600, t = 23, hidden = 32;
+    Mamba mamba(hidden, 16, 4, 2);
+    at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(7);
+    {
+        torch::NoGradGuard noGrad;
+        for (auto& p : mamba->parameters()) p.copy_(at::empty(p.sizes(), at::kFloat).normal_(0.0, 0.2, generator));
+    }
+    mamba->resetSsm(generator);
+    {
+        torch::NoGradGuard noGrad;
+        mamba->dtProjection->bias.add_(2.0);  // steps of several units: exponents far below zero
+    }
+    at::Tensor x = at::empty({b, t, hidden}, at::kFloat).normal_(0.0, 1.0, generator);
+    at::Tensor padding = at::zeros({b, t}, at::kBool);
+    for (int64_t r = 0; r < b; ++r) padding[r].narrow(0, 0, r % t).fill_(true);  // every amount of left padding
+    x = x * padding.logical_not().unsqueeze(-1).to(at::kFloat);
+    x.requires_grad_(true);
+    const at::Tensor full = mamba->forward(x, padding).narrow(1, t - 1, 1);
+    const at::Tensor last = mamba->forward(x, padding, /*lastOnly=*/true);
+    QCOMPARE(last.sizes().vec(), (std::vector<int64_t>{b, 1, hidden}));
+    QVERIFY(at::isfinite(last).all().item<bool>());
+    const double scale = full.abs().max().item<double>();
+    QVERIFY((full - last).abs().max().item<double>() <= 1e-4 * scale);
+    // The same gradients flow back into the input.
+    const at::Tensor probe = at::empty({b, 1, hidden}, at::kFloat).normal_(0.0, 1.0, generator);
+    const at::Tensor fullGrad = torch::autograd::grad({(full * probe).sum()}, {x})[0];
+    const at::Tensor lastGrad = torch::autograd::grad({(last * probe).sum()}, {x})[0];
+    QVERIFY((fullGrad - lastGrad).abs().max().item<double>() <= 1e-4 * fullGrad.abs().max().item<double>());
+    // A whole layer (both branches, gates, GRU, feed-forward): the last position of the full pass.
+    torch::NoGradGuard noGrad;
+    Sigma net = smallNetwork(2);
+    const at::Tensor items = at::tensor({0, 0, 3, 8, 1, 22, 7, 5, 6, 2, 9, 4, 11, 13}, at::kLong).view({2, 7});
+    const at::Tensor keep = items.ne(0).unsqueeze(-1).to(at::kFloat);
+    const at::Tensor input = net->inputNorm->forward(net->itemEmbedding->forward(items)) * keep;
+    const at::Tensor flipped = net->flippedPositions(items);
+    const at::Tensor layerFull = net->layers[0]->forward(input, items.eq(0), flipped, nullptr);
+    const at::Tensor layerLast = net->layers[0]->forward(input, items.eq(0), flipped, nullptr, /*lastOnly=*/true);
+    QVERIFY((layerFull.narrow(1, 6, 1) - layerLast).abs().max().item<double>() < 1e-5);
 }
 
 void TestSigma::flipReversesOlderItemsOnly() {

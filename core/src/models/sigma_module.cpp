@@ -17,6 +17,9 @@ namespace {
 
 constexpr double kDeltaMin = 0.001, kDeltaMax = 0.1;  // Mamba's delta initialisation range
 const double kReferenceMix[3] = {0.1, 0.1, 0.8};     // GRU, flipped, forward: the reference's start
+// Elements of one B x chunk x E x N temporary of the closed-form last state: 16 MiB of floats, half
+// glibc's largest mmap threshold, so chunks come from (and go back to) the heap.
+constexpr int64_t kChunkElements = int64_t{4} << 20;
 
 /// B x T x 1 in `like`'s dtype: 1 at real positions, 0 at padding.
 at::Tensor keepMask(const at::Tensor& padding, const at::Tensor& like) {
@@ -56,8 +59,8 @@ void MambaImpl::resetSsm(at::Generator& generator) {
     dtProjection->weight.copy_(at::empty(dtProjection->weight.sizes(), at::kFloat).uniform_(-bound, bound, generator));
 }
 
-at::Tensor MambaImpl::forward(const at::Tensor& x, const at::Tensor& padding) {
-    const int64_t b = x.size(0), t = x.size(1);
+at::Tensor MambaImpl::forward(const at::Tensor& x, const at::Tensor& padding, bool lastOnly) {
+    const int64_t t = x.size(1);
     const at::Tensor xz = inProjection->forward(x);
     const at::Tensor z = xz.narrow(2, m_inner, m_inner);
     // Causal depthwise convolution: padded k - 1 on both sides, the first t outputs kept.
@@ -67,18 +70,48 @@ at::Tensor MambaImpl::forward(const at::Tensor& x, const at::Tensor& padding) {
     const at::Tensor delta = at::softplus(dtProjection->forward(projected.narrow(2, 0, m_rank)));
     const at::Tensor bIn = projected.narrow(2, m_rank, m_state);
     const at::Tensor cOut = projected.narrow(2, m_rank + m_state, m_state);
+    const at::Tensor a = -at::exp(aLog);  // E x N
+    const at::Tensor states = lastOnly ? lastOutput(delta, u, bIn, cOut, a) : scanOutputs(delta, u, bIn, cOut, a);
+    const auto read = [&](const at::Tensor& v) { return lastOnly ? v.narrow(1, t - 1, 1) : v; };
+    const at::Tensor y = (states + read(u) * d) * at::silu(read(z));
+    return outProjection->forward(y);
+}
+
+at::Tensor MambaImpl::scanOutputs(const at::Tensor& delta, const at::Tensor& u, const at::Tensor& bIn,
+                                  const at::Tensor& cOut, const at::Tensor& a) const {
+    const int64_t b = u.size(0), t = u.size(1);
     // Discretised (zero-order hold for A, Euler for B) over all positions at once; then the scan.
-    const at::Tensor decay = at::exp(delta.unsqueeze(-1) * (-at::exp(aLog)));  // B x T x E x N
-    const at::Tensor drive = (delta * u).unsqueeze(-1) * bIn.unsqueeze(2);    // B x T x E x N
-    at::Tensor h = at::zeros({b, m_inner, m_state}, x.options());
+    const at::Tensor decay = at::exp(delta.unsqueeze(-1) * a);                 // B x T x E x N
+    const at::Tensor drive = (delta * u).unsqueeze(-1) * bIn.unsqueeze(2);     // B x T x E x N
+    at::Tensor h = at::zeros({b, m_inner, m_state}, u.options());
     std::vector<at::Tensor> outputs;
     outputs.reserve(static_cast<size_t>(t));
     for (int64_t i = 0; i < t; ++i) {
         h = decay.select(1, i) * h + drive.select(1, i);
         outputs.push_back(at::matmul(h, cOut.select(1, i).unsqueeze(-1)).squeeze(-1));  // B x E
     }
-    const at::Tensor y = (at::stack(outputs, 1) + u * d) * at::silu(z);
-    return outProjection->forward(y);
+    return at::stack(outputs, 1);
+}
+
+at::Tensor MambaImpl::lastOutput(const at::Tensor& delta, const at::Tensor& u, const at::Tensor& bIn,
+                                 const at::Tensor& cOut, const at::Tensor& a) const {
+    const int64_t b = u.size(0), t = u.size(1);
+    // C_T h_T = sum_s delta_s x_s sum_n exp(A_n * after_s) B_s[n] C_T[n], after_s = sum_{k>s} delta_k:
+    // an exclusive suffix sum, taken without subtraction so it stays >= 0.
+    const at::Tensor suffix = delta.flip(1).cumsum(1).flip(1);  // sum_{k>=s}
+    const at::Tensor after = at::cat({suffix.narrow(1, 1, t - 1), at::zeros_like(suffix.narrow(1, 0, 1))}, 1);
+    const at::Tensor weighted = delta * u;                                                  // B x T x E
+    const at::Tensor readout = bIn * cOut.select(1, t - 1).unsqueeze(1);                    // B x T x N
+    const int64_t chunk = std::max<int64_t>(1, kChunkElements / std::max<int64_t>(1, b * m_inner * m_state));
+    at::Tensor out;
+    for (int64_t begin = 0; begin < t; begin += chunk) {
+        const int64_t c = std::min(chunk, t - begin);
+        const at::Tensor decay = at::exp(after.narrow(1, begin, c).unsqueeze(-1) * a);      // B x c x E x N
+        const at::Tensor kernel = (decay * readout.narrow(1, begin, c).unsqueeze(2)).sum(-1);  // B x c x E
+        const at::Tensor part = (kernel * weighted.narrow(1, begin, c)).sum(1, /*keepdim=*/true);  // B x 1 x E
+        out = out.defined() ? out + part : part;
+    }
+    return out;
 }
 
 SigmaLayerImpl::SigmaLayerImpl(const SigmaOptions& options)
@@ -101,8 +134,11 @@ SigmaLayerImpl::SigmaLayerImpl(const SigmaOptions& options)
 }
 
 at::Tensor SigmaLayerImpl::forward(const at::Tensor& x, const at::Tensor& padding, const at::Tensor& flipped,
-                                   at::Generator* generator) {
+                                   at::Generator* generator, bool lastOnly) {
     const bool training = is_training();
+    const int64_t t = x.size(1);
+    // What the layer's output reads of a full-length tensor: everything, or the last position.
+    const auto read = [&](const at::Tensor& v) { return lastOnly ? v.narrow(1, t - 1, 1) : v; };
     const at::Tensor keep = keepMask(padding, x);
     // Dense selective gate of a branch: m + m * dropout(W_a SiLU(h) + W_b sigmoid(h)), h = in + dense(in).
     const auto gated = [&](const at::Tensor& m, const at::Tensor& in, torch::nn::Linear& dense) {
@@ -110,20 +146,20 @@ at::Tensor SigmaLayerImpl::forward(const at::Tensor& x, const at::Tensor& paddin
         const at::Tensor gate = gateSilu->forward(at::silu(h)) + gateSigmoid->forward(at::sigmoid(h));
         return m + m * seededDropout(gate, m_dropout, training, generator);
     };
-    const at::Tensor forwardBranch = gated(mamba->forward(x, padding), x, dense1);
+    const at::Tensor forwardBranch = gated(mamba->forward(x, padding, lastOnly), read(x), dense1);
     const at::Tensor flippedInput = x.gather(1, flipped.unsqueeze(-1).expand({x.size(0), x.size(1), x.size(2)}));
-    const at::Tensor flippedBranch = gated(mamba->forward(flippedInput, padding), flippedInput, dense2);
+    const at::Tensor flippedBranch = gated(mamba->forward(flippedInput, padding, lastOnly), read(flippedInput), dense2);
     // Short-term patterns: conv1d then a bias-free GRU, whose zero state stays zero over padding.
     const at::Tensor local = shortConv->forward(x.transpose(1, 2)).transpose(1, 2) * keep;
-    const at::Tensor recurrent = std::get<0>(gru->forward(local));
+    const at::Tensor recurrent = read(std::get<0>(gru->forward(local)));
     const at::Tensor mix = at::softmax(mixing, 0);
     const at::Tensor combined =
         projection->forward(mix[0] * recurrent + mix[1] * flippedBranch + mix[2] * forwardBranch);
     at::Tensor out = seededDropout(combined, m_dropout, training, generator);
-    out = blockNorm->forward(m_residual ? out + x : out);
+    out = blockNorm->forward(m_residual ? out + read(x) : out);
     const at::Tensor inner = seededDropout(at::gelu(feedForward1->forward(out)), m_dropout, training, generator);
     out = feedForwardNorm->forward(seededDropout(feedForward2->forward(inner), m_dropout, training, generator) + out);
-    return out * keep;  // zero padding rows: the next layer's convolutions read zeros there
+    return out * read(keep);  // zero padding rows: the next layer's convolutions read zeros there
 }
 
 SigmaImpl::SigmaImpl(const SigmaOptions& options) : m_options(options) {
@@ -158,7 +194,9 @@ at::Tensor SigmaImpl::forward(const at::Tensor& items, at::Generator* generator)
     const at::Tensor flipped = flippedPositions(items);
     at::Tensor x = inputNorm->forward(seededDropout(itemEmbedding->forward(items), m_options.dropout, is_training(), generator));
     x = x * keepMask(padding, x);
-    for (SigmaLayer& layer : layers) x = layer->forward(x, padding, flipped, generator);
+    // Only the last layer's last position is read: that layer computes it alone.
+    for (size_t i = 0; i < layers.size(); ++i)
+        x = layers[i]->forward(x, padding, flipped, generator, /*lastOnly=*/i + 1 == layers.size());
     return x.select(1, x.size(1) - 1);
 }
 

@@ -5,7 +5,11 @@
 //  - Mamba (Gu & Dao 2023): in_proj to x and z (expand x hidden each), a causal depthwise conv1d on
 //    x, SiLU, x_proj to (delta rank, B, C), delta = softplus(dt_proj(.)), the selective scan
 //    h_t = exp(delta_t A) h_{t-1} + delta_t B_t x_t, y_t = C_t h_t + D x_t, gated by SiLU(z), out_proj.
-//    The scan is a loop over positions on B x E x N states (Beauty: at most 50 steps).
+//    The scan is a loop over positions on B x E x N states (Beauty: at most 50 steps). Where only
+//    the last position is read (the last layer: training and ranking both use the final state), its
+//    state is computed in closed form instead, h_T = sum_s exp(A * sum_{k>s} delta_k) delta_s B_s x_s
+//    (every exponent <= 0, so nothing overflows), summed over chunks of positions small enough that
+//    no temporary is big enough for the allocator to map and unmap fresh pages on every batch.
 //  - G-Mamba block: one Mamba shared by a forward branch and a partially flipped branch (the oldest
 //    items reversed, the last `flip_keep` kept in place, so the flipped branch's final state still
 //    ends on the most recent items); each branch scaled by a dense selective gate
@@ -51,7 +55,8 @@ struct SigmaOptions final {
 class MambaImpl final : public torch::nn::Module {
 public:
     MambaImpl(int64_t hidden, int64_t state, int64_t convKernel, int64_t expand);
-    at::Tensor forward(const at::Tensor& x, const at::Tensor& padding);
+    /// B x T x H outputs; with `lastOnly`, B x 1 x H: the last position's output alone.
+    at::Tensor forward(const at::Tensor& x, const at::Tensor& padding, bool lastOnly = false);
     /// Mamba's initialisation of A (S4D-real: A_n = -n), D (ones) and the delta bias (softplus
     /// inverse of log-uniform values in [0.001, 0.1]) from `generator`; the rest as the caller's.
     void resetSsm(at::Generator& generator);
@@ -61,6 +66,13 @@ public:
     at::Tensor aLog, d;
 
 private:
+    /// C_t h_t for every position (B x T x E): the scan loop.
+    [[nodiscard]] at::Tensor scanOutputs(const at::Tensor& delta, const at::Tensor& u, const at::Tensor& bIn,
+                                         const at::Tensor& cOut, const at::Tensor& a) const;
+    /// C_T h_T of the last position (B x 1 x E), in closed form (see file comment).
+    [[nodiscard]] at::Tensor lastOutput(const at::Tensor& delta, const at::Tensor& u, const at::Tensor& bIn,
+                                        const at::Tensor& cOut, const at::Tensor& a) const;
+
     int64_t m_inner, m_state, m_rank;
 };
 TORCH_MODULE(Mamba);
@@ -70,9 +82,9 @@ class SigmaLayerImpl final : public torch::nn::Module {
 public:
     SigmaLayerImpl(const SigmaOptions& options);
     /// `flipped` B x T int64: for each row and position, the position of `x` the flipped branch
-    /// reads there.
+    /// reads there. B x T x H, or with `lastOnly` B x 1 x H: the last position alone.
     at::Tensor forward(const at::Tensor& x, const at::Tensor& padding, const at::Tensor& flipped,
-                       at::Generator* generator);
+                       at::Generator* generator, bool lastOnly = false);
 
     Mamba mamba{nullptr};
     torch::nn::Linear dense1{nullptr}, dense2{nullptr}, gateSilu{nullptr}, gateSigmoid{nullptr}, projection{nullptr};
