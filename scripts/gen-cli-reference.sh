@@ -48,7 +48,9 @@ render() {
   echo "stdout holds one JSON object and nothing else, logs go to stderr and to \`PROJECT/logs/tokenbench.log\`."
   echo "The global options (\`--log-level\`, \`--threads\`) come before the command:"
   echo "\`tokenbench-cli --threads 4 train ...\`. Tokenizer and model parameters (\`tokenize\`, \`train\`) come"
-  echo "from each component's schema; see [extending.md](extending.md)."
+  echo "from each component's schema; see [extending.md](extending.md). Long jobs report progress on"
+  echo "stderr: on a terminal one line redrawn in place (percentage, ETA), into a file or a pipe a whole"
+  echo "\`progress:\` line every 10 seconds, beside one line per event (each epoch's loss and validation)."
   echo
   local path
   for path in "${paths[@]}"; do

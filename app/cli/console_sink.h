@@ -1,6 +1,6 @@
 #pragma once
-/// Progress of a long CLI job on stderr (at most once a second, one rewritten line) and Ctrl-C as a
-/// cooperative cancel. The store gets everything else through the job's own writer.
+/// Progress of a long CLI job on stderr and Ctrl-C as a cooperative cancel. The store gets
+/// everything else through the job's own writer.
 
 #include <atomic>
 #include <chrono>
@@ -11,27 +11,25 @@
 
 namespace tokenbench::cli {
 
+/// Whether stderr is a terminal (not a file or a pipe).
+[[nodiscard]] bool stderrIsTerminal();
+
+/// On a terminal, one line rewritten in place at most once a second (bar, ETA); into a file or a
+/// pipe, a whole line every few seconds, so logs hold no carriage returns. Events get lines of their own.
 class ConsoleSink final : public core::ProgressSink {
 public:
-    void progress(const core::ProgressUpdate& u) override {
-        const auto now = std::chrono::steady_clock::now();
-        if (now - m_last < std::chrono::seconds(1)) return;
-        m_last = now;
-        std::cerr << "\r" << u.phase;
-        if (u.epochs > 0) std::cerr << "  epoch " << u.epoch << "/" << u.epochs;
-        std::cerr << "  " << static_cast<int>(u.fraction * 100) << " %";
-        if (u.etaSeconds >= 0) std::cerr << "  ETA " << static_cast<int>(u.etaSeconds) << " s";
-        std::cerr << "      " << std::flush;
-        m_printed = true;
-    }
-    void event(const core::RunEvent& e) override { std::cerr << (m_printed ? "\n" : "") << e.level << ": " << e.message << "\n"; }
-    void finished(int64_t, core::RunStatus, const std::string&, const std::string&) override {
-        if (m_printed) std::cerr << "\n";
-    }
+    explicit ConsoleSink(std::ostream& out = std::cerr, bool interactive = stderrIsTerminal());
+    void progress(const core::ProgressUpdate& u) override;
+    void event(const core::RunEvent& e) override;
+    void finished(int64_t, core::RunStatus, const std::string&, const std::string&) override;
 
 private:
+    void endLine();
+
+    std::ostream& m_out;
+    bool m_interactive;
     std::chrono::steady_clock::time_point m_last{};
-    bool m_printed = false;
+    bool m_lineOpen = false;  ///< an interactive line is on screen without its newline
 };
 
 /// The flag a SIGINT handler sets; long commands pass it as their cancel flag.

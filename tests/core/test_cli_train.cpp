@@ -1,5 +1,6 @@
 // The train, eval, attention, export model, model-embeddings features and run commands through the
-// real binary: the JSON keys the issue names literally, exit codes, and clear errors for bad input.
+// real binary: the JSON keys the issue names literally, exit codes, clear errors for bad input, and
+// progress as whole lines when stderr is no terminal.
 #include <filesystem>
 #include <fstream>
 
@@ -24,6 +25,9 @@ private Q_SLOTS:
                                    "2", "--hidden", "16", "--blocks", "1", "--max-length", "10", "--seed", "3",
                                    "--device", "cpu", "--json"});
         QVERIFY2(train.exitCode == 0, train.err.constData());
+        // stderr is a pipe here: progress comes as whole lines, never a carriage-return bar.
+        QVERIFY2(!train.err.contains('\r'), train.err.constData());
+        QVERIFY2(train.err.contains("progress: train  epoch 1/"), train.err.constData());
         const auto j = train.json();
         for (const char* key : {"run_id", "epochs", "seconds_per_epoch", "valid", "test", "test_cold"}) QVERIFY2(j.contains(key), key);
         for (const char* split : {"valid", "test"})
@@ -120,6 +124,9 @@ private Q_SLOTS:
                                    tokenizer, "--epochs", "1", "--hidden", "16", "--encoder-layers", "1",
                                    "--decoder-layers", "1", "--heads", "2", "--feed-forward", "32", "--json"});
         QVERIFY2(train.exitCode == 0, train.err.constData());
+        // stderr is a pipe here: progress comes as whole lines, never a carriage-return bar.
+        QVERIFY2(!train.err.contains('\r'), train.err.constData());
+        QVERIFY2(train.err.contains("progress: train  epoch 1/"), train.err.constData());
         const auto j = train.json();
         for (const char* key : {"invalid_rate", "invalid_id_rate", "duplicate_rate"}) QVERIFY2(j.contains(key), key);
         QCOMPARE(j.at("invalid_rate").get<double>(), 0.0);  // constrained decoding
