@@ -1,6 +1,7 @@
 // The training engine end to end on a small synthetic data set: JSON keys, metrics in the store while
 // training, SASRec beating popularity, same seed → same metrics, resume from a checkpoint equal to an
-// uninterrupted run, cancel within a second, the time budget, bad requests failing cleanly, and the
+// uninterrupted run, cancel within a second, the time budget (a budget spent inside the first epoch
+// keeps that partial epoch, marked), bad requests failing cleanly, and the
 // tools for finished runs (eval, attention, export). Also experiment files.
 #include <atomic>
 #include <chrono>
@@ -229,6 +230,31 @@ private Q_SLOTS:
         QCOMPARE(QString::fromStdString(budget.stopReason), QString("time budget"));
         QVERIFY(budget.epochs >= 1);
         QVERIFY(seconds < 3.0 * one.seconds + 10.0);
+
+        // A budget that ends inside the first epoch: the steps done are kept, validated, tested and
+        // marked partial. One-sequence batches make the epoch long enough to stop inside it.
+        TrainRequest slow = sasrecRequest(project, 1);
+        const nlohmann::json slowConfig = [] {
+            nlohmann::json config = nlohmann::json::parse(kSasRecConfig);
+            config["batch_size"] = 1;
+            return config;
+        }();
+        slow.configJson = slowConfig.dump();
+        const TrainResult whole = runTrainJob(slow, quiet, nullptr);
+        QCOMPARE(int(whole.status), int(RunStatus::Completed));
+        QVERIFY(!whole.partialEpoch);
+        slow.epochs = 10;
+        slow.maxMinutes = 0.4 * whole.secondsPerEpoch / 60.0;
+        const TrainResult partial = runTrainJob(slow, quiet, nullptr);
+        QVERIFY2(partial.status == RunStatus::Completed, partial.message.c_str());
+        QVERIFY(partial.partialEpoch);
+        QVERIFY(partial.partialSteps > 0 && partial.partialSteps < 900);
+        QCOMPARE(partial.epochs, int64_t{1});
+        QCOMPARE(QString::fromStdString(partial.stopReason), QString("time budget (partial epoch 1)"));
+        const nlohmann::json partialJson = nlohmann::json::parse(toJson(partial));
+        QVERIFY(partialJson.at("partial_epoch").get<bool>());
+        QVERIFY(partialJson.at("test").at("ndcg@10").get<double>() >= 0.0);
+        QVERIFY(!nlohmann::json::parse(toJson(whole)).at("partial_epoch").get<bool>());
 
         TrainRequest unknown = sasrecRequest(project, 1);
         unknown.dataset = "missing";

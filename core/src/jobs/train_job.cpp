@@ -123,7 +123,9 @@ std::string toJson(const TrainResult& r) {
               {"seconds_per_epoch", r.secondsPerEpoch},
               {"eval_seconds", r.evalSeconds},
               {"stop_reason", r.stopReason},
+              {"partial_epoch", r.partialEpoch},
               {"seconds", r.seconds}};
+    if (r.partialEpoch) j["partial_steps"] = r.partialSteps;
     if (r.status == RunStatus::Completed) {
         j["valid"] = json::parse(toJson(r.valid));
         j["test"] = json::parse(toJson(r.test));
@@ -258,6 +260,8 @@ TrainResult runTrainJob(const TrainRequest& request, ProgressSink& callerSink, c
             double windowLoss = 0.0;
             int64_t windowSteps = 0;
             int64_t epochSteps = 0;
+            double epochLossSum = 0.0;
+            bool partial = false;
             EpochReport epochReport;
             try {
                 AutocastScope autocast(settings.mixedPrecision, settings.device);
@@ -265,6 +269,7 @@ TrainResult runTrainJob(const TrainRequest& request, ProgressSink& callerSink, c
                     [&](int64_t step, double loss) {
                         globalStep = step;
                         ++epochSteps;
+                        epochLossSum += loss;
                         windowLoss += loss;
                         if (++windowSteps == kLossWindow) {
                             fan->metrics({{runId, step, epoch, "train", "loss", windowLoss / kLossWindow, unixTimeNow()}});
@@ -278,29 +283,46 @@ TrainResult runTrainJob(const TrainRequest& request, ProgressSink& callerSink, c
             } catch (const CancelledError&) {
                 if (watchdog.userCancelled() || !watchdog.budgetSpent()) throw;
                 stopReason = "time budget";
-                fan->event({runId, unixTimeNow(), "info", "time_budget",
-                            "time budget of " + std::to_string(settings.maxMinutes) + " min spent during epoch " +
-                                std::to_string(epoch) + "; that epoch is dropped"});
-                break;
+                if (state.epoch > 0 || epochSteps == 0) {
+                    fan->event({runId, unixTimeNow(), "info", "time_budget",
+                                "time budget of " + std::to_string(settings.maxMinutes) + " min spent during epoch " +
+                                    std::to_string(epoch) + "; that epoch is dropped"});
+                    break;
+                }
+                // Nothing complete to fall back on: keep what the first epoch's steps learned, so the
+                // run has a model and figures to look at, marked partial.
+                partial = true;
+                epochReport.steps = epochSteps;
+                epochReport.loss = epochLossSum / static_cast<double>(epochSteps);
+                result.partialEpoch = true;
+                result.partialSteps = epochSteps;
+                fan->event({runId, unixTimeNow(), "warning", "partial_epoch",
+                            "time budget of " + fixedDecimals(settings.maxMinutes, 1) + " min spent after " +
+                                std::to_string(epochSteps) + " steps of epoch 1; that partial epoch is validated, "
+                                "tested and kept, marked partial. A smaller configuration or a longer budget trains "
+                                "whole epochs."});
             }
             const double trainSeconds = secondsSince(epochStart);
-            stepsPerEpoch = epochReport.steps;
+            if (!partial) stepsPerEpoch = epochReport.steps;
             globalStep = std::max(globalStep, epochReport.steps);
             const double now = unixTimeNow();
             if (windowSteps > 0)
                 fan->metrics({{runId, globalStep, epoch, "train", "loss", windowLoss / double(windowSteps), now}});
-            fan->metrics({{runId, globalStep, epoch, "train", "epoch_loss", epochReport.loss, now},
-                          {runId, globalStep, epoch, "train", "epoch_seconds", trainSeconds, now},
-                          {runId, globalStep, epoch, "train", "samples_per_second",
-                           trainSeconds > 0 ? double(epochReport.samples) / trainSeconds : 0.0, now}});
+            fan->metrics({{runId, globalStep, epoch, "train", "epoch_loss", epochReport.loss, now}});
+            if (!partial)  // a partial epoch's time and throughput would read as a whole epoch's
+                fan->metrics({{runId, globalStep, epoch, "train", "epoch_seconds", trainSeconds, now},
+                              {runId, globalStep, epoch, "train", "samples_per_second",
+                               trainSeconds > 0 ? double(epochReport.samples) / trainSeconds : 0.0, now}});
 
             // Validation (every evalEvery epochs and at the last one).
             bool improved = false;
             std::optional<EvalReport> validReport;
-            if (epoch % settings.evalEvery == 0 || epoch == settings.epochs) {
+            if (partial || epoch % settings.evalEvery == 0 || epoch == settings.epochs) {
                 std::map<std::string, double> stats;
                 try {
-                    validReport = evaluateModel(*model, inputs.dataset, inputs.split, EvalPhase::Valid, settings.eval, stop,
+                    // The budget is spent already when the epoch is partial: only the user's cancel stops it.
+                    validReport = evaluateModel(*model, inputs.dataset, inputs.split, EvalPhase::Valid, settings.eval,
+                                                partial ? cancel : stop,
                                                 [&](int64_t done, int64_t total) {
                                                     (void)total;
                                                     (void)done;
@@ -331,8 +353,10 @@ TrainResult runTrainJob(const TrainRequest& request, ProgressSink& callerSink, c
             state.epoch = epoch;
             state.lastFile = file;
             if (improved) state.bestFile = file;
-            state.trainSeconds += trainSeconds;
-            ++state.timedEpochs;
+            if (!partial) {
+                state.trainSeconds += trainSeconds;
+                ++state.timedEpochs;
+            }
             folder.commit(state);
             sessionSeconds += secondsSince(epochStart);
             ++sessionEpochs;
@@ -341,6 +365,7 @@ TrainResult runTrainJob(const TrainRequest& request, ProgressSink& callerSink, c
                     settings.validMetric + " " + (validReport ? describe(validReport->all, settings.validMetric) : "-") +
                     (improved ? " (best)" : ""));
             report("train", 0.0);
+            if (partial) break;
 
             if (settings.patience > 0 && state.staleEvaluations >= settings.patience) {
                 stopReason = "patience";
@@ -365,6 +390,7 @@ TrainResult runTrainJob(const TrainRequest& request, ProgressSink& callerSink, c
         result.epochs = state.epoch;
         result.bestEpoch = state.bestEpoch;
         result.secondsPerEpoch = state.timedEpochs > 0 ? state.trainSeconds / double(state.timedEpochs) : 0.0;
+        if (result.partialEpoch) stopReason = "time budget (partial epoch 1)";
         result.stopReason = stopReason;
         scope.addArtifact("checkpoint-best", folder.path(state.bestFile));
         logInfo("Run " + std::to_string(runId) + ": test " + settings.validMetric + " " +

@@ -51,6 +51,10 @@ struct TrainResult final {
     double secondsPerEpoch = 0.0;    ///< mean training time of an epoch (validation excluded)
     double evalSeconds = 0.0;        ///< the test evaluation's time
     std::string stopReason;          ///< "epochs", "patience", "time budget", "cancelled"...
+    /// The time budget ended inside the first epoch: the model of the steps it finished was
+    /// validated, tested and kept as epoch 1, marked partial (a figure to look at, not a converged one).
+    bool partialEpoch = false;
+    int64_t partialSteps = 0;        ///< steps of that partial epoch
     EvalReport valid;                ///< at the best epoch
     EvalReport test;                 ///< at the best checkpoint
     std::map<std::string, double> evalStats;  ///< e.g. "invalid_id_rate" of a generative model
@@ -59,7 +63,7 @@ struct TrainResult final {
 
 /// JSON of a result with the CLI's keys: run_id, epochs, seconds_per_epoch, valid and test objects
 /// (recall@5, ndcg@5, recall@10, ndcg@10, recall@20, ndcg@20, mrr, ...), test_cold, test_warm,
-/// coverage, popularity, best_epoch, stop_reason, protocol, seconds.
+/// coverage, popularity, best_epoch, stop_reason, partial_epoch (and partial_steps), protocol, seconds.
 [[nodiscard]] std::string toJson(const TrainResult& result);
 
 /// Runs the job (see file comment). `sink` receives every report besides the store; `cancel` is
