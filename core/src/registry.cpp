@@ -124,6 +124,10 @@ void Registry::add(ComponentInfo info) {
             throw std::invalid_argument(info.id + ": default of '" + spec.key + "' does not fit its schema: " + e.what());
         }
     }
+    if (info.recommended)
+        for (const auto& [other, known] : m_components)
+            if (known.kind == info.kind && known.recommended)
+                throw std::invalid_argument(info.id + ": '" + other + "' is already the recommended component of its kind");
     const std::string id = info.id;
     m_components.emplace(id, std::move(info));
 }

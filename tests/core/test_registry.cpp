@@ -82,6 +82,14 @@ private Q_SLOTS:
         const auto error = tokenbench::test::thrownError<ConfigError>([&] { (void)registry.get("nope"); });
         QVERIFY2(error, "unknown id accepted");
         QVERIFY(QString(error->what()).contains("example-tokenizer"));
+        // One recommended component per kind: what forms select first.
+        ComponentInfo first = exampleTokenizer();
+        first.id = "first";
+        first.recommended = true;
+        registry.add(first);
+        ComponentInfo second = first;
+        second.id = "second";
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, registry.add(second));
     }
 
     // Run settings have one schema: what the CLI, experiment files and the model page accept.

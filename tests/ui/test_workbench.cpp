@@ -92,6 +92,20 @@ bool selectData(QComboBox* combo, const QString& data) {
     return true;
 }
 
+/// Every visible text item of every shown plot under `root` (the empty-state placeholders) fits
+/// inside its plot's axis rect: none is clipped or runs over the tick labels.
+void verifyPlotTextsFit(QWidget* root) {
+    int checked = 0;
+    for (QWidget* widget : root->findChildren<QWidget*>()) {
+        const ui::PlotProbe probe = ui::probePlot(widget);
+        if (!probe.isPlot || !widget->isVisible()) continue;
+        QVERIFY2(probe.widestText <= probe.axisRectWidth,
+                 qPrintable(QStringLiteral("%1: text %2 px wide in %3 px").arg(probe.title).arg(probe.widestText).arg(probe.axisRectWidth)));
+        checked += probe.visibleTexts;
+    }
+    QVERIFY(checked > 0);
+}
+
 }  // namespace
 
 class TestWorkbench final : public QObject {
@@ -173,6 +187,13 @@ ui::JobOutcome TestWorkbench::waitFor(ui::Job* job) {
 void TestWorkbench::buildFeaturesThroughTheDialog() {
     ui::TokenizerPage* page = m_window->tokenizerPage();
     m_window->tabs()->setCurrentWidget(page);
+    // The empty plots' placeholders fit inside the plots.
+    QTRY_VERIFY(page->isVisible());
+    verifyPlotTextsFit(page);
+    if (QTest::currentTestFailed()) return;
+    // A new user's forms start on the recommended components, not the alphabetically first ones.
+    QCOMPARE(page->methodSelector()->currentData().toString(), QStringLiteral("rq-kmeans"));
+    QCOMPARE(m_window->modelPage()->modelSelector()->currentData().toString(), QStringLiteral("sasrec"));
     page->openFeatureDialog();
     auto* dialog = m_window->findChild<ui::FeatureDialog*>(QStringLiteral("featureDialog"));
     QVERIFY(dialog);

@@ -39,6 +39,14 @@ PlotProbe probePlot(const QWidget* widget) {
             }
         }
     }
+    if (plot->axisRect()) probe.axisRectWidth = plot->axisRect()->width();
+    for (int i = 0; i < plot->itemCount(); ++i) {
+        auto* text = qobject_cast<QCPItemText*>(plot->item(i));
+        if (!text || !text->visible() || text->text().isEmpty()) continue;
+        ++probe.visibleTexts;
+        const QRect box = QFontMetrics(text->font()).boundingRect(QRect(), Qt::AlignCenter, text->text());
+        probe.widestText = std::max(probe.widestText, box.width());
+    }
     return probe;
 }
 

@@ -20,6 +20,9 @@ struct PlotProbe final {
     int dataPoints = 0;  ///< sum over graphs, bars and curves
     int colorMapCells = 0;  ///< cells of colour maps (heatmaps)
     double colorMapMax = 0.0;  ///< largest cell value over all colour maps
+    int visibleTexts = 0;      ///< text items shown (empty-state placeholders, annotations)
+    int widestText = 0;        ///< pixel width of the widest of them, as drawn in its font
+    int axisRectWidth = 0;     ///< the space they must fit in
 };
 
 /// Inspects `widget` (a QCustomPlot). UI thread.

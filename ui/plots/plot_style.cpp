@@ -23,6 +23,37 @@ QCPTextElement* findTitle(QCustomPlot& plot) {
     return nullptr;
 }
 
+constexpr const char* kPlaceholderText = "placeholderText";  // the unwrapped text, a property of the item
+constexpr int kPlaceholderMargin = 12;                       // pixels kept free at each side of the axis rect
+
+/// `text` with line breaks so no line is wider than `width` pixels in `font` (words never split;
+/// existing line breaks kept).
+QString wrappedText(const QString& text, const QFont& font, int width) {
+    const QFontMetrics metrics(font);
+    QStringList lines;
+    for (const QString& paragraph : text.split(QLatin1Char('\n'))) {
+        QString line;
+        for (const QString& word : paragraph.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+            const QString longer = line.isEmpty() ? word : line + QLatin1Char(' ') + word;
+            if (!line.isEmpty() && metrics.horizontalAdvance(longer) > width) {
+                lines << line;
+                line = word;
+            } else {
+                line = longer;
+            }
+        }
+        lines << line;
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
+/// Fits the placeholder's text into the axis rect as it is now laid out.
+void wrapPlaceholder(QCustomPlot& plot, QCPItemText& placeholder) {
+    const QString text = placeholder.property(kPlaceholderText).toString();
+    const int width = plot.axisRect() ? plot.axisRect()->width() - 2 * kPlaceholderMargin : 0;
+    placeholder.setText(width > 0 ? wrappedText(text, placeholder.font(), width) : text);
+}
+
 QCPItemText* findPlaceholder(QCustomPlot& plot) {
     for (int i = 0; i < plot.itemCount(); ++i) {
         if (auto* text = qobject_cast<QCPItemText*>(plot.item(i)); text && text->objectName() == kPlaceholderName) {
@@ -198,9 +229,14 @@ void setPlotPlaceholder(QCustomPlot& plot, const QString& text) {
         placeholder->position->setCoords(0.5, 0.5);
         placeholder->setPositionAlignment(Qt::AlignCenter);
         placeholder->setSelectable(false);
+        placeholder->setTextAlignment(Qt::AlignCenter);
         stylePlot(plot, plot.palette());
+        // Re-wrapped whenever the layout changes, so a long text never runs past a narrow plot.
+        QObject::connect(&plot, &QCustomPlot::afterLayout, placeholder,
+                         [&plot, placeholder] { wrapPlaceholder(plot, *placeholder); });
     }
-    placeholder->setText(text);
+    placeholder->setProperty(kPlaceholderText, text);
+    wrapPlaceholder(plot, *placeholder);
     placeholder->setVisible(!text.isEmpty());
 }
 

@@ -18,6 +18,7 @@ QComboBox* makeComponentSelector(const core::Registry& registry, core::Component
     for (const core::ComponentInfo* info : registry.list(kind)) {
         selector->addItem(QString::fromStdString(info->displayName), QString::fromStdString(info->id));
         selector->setItemData(selector->count() - 1, QString::fromStdString(info->description), Qt::ToolTipRole);
+        if (info->recommended) selector->setCurrentIndex(selector->count() - 1);  // not the alphabetically first
     }
     return selector;
 }

@@ -18,7 +18,7 @@ class QSpinBox;
 namespace tokenbench::ui {
 
 /// The registered components of `kind` by display name (item data: the component id; tool tip:
-/// its description), named `objectName`.
+/// its description), named `objectName`, with the recommended component selected.
 [[nodiscard]] QComboBox* makeComponentSelector(const core::Registry& registry, core::ComponentKind kind,
                                                const QString& objectName);
 /// Seed spin box, 0 .. INT_MAX, 42 to start with.

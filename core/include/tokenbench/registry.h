@@ -41,6 +41,7 @@ struct ComponentInfo final {
     std::vector<ParamSpec> params;
     bool needsSemanticIds = false;  ///< models: trains on a tokenizer run's semantic IDs (generative)
     bool needsFeatures = true;      ///< tokenizers: fitted on item features (false: e.g. imported IDs)
+    bool recommended = false;       ///< the one forms select first (one per kind): the strong, fast default
 };
 
 /// A config that does not fit its schema; the message names the key and what was expected.
@@ -59,7 +60,7 @@ public:
 class Registry final {
 public:
     /// Registers a component; throws std::invalid_argument on a duplicate id or a malformed schema
-    /// (duplicate keys, a default outside its own range or choices).
+    /// (duplicate keys, a default outside its own range or choices), or a second recommended one of a kind.
     void add(ComponentInfo info);
     [[nodiscard]] const ComponentInfo* find(const std::string& id) const;
     [[nodiscard]] const ComponentInfo& get(const std::string& id) const;  ///< throws ConfigError naming known ids

@@ -604,6 +604,7 @@ ComponentInfo sasRecInfo() {
     ComponentInfo info = modelInfo(kSasRecId, kVersion, "SASRec",
         "Self-attentive sequential recommendation (Kang & McAuley 2018): causal transformer over the item "
         "history, scores tied to the item embeddings.");
+    info.recommended = true;  // the strong ID baseline every comparison needs
     info.params = sequenceParams("0.2");
     for (ParamSpec param : {
              numberParam("negatives", "Negatives", ParamType::Int, "1", 1, 1000,
