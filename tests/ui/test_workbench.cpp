@@ -338,6 +338,19 @@ void TestWorkbench::storedRunShowsTheSameViews() {
     QCOMPARE(ui::probePlot(page->heatmap()->plotWidget()).colorMapCells, 12);
     QVERIFY(ui::probePlot(page->utilizationPlot()->plotWidget()).dataPoints >= 2);
     QVERIFY(page->figuresText().contains(QStringLiteral("unique IDs")));
+
+    // A project opened afresh shows its latest completed runs, not empty pages.
+    int64_t latestTokenizerRun = 0;
+    {
+        core::ExperimentStore store(core::projectPaths(m_project.path()).database);
+        for (const core::RunRecord& run : store.listRuns())
+            if (run.kind == core::RunKind::Tokenizer && run.status == core::RunStatus::Completed)
+                latestTokenizerRun = std::max(latestTokenizerRun, run.id);
+    }
+    QVERIFY(latestTokenizerRun > 0);
+    ui::MainWindow reopened(m_registry, ui::MainWindowOptions{false});
+    reopened.openProject(QString::fromStdString(m_project.path()));
+    QTRY_COMPARE_WITH_TIMEOUT(reopened.tokenizerPage()->shownRunId(), latestTokenizerRun, kTimeoutMs);
 }
 
 void TestWorkbench::collapsedCodebookShowsAWarning() {

@@ -133,6 +133,8 @@ void RunPage::setProject(const ProjectContents& contents) {
         m_follower->clear();
         showNoRun(QStringLiteral("Train a %1, or pick a %1 run in the project tree").arg(m_subject));
         updateTitle({});
+        // A project that already holds runs opens on its latest one, not on an empty page.
+        (void)showLatestRun();
     } else if (shownRunId() > 0) {
         updateTitle({});
     }
