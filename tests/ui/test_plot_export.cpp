@@ -8,6 +8,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QMenu>
+#include <QSet>
 #include <QToolButton>
 
 #include "plots/bar_chart.h"
@@ -121,6 +122,18 @@ private Q_SLOTS:
         QCOMPARE(button->menu()->actions().size(), 3);
         QCOMPARE(plot.plotWidget()->contextMenuPolicy(), Qt::CustomContextMenu);
         QTRY_VERIFY(button->geometry().right() >= plot.plotWidget()->width() - 4);
+    }
+
+    void flatSeriesGetsDistinctTickLabels() {
+        // A codebook's perplexity that barely moves (float noise) must not give ticks that all read the same.
+        ui::CurvePlot plot(QStringLiteral("Perplexity"), QStringLiteral("Step"), QStringLiteral("Perplexity"),
+                           QStringLiteral("flat"));
+        plot.resize(500, 300);
+        plot.setSeries(QStringLiteral("Level 1"), {1, 2, 3, 4}, {255.6721, 255.6723, 255.6722, 255.6721});
+        plot.replotNow();
+        const QStringList labels = ui::probePlot(plot.plotWidget()).yTickLabels;
+        QVERIFY2(labels.size() >= 2, qPrintable(labels.join(QLatin1Char(' '))));
+        QCOMPARE(QSet<QString>(labels.begin(), labels.end()).size(), labels.size());
     }
 
     void curvesAppendIncrementallyAndReplotThrottled() {

@@ -199,8 +199,12 @@ void CurvePlot::rescale() {
         if (yLow <= 0) yLow = yHigh > 0 ? yHigh / 10 : 1e-3;
         m_plot->yAxis->setRange(yLow / 1.3, yHigh * 1.3);
     } else {
+        // A flat series (float noise only: span below 0.1 % of the values) gets a range around its
+        // value wide enough for distinct tick labels, not five ticks that all read the same.
         const double span = yHigh - yLow;
-        const double pad = span > 0 ? span * 0.06 : std::max(std::abs(yHigh) * 0.1, 0.05);
+        const double scale = std::max(std::abs(yLow), std::abs(yHigh));
+        const bool flat = span <= scale * 1e-3;
+        const double pad = flat ? std::max(scale * 0.05, 0.05) : span * 0.06;
         m_plot->yAxis->setRange(yLow - pad, yHigh + pad);
     }
 }

@@ -40,6 +40,7 @@ PlotProbe probePlot(const QWidget* widget) {
         }
     }
     if (plot->axisRect()) probe.axisRectWidth = plot->axisRect()->width();
+    for (const QString& label : plot->yAxis->tickVectorLabels()) probe.yTickLabels << label;
     for (int i = 0; i < plot->itemCount(); ++i) {
         auto* text = qobject_cast<QCPItemText*>(plot->item(i));
         if (!text || !text->visible() || text->text().isEmpty()) continue;

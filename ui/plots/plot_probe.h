@@ -3,6 +3,7 @@
 /// qcustomplot.h (it needs Qt's `signals` keyword, which test targets switch off).
 
 #include <QString>
+#include <QStringList>
 
 class QWidget;
 
@@ -23,6 +24,7 @@ struct PlotProbe final {
     int visibleTexts = 0;      ///< text items shown (empty-state placeholders, annotations)
     int widestText = 0;        ///< pixel width of the widest of them, as drawn in its font
     int axisRectWidth = 0;     ///< the space they must fit in
+    QStringList yTickLabels;   ///< the value axis's tick labels as last drawn
 };
 
 /// Inspects `widget` (a QCustomPlot). UI thread.
