@@ -26,6 +26,7 @@
 #include "tokenbench/data/split.h"
 #include "tokenbench/data/synthetic.h"
 #include "tokenbench/registry.h"
+#include "tokenbench/tokenizers/codebook_sizing.h"
 #include "tokenbench/tokenizers/import_ids.h"
 #include "tokenbench/tokenizers/tokenizer.h"
 
@@ -116,6 +117,16 @@ class TestTokenizers final : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    void proposedCodebookSizesFitTheCatalogue() {
+        QCOMPARE(tokenbench::core::proposedCodebookSize(2000, 3), int64_t{64});    // the README tour's 3 x 64
+        QCOMPARE(tokenbench::core::proposedCodebookSize(12101, 3), int64_t{128});  // Amazon Beauty
+        QCOMPARE(tokenbench::core::proposedCodebookSize(120, 3), int64_t{16});
+        QCOMPARE(tokenbench::core::proposedCodebookSize(100, 1), int64_t{128});    // one level must hold every item
+        QCOMPARE(tokenbench::core::proposedCodebookSize(64, 2), int64_t{8});       // exact powers need no rounding up
+        QCOMPARE(tokenbench::core::proposedCodebookSize(0, 3), int64_t{8});        // the bounds
+        QCOMPARE(tokenbench::core::proposedCodebookSize(int64_t{1} << 40, 3), int64_t{1024});
+    }
+
     void kmeansRecoversSeparatedBlobsExactly() {
         std::vector<int32_t> truth;
         const FeatureMatrix blobs = gaussianBlobs(12, 40, 8, 7, &truth);

@@ -55,6 +55,7 @@
 #include "plots/curve_plot.h"
 #include "plots/plot_export.h"
 #include "plots/plot_probe.h"
+#include "tokenbench/tokenizers/codebook_sizing.h"
 #include "project_explorer.h"
 #include "temp_project.h"
 #include "test_printers.h"
@@ -193,6 +194,10 @@ void TestWorkbench::buildFeaturesThroughTheDialog() {
     if (QTest::currentTestFailed()) return;
     // A new user's forms start on the recommended components, not the alphabetically first ones.
     QCOMPARE(page->methodSelector()->currentData().toString(), QStringLiteral("rq-kmeans"));
+    // ... with a codebook size proposed for the catalogue, not the schema's 256.
+    QCOMPARE(page->form()->value(QStringLiteral("codebook_size")),
+             QString::number(core::proposedCodebookSize(kItems, page->form()->value(QStringLiteral("levels")).toLongLong())));
+    QVERIFY(page->form()->value(QStringLiteral("codebook_size")).toInt() < 256);
     QCOMPARE(m_window->modelPage()->modelSelector()->currentData().toString(), QStringLiteral("sasrec"));
     page->openFeatureDialog();
     auto* dialog = m_window->findChild<ui::FeatureDialog*>(QStringLiteral("featureDialog"));

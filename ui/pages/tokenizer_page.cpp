@@ -26,8 +26,10 @@
 #include "plots/codebook_heatmap.h"
 #include "plots/curve_plot.h"
 #include "run_status.h"
+#include "tokenbench/data/dataset_json.h"
 #include "tokenbench/eval/metric_keys.h"
 #include "tokenbench/storage/run_summary.h"
+#include "tokenbench/tokenizers/codebook_sizing.h"
 #include "widgets/banner.h"
 #include "widgets/form_helpers.h"
 #include "widgets/run_fields.h"
@@ -167,10 +169,44 @@ void TokenizerPage::setView(View view) {
     m_views->setCurrentIndex(static_cast<int>(view));
 }
 
+void TokenizerPage::takeContents(const ProjectContents& contents) {
+    m_featureSets = contents.featureSets;
+    m_datasetItems.clear();
+    for (const core::DatasetRecord& record : contents.datasets) {
+        try {
+            m_datasetItems[record.id] = core::statsFromJson(record.statsJson).items;
+        } catch (const std::exception&) {
+            // No usable statistics: the form keeps the schema's sizes for this data set.
+        }
+    }
+}
+
+void TokenizerPage::onDatasetChanged() {
+    fillFeatureSelector();
+    proposeCodebookSize();
+}
+
+void TokenizerPage::proposeCodebookSize() {
+    const QString key = QStringLiteral("codebook_size");
+    const core::ComponentInfo* info = m_registry.find(m_form->componentId());
+    if (m_showingRunSettings || !info || !m_form->keys().contains(key) || !m_dataset->isEnabled()) return;
+    const auto items = m_datasetItems.find(m_dataset->currentData().toLongLong());
+    if (items == m_datasetItems.end() || items->second <= 0) return;
+    QString schemaDefault;
+    for (const core::ParamSpec& param : info->params)
+        if (param.key == "codebook_size") schemaDefault = QString::fromStdString(param.defaultValue);
+    const QString current = m_form->value(key);
+    if (current != schemaDefault && current != m_proposedCodebookSize) return;  // the user's own size stays
+    const int64_t levels = m_form->value(QStringLiteral("levels")).toLongLong();
+    m_proposedCodebookSize = QString::number(core::proposedCodebookSize(items->second, levels > 0 ? levels : 1));
+    m_form->setValue(key, m_proposedCodebookSize);
+}
+
 void TokenizerPage::onMethodChanged() {
     const core::ComponentInfo* info = m_registry.find(m_method->currentData().toString().toStdString());
     if (!info) return;
     m_form->setComponent(*info);
+    proposeCodebookSize();
     // A method that needs no features (imported IDs) makes the feature choice moot.
     m_features->setEnabled(info->needsFeatures && m_dataset->isEnabled());
     m_featureDim->setEnabled(info->needsFeatures);
@@ -330,7 +366,10 @@ void TokenizerPage::drawHistory(const RunHistory& history) {
 }
 
 void TokenizerPage::showRunSettings(const core::RunRecord& run) {
+    // The form repeats the shown run's sizes: no proposal while its method and data set are selected.
+    m_showingRunSettings = true;
     const std::optional<core::StoredRunConfig> config = showComponentSettings(*m_method, run);
+    m_showingRunSettings = false;
     if (!config) return;
     selectItemData(*m_features, QString::fromStdString(config->features));
     selectItemData(*m_collisionStrategy, QString::fromStdString(config->collisions));

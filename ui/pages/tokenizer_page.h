@@ -85,8 +85,11 @@ private:
     void liveRunEnded(const JobOutcome& outcome) override;
     void storedRunShown(const RunHistory& history) override;
     void showNoRun(const QString& message) override;
-    void takeContents(const ProjectContents& contents) override { m_featureSets = contents.featureSets; }
-    void onDatasetChanged() override { fillFeatureSelector(); }
+    void takeContents(const ProjectContents& contents) override;
+    void onDatasetChanged() override;
+    /// Sets the form's codebook size to what core proposes for the data set's catalogue, unless the
+    /// user typed one (the field still holds the default or the last proposal).
+    void proposeCodebookSize();
     [[nodiscard]] bool isShownViewComplete() const override;
     /// Whether the chosen method is fitted on item features (not, e.g., imported IDs).
     [[nodiscard]] bool methodNeedsFeatures() const;
@@ -114,6 +117,9 @@ private:
     HierarchyView* m_hierarchy = nullptr;
 
     std::vector<core::FeatureSetRecord> m_featureSets;
+    std::map<qint64, int64_t> m_datasetItems;  ///< data set id -> items in its catalogue
+    QString m_proposedCodebookSize;             ///< the last proposal put into the form
+    bool m_showingRunSettings = false;          ///< the form is being filled from a stored run
     std::map<int32_t, std::pair<int64_t, std::vector<int64_t>>> m_lastUsage;  ///< level -> (step, usage)
     int32_t m_codebookSize = 0;
     QStringList m_collapseMessages;
