@@ -184,6 +184,9 @@ private Q_SLOTS:
         qInfo("returned %.3f s after the cancel", seconds);
         QCOMPARE(int(result.status), int(RunStatus::Cancelled));
         QVERIFY(seconds < 1.0);
+        // Epoch 1 was committed before the cancel: the result says so.
+        QCOMPARE(result.epochs, int64_t{1});
+        QCOMPARE(nlohmann::json::parse(toJson(result)).at("epochs").get<int64_t>(), int64_t{1});
         ExperimentStore store(projectPaths(project).database);
         QCOMPARE(int(store.findRun(result.runId)->status), int(RunStatus::Cancelled));
     }

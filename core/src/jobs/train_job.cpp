@@ -358,6 +358,8 @@ TrainResult runTrainJob(const TrainRequest& request, ProgressSink& callerSink, c
                 ++state.timedEpochs;
             }
             folder.commit(state);
+            result.epochs = state.epoch;  // so a cancelled or failed run still reports what it committed
+            result.bestEpoch = state.bestEpoch;
             sessionSeconds += secondsSince(epochStart);
             ++sessionEpochs;
             logInfo("Run " + std::to_string(runId) + " epoch " + std::to_string(epoch) + "/" + std::to_string(settings.epochs) +
