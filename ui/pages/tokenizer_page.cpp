@@ -194,7 +194,7 @@ void TokenizerPage::proposeCodebookSize() {
     if (items == m_datasetItems.end() || items->second <= 0) return;
     QString schemaDefault;
     for (const core::ParamSpec& param : info->params)
-        if (param.key == "codebook_size") schemaDefault = QString::fromStdString(param.defaultValue);
+        if (QString::fromStdString(param.key) == key) schemaDefault = QString::fromStdString(param.defaultValue);
     const QString current = m_form->value(key);
     if (current != schemaDefault && current != m_proposedCodebookSize) return;  // the user's own size stays
     const int64_t levels = m_form->value(QStringLiteral("levels")).toLongLong();
