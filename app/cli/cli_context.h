@@ -70,5 +70,7 @@ void addModelExportCommand(CLI::App& exportCommand, CliContext& ctx);
 void addTrainCommands(CLI::App& app, CliContext& ctx);
 void addRunFileCommand(CLI::App& app, CliContext& ctx);
 void addBenchCommand(CLI::App& app, CliContext& ctx);
+void addCompareCommand(CLI::App& app, CliContext& ctx);
+void addSweepCommand(CLI::App& app, CliContext& ctx);
 
 }  // namespace tokenbench::cli

@@ -44,6 +44,8 @@ int main(int argc, char** argv) {
     cli::addTrainCommands(app, ctx);
     cli::addRunFileCommand(app, ctx);
     cli::addBenchCommand(app, ctx);
+    cli::addCompareCommand(app, ctx);
+    cli::addSweepCommand(app, ctx);
 
     try {
         app.parse(argc, argv);

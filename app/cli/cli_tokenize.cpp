@@ -5,6 +5,7 @@
 
 #include "cli_context.h"
 #include "console_sink.h"
+#include "repeat_options.h"
 #include "schema_options.h"
 #include "tokenbench/storage/experiment_store.h"
 #include "tokenbench/tokenizers/semantic_ids.h"
@@ -23,6 +24,7 @@ struct TokenizeArgs {
     std::string collisions = "extra-level";
     bool json = false;
     SchemaOptions options;
+    RepeatOptions repeat;
 };
 
 struct ExportArgs {
@@ -85,6 +87,7 @@ void addTokenizeCommands(CLI::App& app, CliContext& ctx) {
     cmd->add_option("--collisions", args.collisions, "extra-level (TIGER), reassign (nearest free code) or none")
         ->check(CLI::IsMember({"extra-level", "reassign", "none"}));
     cmd->add_option("--health-interval", r.healthInterval, "Steps between codebook health reports (0: method default)");
+    args.repeat.addTo(*cmd);
     addJsonFlag(*cmd, args.json);
     args.options.addTo(*cmd, registry.list(core::ComponentKind::Tokenizer), {"levels", "codebook_size"});
     setAction(*cmd, ctx, [] {
@@ -98,6 +101,8 @@ void addTokenizeCommands(CLI::App& app, CliContext& ctx) {
         if (args.levels > 0) fixed["levels"] = std::to_string(args.levels);
         if (args.codebookSize > 0) fixed["codebook_size"] = std::to_string(args.codebookSize);
         req.configJson = args.options.configFor(info, fixed);
+        if (args.repeat.wanted())
+            return runRepeatedCommand(&core::runRepeatedTokenizeJob, req, args.repeat.seedsFrom(req.seed), args.json);
         return runJobCommand(&core::runTokenizeJob, req, args.json);
     });
 }

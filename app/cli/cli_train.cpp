@@ -5,6 +5,7 @@
 
 #include "cli_context.h"
 #include "console_sink.h"
+#include "repeat_options.h"
 #include "schema_options.h"
 #include "tokenbench/models/recommender.h"
 #include "tokenbench/jobs/run_settings.h"
@@ -22,6 +23,7 @@ struct TrainArgs {
     bool json = false;
     SchemaOptions options;
     SchemaOptions settings;  ///< run settings (runSettingsSchema)
+    RepeatOptions repeat;
 };
 
 struct EvalArgs {
@@ -73,7 +75,9 @@ void addTrainCommands(CLI::App& app, CliContext& ctx) {
     cmd->add_option("--tokenizer", r.tokenizerRunId, "Tokenizer run whose semantic IDs a generative model uses");
     args.settings.addChecked(*cmd, core::runSettingsInfo());
     cmd->add_option("--name", r.name, "Run label");
-    cmd->add_option("--resume", r.resumeRunId, "Continue this model run from its last checkpoint");
+    auto* resume = cmd->add_option("--resume", r.resumeRunId, "Continue this model run from its last checkpoint");
+    args.repeat.addTo(*cmd);
+    resume->excludes("--seeds")->excludes("--repeats");
     addEvalOptions(*cmd, args.ks, r.eval.excludeHistory, r.eval.coldThreshold);
     addJsonFlag(*cmd, args.json);
     args.options.addTo(*cmd, registry.list(core::ComponentKind::Model));
@@ -92,6 +96,8 @@ void addTrainCommands(CLI::App& app, CliContext& ctx) {
             req.configJson = args.options.configFor(registry.get(req.model));
         }
         req.eval.ks = args.ks;
+        if (args.repeat.wanted())
+            return runRepeatedCommand(&core::runRepeatedTrainJob, req, args.repeat.seedsFrom(req.seed), args.json);
         return runJobCommand(&core::runTrainJob, req, args.json);
     });
 

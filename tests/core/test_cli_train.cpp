@@ -1,6 +1,8 @@
 // The train, eval, attention, export model, model-embeddings features and run commands through the
 // real binary: the JSON keys the issue names literally, exit codes, clear errors for bad input, and
 // progress as whole lines when stderr is no terminal.
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -69,6 +71,122 @@ private Q_SLOTS:
                                        "--valid-metric", "auc"});
         QVERIFY(badMetric.exitCode != 0);
         QVERIFY2(badMetric.err.contains("--valid-metric"), badMetric.err.constData());
+    }
+
+    void repeatsGroupsAndPairedComparison() {
+        tokenbench::test::TempProject dir;
+        const QString project = QString::fromStdString(dir.path());
+        QCOMPARE(runCli({"dataset", "generate", "--project", project, "--name", "syn", "--users", "400", "--items",
+                         "150"}).exitCode, 0);
+        const QStringList sasrec = {"train", "--project", project, "--dataset", "syn", "--model", "sasrec",
+                                    "--epochs", "2", "--hidden", "16", "--blocks", "1", "--max-length", "10",
+                                    "--device", "cpu", "--json"};
+        const auto repeated = runCli(sasrec + QStringList{"--repeats", "3", "--seed", "5"});
+        QVERIFY2(repeated.exitCode == 0, repeated.err.constData());
+        const auto r = repeated.json();
+        QCOMPARE(r.at("seeds"), nlohmann::json({5, 6, 7}));
+        QCOMPARE(r.at("n").get<int>(), 3);
+        QCOMPARE(r.at("runs").size(), size_t{3});
+        std::vector<double> values;
+        for (const auto& run : r.at("runs")) values.push_back(run.at("test").at("ndcg@10").get<double>());
+        const double mean = (values[0] + values[1] + values[2]) / 3.0;
+        QVERIFY(std::abs(r.at("mean").at("ndcg@10").get<double>() - mean) < 1e-12);
+        QVERIFY(r.at("ci95").at("ndcg@10").get<double>() > 0.0);  // three seeds do not agree to the last digit
+        QVERIFY(r.at("ci95").contains("recall@10"));
+        const int64_t groupA = r.at("group_id").get<int64_t>();
+
+        const auto popularity = runCli({"train", "--project", project, "--dataset", "syn", "--model", "popularity",
+                                        "--seeds", "1,2", "--device", "cpu", "--json"});
+        QVERIFY2(popularity.exitCode == 0, popularity.err.constData());
+        const auto p = popularity.json();
+        QCOMPARE(p.at("ci95").at("ndcg@10").get<double>(), 0.0);  // popularity does not depend on the seed
+        const int64_t groupB = p.at("group_id").get<int64_t>();
+
+        const auto groups = runCli({"runs", "groups", "--project", project, "--json"});
+        QVERIFY2(groups.exitCode == 0, groups.err.constData());
+        QCOMPARE(groups.json().at("groups").size(), size_t{2});
+        QCOMPARE(groups.json().at("groups")[0].at("runs").size(), size_t{3});
+
+        // One run against one run: the contract's keys.
+        const QString runA = QString::number(r.at("runs")[0].at("run_id").get<int64_t>());
+        const QString runB = QString::number(p.at("runs")[0].at("run_id").get<int64_t>());
+        const auto single = runCli({"compare", "--project", project, "--runs", runA + "," + runB, "--json"});
+        QVERIFY2(single.exitCode == 0, single.err.constData());
+        const auto c = single.json();
+        for (const char* key : {"p_value", "effect_size", "bootstrap_p_value", "mean_difference", "users", "runs"})
+            QVERIFY2(c.contains(key), key);
+        QCOMPARE(c.at("runs").size(), size_t{2});
+        QVERIFY(std::abs(c.at("runs")[0].at("mean").get<double>() - values[0]) < 1e-12);
+        QVERIFY(std::abs(c.at("runs")[1].at("mean").get<double>() - p.at("mean").at("ndcg@10").get<double>()) < 1e-12);
+        QVERIFY(c.at("p_value").get<double>() >= 0.0 && c.at("p_value").get<double>() <= 1.0);
+        QCOMPARE(c.at("users").get<int64_t>(), r.at("runs")[0].at("test").at("targets").get<int64_t>());
+
+        // Two groups of seeds: per-user values averaged over each group's runs.
+        const auto grouped = runCli({"compare", "--project", project, "--groups",
+                                     QString::number(groupA) + "," + QString::number(groupB), "--json"});
+        QVERIFY2(grouped.exitCode == 0, grouped.err.constData());
+        const auto g = grouped.json();
+        QCOMPARE(g.at("a").at("runs").size(), size_t{3});
+        QVERIFY(std::abs(g.at("a").at("mean").get<double>() - mean) < 1e-12);
+        QVERIFY(std::abs(g.at("a").at("per_user_mean").get<double>() - mean) < 1e-12);
+        QVERIFY(g.at("a").at("ci95").get<double>() > 0.0);
+
+        // Clear errors.
+        const auto itself = runCli({"compare", "--project", project, "--runs", runA + "," + runA});
+        QCOMPARE(itself.exitCode, 1);
+        QVERIFY2(itself.err.contains("both sides"), itself.err.constData());
+        const auto badMetric = runCli({"compare", "--project", project, "--runs", runA + "," + runB, "--metric", "auc"});
+        QCOMPARE(badMetric.exitCode, 1);
+        QVERIFY2(badMetric.err.contains("ndcg@K"), badMetric.err.constData());
+        const auto badSide = runCli({"compare", "--project", project, "--runs", runA + ",x"});
+        QCOMPARE(badSide.exitCode, 1);
+        QVERIFY2(badSide.err.contains("not a run id"), badSide.err.constData());
+        const auto missing = runCli({"compare", "--project", project, "--runs", runA + ",999"});
+        QCOMPARE(missing.exitCode, 1);
+        QVERIFY2(missing.err.contains("no run with id 999"), missing.err.constData());
+        const auto duplicateSeeds = runCli(sasrec + QStringList{"--seeds", "1,1"});
+        QCOMPARE(duplicateSeeds.exitCode, 1);
+        QVERIFY2(duplicateSeeds.err.contains("distinct"), duplicateSeeds.err.constData());
+    }
+
+    void sweepPrintsEveryTrialAndTheBest() {
+        tokenbench::test::TempProject dir;
+        const QString project = QString::fromStdString(dir.path());
+        QCOMPARE(runCli({"dataset", "generate", "--project", project, "--name", "syn", "--users", "300", "--items",
+                         "100"}).exitCode, 0);
+        const std::string file = dir.file("sweep.json");
+        {
+            std::ofstream out(file);
+            out << R"({"format": "tokenbench-sweep/1", "name": "small", "dataset": "syn", "model": "sasrec",
+                      "search": "random", "trials": 3, "seed": 2,
+                      "settings": {"epochs": 1, "device": "cpu"},
+                      "fixed": {"blocks": 1, "max_length": 10},
+                      "parameters": {"hidden": [8, 16], "dropout": {"min": 0.0, "max": 0.5}}})";
+        }
+        const auto sweep = runCli({"sweep", QString::fromStdString(file), "--project", project, "--json"});
+        QVERIFY2(sweep.exitCode == 0, sweep.err.constData());
+        const auto j = sweep.json();
+        QCOMPARE(j.at("trials").size(), size_t{3});
+        double best = -1.0;
+        for (const auto& t : j.at("trials")) {
+            QCOMPARE(t.at("status").get<std::string>(), std::string("completed"));
+            QVERIFY(t.at("params").contains("hidden") && t.at("params").contains("dropout"));
+            best = std::max(best, t.at("valid").get<double>());
+        }
+        QCOMPARE(j.at("best").at("valid").get<double>(), best);
+        QCOMPARE(j.at("best").at("config").at("blocks").get<int>(), 1);
+        QCOMPARE(j.at("best").at("config").at("hidden"), j.at("best").at("params").at("hidden"));
+        const auto groups = runCli({"runs", "groups", "--project", project, "--json"});
+        QCOMPARE(groups.json().at("groups")[0].at("kind").get<std::string>(), std::string("sweep"));
+        QCOMPARE(groups.json().at("groups")[0].at("runs").size(), size_t{3});
+
+        {
+            std::ofstream out(file);
+            out << "{\n  \"model\": \"sasrec\",\n  \"parameters\": {\"hidden\": [8,]}\n}\n";
+        }
+        const auto bad = runCli({"sweep", QString::fromStdString(file), "--project", project});
+        QCOMPARE(bad.exitCode, 1);
+        QVERIFY2(bad.err.contains("sweep.json:3:"), bad.err.constData());
     }
 
     void featuresBuildTakesAModelRunsItemTable() {

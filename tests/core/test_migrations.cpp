@@ -32,7 +32,7 @@ private Q_SLOTS:
         for (const char* table : {"datasets", "dataset_users", "dataset_items", "user_sequences", "dataset_splits",
                                   "feature_sets", "runs", "run_configs", "tokenizer_runs", "model_runs",
                                   "semantic_ids", "metrics", "codebook_snapshots", "attention_maps", "artifacts",
-                                  "run_events"}) {
+                                  "run_events", "run_groups", "target_ranks"}) {
             auto st = store.database().prepare("SELECT count(*) FROM sqlite_master WHERE type='table' AND name=?");
             st.bind(1, table);
             QVERIFY(st.step());

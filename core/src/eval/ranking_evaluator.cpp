@@ -47,6 +47,11 @@ inline bool anyAbove(const float* __restrict block, float threshold) {
     return any != 0;
 }
 
+/// One target's share of Recall@K, NDCG@K and MRR (one relevant item per target).
+double recallAt(int64_t rank, int32_t k) { return rank < k ? 1.0 : 0.0; }
+double ndcgAt(int64_t rank, int32_t k) { return rank < k ? 1.0 / std::log2(static_cast<double>(rank) + 2.0) : 0.0; }
+double reciprocalRank(int64_t rank) { return 1.0 / (static_cast<double>(rank) + 1.0); }
+
 }  // namespace
 
 RankingEvaluator::RankingEvaluator(EvalOptions options, std::vector<int64_t> trainingItemCounts)
@@ -260,12 +265,10 @@ EvalReport RankingEvaluator::report() const {
         for (MetricGroup* g : {&out.all, group}) {
             ++g->targets;
             for (const int32_t k : m_options.ks) {
-                if (rank < k) {
-                    g->values[kKey("recall", k)] += 1.0;
-                    g->values[kKey("ndcg", k)] += 1.0 / std::log2(static_cast<double>(rank) + 2.0);
-                }
+                g->values[kKey("recall", k)] += recallAt(rank, k);
+                g->values[kKey("ndcg", k)] += ndcgAt(rank, k);
             }
-            g->values["mrr"] += 1.0 / (static_cast<double>(rank) + 1.0);
+            g->values["mrr"] += reciprocalRank(rank);
         }
     }
     for (MetricGroup* g : groups) {
@@ -295,7 +298,26 @@ EvalReport RankingEvaluator::report() const {
                     ", misses rank last";
     }
     out.protocol = protocol;
+    out.ranks = m_ranks;
     return out;
+}
+
+double metricOfRank(const std::string& metric, int64_t rank) {
+    if (metric == "mrr") return reciprocalRank(rank);
+    const auto at = metric.find('@');
+    const std::string name = metric.substr(0, at);
+    int32_t k = 0;
+    if (at != std::string::npos && (name == "ndcg" || name == "recall")) {
+        try {
+            size_t used = 0;
+            k = std::stoi(metric.substr(at + 1), &used);
+            if (used != metric.size() - at - 1) k = 0;
+        } catch (const std::exception&) {
+            k = 0;
+        }
+    }
+    if (k <= 0) throw std::invalid_argument("unknown metric '" + metric + "': expected ndcg@K, recall@K or mrr");
+    return name == "ndcg" ? ndcgAt(rank, k) : recallAt(rank, k);
 }
 
 std::string toJson(const EvalReport& report) {

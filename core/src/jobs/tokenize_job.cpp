@@ -144,6 +144,7 @@ TokenizeResult runTokenizeJob(const TokenizeRequest& request, ProgressSink& call
                                           {"health_interval", request.healthInterval}};
         spec.configJson = runConfig.dump();
         spec.seed = request.seed;
+        spec.groupId = request.groupId;
         spec.dataHash = dataset->dataHash;
         spec.device = request.device;
         result.runId = scope.create(spec);

@@ -185,6 +185,7 @@ TrainResult runTrainJob(const TrainRequest& request, ProgressSink& callerSink, c
             if (settings.tokenizerRunId > 0) spec.tokenizerRunId = settings.tokenizerRunId;
             spec.configJson = toRunConfigJson(settings);
             spec.seed = settings.seed;
+            spec.groupId = request.groupId;
             spec.dataHash = inputs.datasetRecord.dataHash;
             spec.device = settings.device;
             scope.create(spec);
@@ -388,6 +389,9 @@ TrainResult runTrainJob(const TrainRequest& request, ProgressSink& callerSink, c
                                     [&](int64_t, int64_t) { report("test", 0.99); }, &result.evalStats);
         result.evalSeconds = secondsSince(testStart);
         fan->metrics(evalPoints(runId, globalStep, state.bestEpoch, "test", result.test, result.evalStats));
+        // Per-user ranks at the best checkpoint, for paired comparisons with other runs.
+        scope.store().saveTargetRanks(runId, "valid", targetRanksOf(*bestValid));
+        scope.store().saveTargetRanks(runId, "test", targetRanksOf(result.test));
         result.valid = *bestValid;
         result.epochs = state.epoch;
         result.bestEpoch = state.bestEpoch;

@@ -54,6 +54,7 @@ RunRecord readRun(Statement& st) {
     r.device = st.text(17);
     if (!st.isNull(18)) r.featureSetId = st.int64(18);
     if (!st.isNull(19)) r.tokenizerRunId = st.int64(19);
+    if (!st.isNull(20)) r.groupId = st.int64(20);
     return r;
 }
 
@@ -61,7 +62,7 @@ constexpr const char* kRunSelect = R"sql(
 SELECT r.id, r.kind, r.component_id, r.component_version, r.name, r.dataset_id, d.name, r.status,
        r.created_at, r.started_at, r.finished_at, r.summary_json, r.message,
        c.config_json, c.seed, c.data_hash, c.code_version, c.device,
-       t.feature_set_id, m.tokenizer_run_id
+       t.feature_set_id, m.tokenizer_run_id, r.group_id
 FROM runs r
 JOIN datasets d ON d.id = r.dataset_id
 JOIN run_configs c ON c.run_id = r.id
@@ -328,14 +329,15 @@ FeatureMatrix ExperimentStore::loadFeatureMatrix(int64_t featureSetId) {
 
 int64_t ExperimentStore::createRun(const RunSpec& spec) {
     Transaction tx(*m_db);
-    m_db->prepare("INSERT INTO runs(kind, component_id, component_version, name, dataset_id, status, created_at) "
-                  "VALUES (?,?,?,?,?,'created',?)")
+    m_db->prepare("INSERT INTO runs(kind, component_id, component_version, name, dataset_id, status, created_at, "
+                  "group_id) VALUES (?,?,?,?,?,'created',?,?)")
         .bind(1, toString(spec.kind))
         .bind(2, spec.componentId)
         .bind(3, spec.componentVersion)
         .bind(4, spec.name)
         .bind(5, spec.datasetId)
         .bind(6, isoTimestampNow())
+        .bind(7, spec.groupId)
         .run();
     const int64_t id = m_db->lastInsertId();
     m_db->prepare("INSERT INTO run_configs(run_id, config_json, seed, data_hash, code_version, device) "
@@ -387,6 +389,73 @@ std::optional<RunRecord> ExperimentStore::findRun(int64_t runId) {
     st.bind(1, runId);
     if (!st.step()) return std::nullopt;
     return readRun(st);
+}
+
+// Run groups and per-target ranks --------------------------------------------------------------------
+
+int64_t ExperimentStore::createRunGroup(const std::string& kind, const std::string& label,
+                                        const std::string& configJson) {
+    m_db->prepare("INSERT INTO run_groups(kind, label, config_json, created_at) VALUES (?,?,?,?)")
+        .bind(1, kind)
+        .bind(2, label)
+        .bind(3, configJson)
+        .bind(4, isoTimestampNow())
+        .run();
+    return m_db->lastInsertId();
+}
+
+std::vector<RunGroupRecord> ExperimentStore::listRunGroups() {
+    auto st = m_db->prepare("SELECT id, kind, label, config_json, created_at FROM run_groups ORDER BY id");
+    std::vector<RunGroupRecord> out;
+    while (st.step()) out.push_back({st.int64(0), st.text(1), st.text(2), st.text(3), st.text(4)});
+    return out;
+}
+
+std::optional<RunGroupRecord> ExperimentStore::findRunGroup(int64_t groupId) {
+    for (auto& group : listRunGroups()) {
+        if (group.id == groupId) return group;
+    }
+    return std::nullopt;
+}
+
+std::vector<int64_t> ExperimentStore::groupRuns(int64_t groupId) {
+    auto st = m_db->prepare("SELECT id FROM runs WHERE group_id = ? ORDER BY id");
+    st.bind(1, groupId);
+    std::vector<int64_t> out;
+    while (st.step()) out.push_back(st.int64(0));
+    return out;
+}
+
+void ExperimentStore::saveTargetRanks(int64_t runId, const std::string& split, const TargetRanks& ranks) {
+    if (ranks.users.size() != ranks.ranks.size() || ranks.items.size() != ranks.ranks.size())
+        throw StorageError("target ranks of run " + std::to_string(runId) + ": users, items and ranks differ in length");
+    Transaction tx(*m_db);
+    m_db->prepare("DELETE FROM target_ranks WHERE run_id = ? AND split = ?").bind(1, runId).bind(2, split).run();
+    auto st = m_db->prepare(
+        "INSERT INTO target_ranks(run_id, split, position, user_idx, item_idx, rank) VALUES (?,?,?,?,?,?)");
+    for (size_t i = 0; i < ranks.ranks.size(); ++i) {
+        st.bind(1, runId)
+            .bind(2, split)
+            .bind(3, static_cast<int64_t>(i))
+            .bind(4, ranks.users[i])
+            .bind(5, ranks.items[i])
+            .bind(6, ranks.ranks[i])
+            .run();
+    }
+    tx.commit();
+}
+
+TargetRanks ExperimentStore::targetRanks(int64_t runId, const std::string& split) {
+    auto st = m_db->prepare(
+        "SELECT user_idx, item_idx, rank FROM target_ranks WHERE run_id = ? AND split = ? ORDER BY position");
+    st.bind(1, runId).bind(2, split);
+    TargetRanks out;
+    while (st.step()) {
+        out.users.push_back(static_cast<int32_t>(st.int64(0)));
+        out.items.push_back(static_cast<int32_t>(st.int64(1)));
+        out.ranks.push_back(st.int64(2));
+    }
+    return out;
 }
 
 // Series and snapshots -------------------------------------------------------------------------------

@@ -166,11 +166,35 @@ CREATE TABLE run_events (
 CREATE INDEX run_events_by_run ON run_events(run_id);
 )sql";
 
+// Version 2: run groups (repeats with several seeds, sweeps) and per-target ranks, so runs can be
+// compared user by user.
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE run_groups (
+  id          INTEGER PRIMARY KEY,
+  kind        TEXT NOT NULL,
+  label       TEXT NOT NULL,
+  config_json TEXT NOT NULL DEFAULT '{}',
+  created_at  TEXT NOT NULL
+);
+ALTER TABLE runs ADD COLUMN group_id INTEGER REFERENCES run_groups(id) ON DELETE SET NULL;
+CREATE INDEX runs_by_group ON runs(group_id);
+CREATE TABLE target_ranks (
+  run_id   INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  split    TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  user_idx INTEGER NOT NULL,
+  item_idx INTEGER NOT NULL,
+  rank     INTEGER NOT NULL,
+  PRIMARY KEY (run_id, split, position)
+) WITHOUT ROWID;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& schemaMigrations() {
     static const std::vector<Migration> migrations = {
         {1, "experiment store: data sets, features, runs, metrics, codebooks, attention, artifacts", kSchemaV1},
+        {2, "run groups (repeats, sweeps) and per-target ranks for paired comparisons", kSchemaV2},
     };
     return migrations;
 }

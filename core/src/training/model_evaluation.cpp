@@ -104,7 +104,16 @@ EvalReport evaluateModel(Recommender& model, const Dataset& dataset, const DataS
         if (progress) progress(static_cast<int64_t>(end), static_cast<int64_t>(total));
     }
     if (evalStats) *evalStats = model.takeEvalStats();
-    return evaluator.report();
+    EvalReport report = evaluator.report();
+    report.users = targets.users;
+    report.items = targets.items;
+    return report;
+}
+
+TargetRanks targetRanksOf(const EvalReport& report) {
+    if (report.users.size() != report.ranks.size() || report.items.size() != report.ranks.size())
+        throw std::logic_error("an evaluation report without its targets' users and items");
+    return {report.users, report.items, report.ranks};
 }
 
 }  // namespace tokenbench::core

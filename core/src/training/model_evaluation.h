@@ -11,6 +11,7 @@
 #include "tokenbench/data/split.h"
 #include "tokenbench/eval/ranking_evaluator.h"
 #include "tokenbench/models/recommender.h"
+#include "tokenbench/storage/records.h"
 
 namespace tokenbench::core {
 
@@ -42,5 +43,8 @@ struct EvalSelection final {
                                        const std::function<void(int64_t, int64_t)>& progress = {},
                                        std::map<std::string, double>* evalStats = nullptr,
                                        const EvalSelection& selection = {});
+
+/// The per-target ranks of a report from evaluateModel, as the store keeps them.
+[[nodiscard]] TargetRanks targetRanksOf(const EvalReport& report);
 
 }  // namespace tokenbench::core

@@ -32,7 +32,17 @@ struct EvalReport final {
     std::map<std::string, double> coverage;        ///< "coverage@10": share of the catalogue recommended at least once
     std::map<std::string, double> meanPopularity;  ///< "popularity@10": mean training count of recommended items
     std::string protocol;  ///< e.g. "full ranking over 12101 items, history kept"
+    /// Per target, in the order they were evaluated: its 0-based rank (a ranked list's miss ranks
+    /// after every item). Paired tests between runs are computed from these.
+    std::vector<int64_t> ranks;
+    std::vector<int32_t> users;  ///< the target's user (filled by evaluateModel, empty otherwise)
+    std::vector<int32_t> items;  ///< the target item (filled by evaluateModel, empty otherwise)
 };
+
+/// One target's contribution to a metric named as in reports ("ndcg@10", "recall@20", "mrr"), from
+/// its 0-based rank; a report's metric is the mean of these over its targets. Throws
+/// std::invalid_argument for another name.
+[[nodiscard]] double metricOfRank(const std::string& metric, int64_t rank);
 
 /// Accumulates ranks of targets; see file comment.
 class RankingEvaluator final {

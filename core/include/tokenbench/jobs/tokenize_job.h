@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,7 @@ struct TokenizeRequest final {
     uint64_t seed = 42;
     std::string device = "cpu";
     std::string name;              ///< run label
+    std::optional<int64_t> groupId;  ///< the repeat a new run joins
     CollisionStrategy collisions = CollisionStrategy::ExtraLevel;
     int64_t healthInterval = 0;    ///< 0: the tokenizer's default
     CollapseRule collapse;

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "tokenbench/eval/ranking_evaluator.h"
@@ -37,6 +38,7 @@ struct TrainRequest final {
     EvalOptions eval;                ///< Ks, history removal, cold threshold
     int64_t resumeRunId = 0;         ///< continue this run from its last checkpoint instead of a new run
     std::string name;                ///< run label
+    std::optional<int64_t> groupId;  ///< the repeat or sweep a new run joins
 };
 
 /// What came out (also stored as the run's summary JSON).

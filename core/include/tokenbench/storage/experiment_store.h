@@ -71,6 +71,17 @@ public:
     [[nodiscard]] std::vector<RunRecord> listRuns();
     [[nodiscard]] std::optional<RunRecord> findRun(int64_t runId);
 
+    // Run groups (repeats, sweeps) and per-target ranks ------------------------------------------
+    int64_t createRunGroup(const std::string& kind, const std::string& label, const std::string& configJson = "{}");
+    [[nodiscard]] std::vector<RunGroupRecord> listRunGroups();
+    [[nodiscard]] std::optional<RunGroupRecord> findRunGroup(int64_t groupId);
+    /// Ids of the group's runs, oldest first.
+    [[nodiscard]] std::vector<int64_t> groupRuns(int64_t groupId);
+    /// Stores (replacing) the per-target ranks of a run's evaluation on `split` ("valid", "test").
+    void saveTargetRanks(int64_t runId, const std::string& split, const TargetRanks& ranks);
+    /// Empty when the run stored none for the split (e.g. it was trained by an older version).
+    [[nodiscard]] TargetRanks targetRanks(int64_t runId, const std::string& split);
+
     // Series and snapshots (the metrics writer thread uses the batch forms) ----------------------
     void appendMetrics(const std::vector<MetricPoint>& points);
     /// Removes a run's points of epochs after `epoch` (a resumed run redoes them from its checkpoint).

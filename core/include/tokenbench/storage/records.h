@@ -71,6 +71,7 @@ struct RunSpec final {
     std::string dataHash;
     std::string codeVersion;       ///< filled by the store when empty
     std::string device = "cpu";
+    std::optional<int64_t> groupId;  ///< the repeat or sweep this run belongs to
 };
 
 /// A stored run with its config and latest state.
@@ -95,6 +96,25 @@ struct RunRecord final {
     std::optional<std::string> finishedAt;
     std::string summaryJson;       ///< final metrics and figures, "{}" until finished
     std::string message;           ///< failure reason or note
+    std::optional<int64_t> groupId;  ///< the repeat or sweep the run belongs to
+};
+
+/// Runs that belong together: the seeds of one repeated run ("repeats") or the trials of a sweep
+/// ("sweep").
+struct RunGroupRecord final {
+    int64_t id = 0;
+    std::string kind;              ///< "repeats" or "sweep"
+    std::string label;
+    std::string configJson = "{}"; ///< what was repeated or swept (the seeds, the sweep file)
+    std::string createdAt;
+};
+
+/// The per-target outcome of one evaluation of a run, in target order: the paired tests between
+/// runs read these.
+struct TargetRanks final {
+    std::vector<int32_t> users;
+    std::vector<int32_t> items;
+    std::vector<int64_t> ranks;  ///< 0-based rank of the target item
 };
 
 /// One point of a metric series.
