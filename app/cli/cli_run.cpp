@@ -20,15 +20,35 @@ struct RunFileArgs {
     bool json = false;
 };
 
-/// One line per finished model for people; the JSON has everything.
+/// One line per finished model (a repeated one: mean ± 95 % CI) and per comparison, for people; the
+/// JSON has everything.
 void printModels(const nlohmann::json& summary) {
     std::cout << "project " << summary.value("project", std::string()) << "\n";
     for (const auto& model : summary.at("models")) {
-        const auto& test = model.contains("test") ? model.at("test") : nlohmann::json::object();
-        std::cout << "  " << model.value("name", std::string()) << " (run " << model.value("run_id", 0) << ")"
-                  << ": test recall@10 " << test.value("recall@10", 0.0) << ", ndcg@10 " << test.value("ndcg@10", 0.0)
-                  << ", " << model.value("seconds_per_epoch", 0.0) << " s/epoch"
-                  << (model.value("reused", false) ? " (already trained)" : "") << "\n";
+        std::cout << "  " << model.value("name", std::string());
+        if (model.contains("mean")) {
+            const auto figure = [&](const char* name) {
+                const auto& mean = model.at("mean");
+                const auto& ci = model.at("ci95");
+                std::cout << ", " << name << " " << mean.value(name, 0.0) << " ± " << ci.value(name, 0.0);
+            };
+            std::cout << " (" << model.value("n", 0) << " seeds, runs " << model.at("run_ids").dump() << "): test";
+            figure("recall@10");
+            figure("ndcg@10");
+        } else {
+            const auto& test = model.contains("test") ? model.at("test") : nlohmann::json::object();
+            std::cout << " (run " << model.value("run_id", 0) << ")"
+                      << ": test recall@10 " << test.value("recall@10", 0.0) << ", ndcg@10 " << test.value("ndcg@10", 0.0)
+                      << ", " << model.value("seconds_per_epoch", 0.0) << " s/epoch";
+        }
+        std::cout << (model.value("reused", false) ? " (already trained)" : "") << "\n";
+    }
+    for (const auto& c : summary.value("comparisons", nlohmann::json::array())) {
+        std::cout << "  " << c.value("b_name", std::string()) << " vs " << c.value("a_name", std::string()) << ": "
+                  << c.value("metric", std::string()) << " difference " << c.value("mean_difference", 0.0)
+                  << " over " << c.value("users", 0) << " users, paired t-test p = " << c.value("p_value", 1.0)
+                  << ", bootstrap p = " << c.value("bootstrap_p_value", 1.0) << ", effect size "
+                  << c.value("effect_size", 0.0) << "\n";
     }
 }
 

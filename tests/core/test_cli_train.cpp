@@ -285,12 +285,38 @@ private Q_SLOTS:
             "dataset": {"name": "tiny", "synthetic": {"users": 200, "items": 80, "seed": 1}},
             "features": [{"name": "ac", "kinds": "attributes+cooccurrence", "dim": 8}],
             "tokenizers": [{"name": "rqk", "method": "rq-kmeans", "features": "ac", "config": {"levels": 2, "codebook_size": 8}}],
-            "models": [{"name": "pop", "model": "popularity", "epochs": 1}]})";
-        const auto result = runCli({"run", QString::fromStdString(file), "--project", QString::fromStdString(dir.path()), "--json"});
+            "models": [{"name": "pop", "model": "popularity", "epochs": 1},
+                       {"name": "sas", "model": "sasrec", "epochs": 1, "seeds": [1, 2], "device": "cpu",
+                        "config": {"hidden": 8, "blocks": 1, "max_length": 10}}],
+            "comparisons": [{"a": "pop", "b": "sas"}]})";
+        const QStringList run = {"run", QString::fromStdString(file), "--project", QString::fromStdString(dir.path()),
+                                 "--json"};
+        const auto result = runCli(run);
         QVERIFY2(result.exitCode == 0, result.err.constData());
         const auto j = result.json();
         QCOMPARE(j.at("tokenizers").size(), size_t{1});
         QVERIFY(j.at("models")[0].at("test").contains("ndcg@10"));
+        // A model with seeds is a repeat; the comparison pairs the popularity run with both seeds' runs.
+        const auto& repeated = j.at("models")[1];
+        QCOMPARE(repeated.at("run_ids").size(), size_t{2});
+        QVERIFY(repeated.at("ci95").contains("ndcg@10"));
+        const auto& comparison = j.at("comparisons")[0];
+        QCOMPARE(comparison.at("b").at("runs"), repeated.at("run_ids"));
+        QVERIFY(std::abs(comparison.at("b").at("mean").get<double>() -
+                         repeated.at("mean").at("ndcg@10").get<double>()) < 1e-12);
+        QVERIFY(comparison.contains("p_value") && comparison.contains("effect_size"));
+        // Run again: both models are reused, and the comparison comes out the same.
+        const auto again = runCli(run);
+        QVERIFY2(again.exitCode == 0, again.err.constData());
+        QVERIFY(again.json().at("models")[1].at("reused").get<bool>());
+        QCOMPARE(again.json().at("comparisons")[0].at("p_value"), comparison.at("p_value"));
+
+        std::ofstream(dir.file("unknown.json")) << R"({"format": "tokenbench-experiment/1", "name": "x",
+            "dataset": {"name": "tiny", "synthetic": {"users": 200, "items": 80}},
+            "models": [{"name": "pop", "model": "popularity"}], "comparisons": [{"a": "pop", "b": "sas"}]})";
+        const auto unknown = runCli({"run", QString::fromStdString(dir.file("unknown.json"))});
+        QCOMPARE(unknown.exitCode, 1);
+        QVERIFY2(unknown.err.contains("comparisons[0].b"), unknown.err.constData());
 
         std::ofstream(dir.file("bad.json")) << "{\"name\": \"x\",\n \"dataset\": [}\n";
         const auto bad = runCli({"run", QString::fromStdString(dir.file("bad.json"))});

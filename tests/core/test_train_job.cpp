@@ -258,6 +258,16 @@ private Q_SLOTS:
         QVERIFY(partialJson.at("partial_epoch").get<bool>());
         QVERIFY(partialJson.at("test").at("ndcg@10").get<double>() >= 0.0);
         QVERIFY(!nlohmann::json::parse(toJson(whole)).at("partial_epoch").get<bool>());
+        // Timed over its first steps, the epoch was seen not to fit: the run says so and how long it
+        // would take, close to what the whole epoch really took.
+        QVERIFY(partial.budgetProposal.has_value());
+        QVERIFY(!whole.budgetProposal.has_value());  // no budget, nothing to fit
+        const auto& estimate = partialJson.at("budget_proposal");
+        QVERIFY(estimate.at("epoch_steps").get<int64_t>() > estimate.at("timed_steps").get<int64_t>());
+        const double estimated = estimate.at("estimated_epoch_seconds").get<double>();
+        QVERIFY2(estimated > whole.secondsPerEpoch / 3.0 && estimated < whole.secondsPerEpoch * 3.0,
+                 (std::to_string(estimated) + " s estimated, " + std::to_string(whole.secondsPerEpoch) + " s measured").c_str());
+        QVERIFY(estimate.at("minutes_needed").get<double>() > slow.maxMinutes);
 
         TrainRequest unknown = sasrecRequest(project, 1);
         unknown.dataset = "missing";

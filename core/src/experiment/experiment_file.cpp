@@ -2,6 +2,8 @@
 
 #include "experiment/json_reader.h"
 #include "tokenbench/data/data_error.h"
+#include "tokenbench/eval/ranking_evaluator.h"
+#include "tokenbench/jobs/repeat_job.h"
 #include "tokenbench/jobs/run_settings.h"
 
 namespace tokenbench::core {
@@ -77,11 +79,44 @@ ExperimentFile parseExperiment(const std::string& text, const std::string& path)
         model.tokenizer = m.text("tokenizer", "");
         model.runSettingsJson = m.settings(runSettingsInfo());
         model.configJson = m.object("config");
+        if (m.has("seeds")) {
+            const json& seeds = m.node().at("seeds");
+            if (!seeds.is_array() || seeds.empty()) m.fail("seeds", "a non-empty list of seeds");
+            for (const json& seed : seeds) {
+                if (!seed.is_number_unsigned()) m.fail("seeds", "a list of non-negative integer seeds");
+                model.seeds.push_back(seed.get<uint64_t>());
+            }
+            try {
+                (void)repeatSeeds(model.seeds, 0, 0);
+            } catch (const std::invalid_argument& e) {
+                throw DataError(path, m.where("seeds") + ": " + e.what());
+            }
+        }
         bool known = model.tokenizer.empty();
         for (const auto& t : file.tokenizers) known = known || t.name == model.tokenizer;
         if (!known) throw DataError(path, "models: '" + model.name + "' names tokenizer '" + model.tokenizer +
                                               "', which the file does not define");
         file.models.push_back(model);
+    }
+    for (const JsonReader& c : r.list("comparisons")) {
+        ExperimentComparison comparison;
+        comparison.a = c.text("a", "", true);
+        comparison.b = c.text("b", "", true);
+        comparison.metric = c.text("metric", comparison.metric);
+        comparison.split = c.text("split", comparison.split);
+        for (const std::string* name : {&comparison.a, &comparison.b}) {
+            bool known = false;
+            for (const auto& m : file.models) known = known || m.name == *name;
+            if (!known) c.fail(name == &comparison.a ? "a" : "b", "the name of a model of this file, not '" + *name + "'");
+        }
+        if (comparison.a == comparison.b) c.fail("b", "a model other than a");
+        try {
+            (void)metricOfRank(comparison.metric, 0);
+        } catch (const std::invalid_argument& e) {
+            throw DataError(path, c.where("metric") + ": " + e.what());
+        }
+        if (comparison.split != "test" && comparison.split != "valid") c.fail("split", "\"test\" or \"valid\"");
+        file.comparisons.push_back(comparison);
     }
     return file;
 }

@@ -8,12 +8,14 @@
 #include "tokenbench/experiment/experiment_file.h"
 #include "tokenbench/features/feature_sets.h"
 #include "tokenbench/jobs/feature_job.h"
+#include "tokenbench/jobs/repeat_job.h"
 #include "tokenbench/jobs/run_settings.h"
 #include "tokenbench/jobs/tokenize_job.h"
 #include "tokenbench/jobs/train_job.h"
 #include "tokenbench/project.h"
 #include "tokenbench/storage/experiment_store.h"
 #include "tokenbench/tokenizers/collisions.h"
+#include "tokenbench/training/run_comparison.h"
 
 namespace tokenbench::core {
 
@@ -62,6 +64,41 @@ json completedEntry(const Result& result, const std::string& kind, const std::st
     json entry = json::parse(toJson(result));
     entry["name"] = name;
     return entry;
+}
+
+/// A model the project already trained under the file's name: its summary entry and run id(s). A
+/// model with seeds is reused when a completed run exists for every seed ("NAME seed S").
+struct ReusedModel {
+    json entry;
+    std::vector<int64_t> runIds;
+};
+
+std::optional<ReusedModel> reusedModel(ExperimentStore& store, int64_t datasetId, const ExperimentModel& m) {
+    if (m.seeds.empty()) {
+        const auto run = completedRun(store, RunKind::Model, datasetId, m.name);
+        if (!run) return std::nullopt;
+        json entry = json::parse(run->summaryJson.empty() ? "{}" : run->summaryJson);
+        entry["name"] = m.name;
+        entry["reused"] = true;
+        return ReusedModel{entry, {run->id}};
+    }
+    std::vector<RunRecord> runs;
+    for (const uint64_t seed : m.seeds) {
+        const auto run = completedRun(store, RunKind::Model, datasetId, m.name + " seed " + std::to_string(seed));
+        if (!run) return std::nullopt;
+        runs.push_back(*run);
+    }
+    ReusedModel reused;
+    json mean = json::object();
+    json ci95 = json::object();
+    for (const auto& [figure, interval] : summarizeRuns(runs)) {
+        mean[figure] = interval.mean;
+        ci95[figure] = interval.ci95;
+    }
+    for (const auto& run : runs) reused.runIds.push_back(run.id);
+    reused.entry = {{"name", m.name}, {"reused", true}, {"seeds", m.seeds}, {"run_ids", reused.runIds},
+                    {"n", runs.size()},  {"mean", mean},   {"ci95", ci95}};
+    return reused;
 }
 
 }  // namespace
@@ -133,14 +170,13 @@ std::string runExperiment(const ExperimentFile& file, const ExperimentOptions& o
     summary["tokenizers"] = tokenizers;
 
     json models = json::array();
+    std::map<std::string, std::vector<int64_t>> modelRuns;  // name -> its run(s), for the comparisons
     for (const ExperimentModel& m : file.models) {
         throwIfCancelled(cancel);
         if (!options.retrain) {
-            if (const auto run = completedRun(store, RunKind::Model, dataset->id, m.name)) {
-                json entry = json::parse(run->summaryJson.empty() ? "{}" : run->summaryJson);
-                entry["name"] = m.name;
-                entry["reused"] = true;
-                models.push_back(entry);
+            if (auto reused = reusedModel(store, dataset->id, m)) {
+                modelRuns[m.name] = reused->runIds;
+                models.push_back(reused->entry);
                 continue;
             }
         }
@@ -156,8 +192,30 @@ std::string runExperiment(const ExperimentFile& file, const ExperimentOptions& o
         request.device = options.device;
         request.name = m.name;
         sink.log("info", "model '" + m.name + "' (" + m.model + ")");
-        models.push_back(completedEntry(runTrainJob(request, sink, cancel), "model", m.name));
+        if (m.seeds.empty()) {
+            const TrainResult result = runTrainJob(request, sink, cancel);
+            models.push_back(completedEntry(result, "model", m.name));
+            modelRuns[m.name] = {result.runId};
+            continue;
+        }
+        const RepeatResult repeat = runRepeatedTrainJob(request, m.seeds, sink, cancel);
+        json entry = completedEntry(repeat, "model", m.name);
+        for (const auto& run : entry.at("runs")) modelRuns[m.name].push_back(run.at("run_id").get<int64_t>());
+        entry["run_ids"] = modelRuns[m.name];
+        models.push_back(entry);
     }
+    summary["models"] = models;
+
+    json comparisons = json::array();
+    for (const ExperimentComparison& c : file.comparisons) {
+        throwIfCancelled(cancel);
+        sink.log("info", "comparing '" + c.a + "' with '" + c.b + "' (" + c.metric + ", paired over users)");
+        json entry = json::parse(toJson(compareRuns(paths.root, modelRuns.at(c.a), modelRuns.at(c.b), c.metric, c.split)));
+        entry["a_name"] = c.a;
+        entry["b_name"] = c.b;
+        comparisons.push_back(entry);
+    }
+    summary["comparisons"] = comparisons;
     summary["models"] = models;
     summary["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return summary.dump();

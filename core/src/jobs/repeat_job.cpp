@@ -49,8 +49,8 @@ RepeatResult repeatJob(Result (*job)(const Request&, ProgressSink&, const std::a
     try {
         if (seeds.empty()) throw std::invalid_argument("a repeat needs at least one seed");
         ExperimentStore store(projectPaths(request.projectDir).database);
-        const std::string label = (request.name.empty() ? what : request.name) + " × " + std::to_string(seeds.size()) +
-                                  " seeds";
+        const std::string name = request.name.empty() ? what : request.name;
+        const std::string label = name + " × " + std::to_string(seeds.size()) + " seeds";
         out.groupId = store.createRunGroup("repeats", label, json{{"what", what}, {"seeds", seeds}}.dump());
         std::vector<std::string> failures;
         bool cancelled = false;
@@ -58,8 +58,8 @@ RepeatResult repeatJob(Result (*job)(const Request&, ProgressSink&, const std::a
             Request one = request;
             one.seed = seeds[i];
             one.groupId = out.groupId;
-            one.name = (request.name.empty() ? what : request.name) + " seed " + std::to_string(seeds[i]);
-            logInfo("Repeat " + std::to_string(i + 1) + "/" + std::to_string(seeds.size()) + " of " + what + ": seed " +
+            one.name = name + " seed " + std::to_string(seeds[i]);
+            logInfo("Repeat " + std::to_string(i + 1) + "/" + std::to_string(seeds.size()) + " of " + name + ": seed " +
                     std::to_string(seeds[i]));
             const Result result = job(one, sink, cancel);
             out.runJsons.push_back(toJson(result));

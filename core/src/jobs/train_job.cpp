@@ -38,6 +38,8 @@ using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 
 constexpr int64_t kLossWindow = 10;  // train loss points are means over this many steps
+constexpr int64_t kProbeSteps = 20;      // the first epoch is timed over this many steps (or kProbeSeconds)
+constexpr double kProbeSeconds = 10.0;
 
 double secondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
@@ -126,6 +128,7 @@ std::string toJson(const TrainResult& r) {
               {"partial_epoch", r.partialEpoch},
               {"seconds", r.seconds}};
     if (r.partialEpoch) j["partial_steps"] = r.partialSteps;
+    if (r.budgetProposal) j["budget_proposal"] = json::parse(toJson(*r.budgetProposal));
     if (r.status == RunStatus::Completed) {
         j["valid"] = json::parse(toJson(r.valid));
         j["test"] = json::parse(toJson(r.test));
@@ -249,6 +252,21 @@ TrainResult runTrainJob(const TrainRequest& request, ProgressSink& callerSink, c
             fan->progress(u);
         };
 
+        // Once, early in the first epoch: when that epoch alone will not fit the budget, say so and
+        // propose a configuration that would (the user sees it while the run goes on).
+        bool proposalMade = false;
+        auto proposeSmallerConfig = [&](int64_t planned, int64_t timedSteps, double seconds) {
+            if (proposalMade) return;
+            proposalMade = true;
+            const double epochSeconds = seconds / static_cast<double>(timedSteps) * static_cast<double>(planned);
+            auto proposal = proposeBudgetConfig(info, settings.modelConfigJson, epochSeconds, settings.maxMinutes * 60.0);
+            if (!proposal) return;
+            proposal->timedSteps = timedSteps;
+            proposal->epochSteps = planned;
+            result.budgetProposal = proposal;
+            fan->event({runId, unixTimeNow(), "warning", "budget", describe(*proposal)});
+        };
+
         for (int64_t epoch = firstEpoch + 1; epoch <= settings.epochs; ++epoch) {
             if (deadline && sessionEpochs > 0) {
                 const double perEpoch = sessionSeconds / static_cast<double>(sessionEpochs);
@@ -277,7 +295,14 @@ TrainResult runTrainJob(const TrainRequest& request, ProgressSink& callerSink, c
                             windowLoss = 0.0;
                             windowSteps = 0;
                         }
-                        const double within = stepsPerEpoch > 0 ? std::min(0.99, double(epochSteps) / double(stepsPerEpoch)) : 0.0;
+                        // The model knows its epoch's batches before the first epoch ends.
+                        const int64_t planned = stepsPerEpoch > 0 ? stepsPerEpoch : model->epochSteps();
+                        const double within = planned > 0 ? std::min(0.99, double(epochSteps) / double(planned)) : 0.0;
+                        if (deadline && sessionEpochs == 0 && !result.budgetProposal &&
+                            (epochSteps == kProbeSteps || (epochSteps > 1 && secondsSince(epochStart) >= kProbeSeconds)) &&
+                            planned > epochSteps) {
+                            proposeSmallerConfig(planned, epochSteps, secondsSince(epochStart));
+                        }
                         report("train", within);
                     },
                     stop);

@@ -93,6 +93,7 @@ EpochReport TorchRecommender::trainEpoch(const std::function<void(int64_t, doubl
     // Everything random in this epoch derives from (seed, epoch): resuming from a checkpoint replays it.
     EpochRandom random = epochRandom(m_seed, m_epochSalt, m_epoch);
     const std::vector<std::vector<size_t>> batches = epochBatches(random);
+    m_epochSteps = static_cast<int64_t>(batches.size());
     // Sharded batches run one single-threaded shard per intra-op thread (CPU only).
     const int64_t shards = batchShards();
     const int threads = m_device.is_cpu() ? at::get_num_threads() : 1;

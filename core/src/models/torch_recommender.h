@@ -94,6 +94,7 @@ public:
     void prepare(const TrainingData& data, uint64_t seed, const std::string& device) final;
     EpochReport trainEpoch(const std::function<void(int64_t step, double loss)>& onStep,
                            const std::atomic<bool>* cancel) final;
+    [[nodiscard]] int64_t epochSteps() const final { return m_epochSteps; }
     void save(const std::string& path) const final;
     void load(const std::string& path) final;
     void exportModel(const std::string& dir) const final;
@@ -181,6 +182,7 @@ private:
     std::unique_ptr<TrainOptimizer> m_optimizer;
     int64_t m_epoch = 0;  ///< completed epochs
     int64_t m_steps = 0;  ///< optimizer steps so far
+    int64_t m_epochSteps = 0;  ///< batches of the running (or last) epoch
 
     /// One optimizer step over `batch` split into `shards` parts (see batchShards()); its loss.
     double shardedStep(const std::vector<size_t>& batch, int64_t shards, int threads, EpochRandom& random,

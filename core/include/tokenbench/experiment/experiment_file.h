@@ -11,8 +11,11 @@
 ///            (import paths are relative to the data folder)
 ///   features:   [{name, kinds: "attributes+cooccurrence", dim, run: model run id (model-embeddings)}]
 ///   tokenizers: [{name, method, features, seed, collisions, config: {...}}]
-///   models:     [{name, model, tokenizer: tokenizer name, config: {...}, and any run setting of
-///                 runSettingsSchema(): epochs, max_minutes, patience, eval_every, seed, valid_metric...}]
+///   models:     [{name, model, tokenizer: tokenizer name, config: {...}, seeds: [1, 2, 3] (one run per
+///                 seed, in one run group), and any run setting of runSettingsSchema(): epochs,
+///                 max_minutes, patience, eval_every, seed, valid_metric...}]
+///   comparisons: [{a: model name, b: model name, metric: "ndcg@10", split: "test"}]: paired tests over
+///                 users between two models of the file (their seeds averaged user by user)
 ///
 /// Threads: runExperiment runs on the calling thread (GUI worker or CLI main thread).
 
@@ -49,6 +52,14 @@ struct ExperimentModel final {
     std::string tokenizer;         ///< a tokenizer name of this file, for generative models
     std::string runSettingsJson = "{}";  ///< the run settings the file gives (checked against runSettingsSchema())
     std::string configJson = "{}";
+    std::vector<uint64_t> seeds;   ///< several: a repeat, one run per seed
+};
+
+struct ExperimentComparison final {
+    std::string a;                 ///< model names of this file
+    std::string b;
+    std::string metric = "ndcg@10";
+    std::string split = "test";
 };
 
 struct ExperimentFile final {
@@ -63,6 +74,7 @@ struct ExperimentFile final {
     std::vector<ExperimentFeatures> features;
     std::vector<ExperimentTokenizer> tokenizers;
     std::vector<ExperimentModel> models;
+    std::vector<ExperimentComparison> comparisons;
 };
 
 /// Reads and checks an experiment file. Throws DataError naming the file and line for invalid JSON,
@@ -85,7 +97,8 @@ struct ExperimentOptions final {
 /// (a missing data file gives an error that says where to get it), builds features, runs tokenizers
 /// and trains models — each step skipped when the project already holds its result under the same
 /// name. Returns a JSON summary: {"project", "dataset", "features", "tokenizers": [{name, run_id...}],
-/// "models": [{name, run_id, test...}], "seconds"}. Throws on the first failing step (a failed run's
+/// "models": [{name, run_id, test...}] (a model with seeds: {name, group_id, run_ids, mean, ci95...}),
+/// "comparisons": [{a, b, p_value, effect_size...}], "seconds"}. Throws on the first failing step (a failed run's
 /// message included); `cancel` stops between and inside steps.
 [[nodiscard]] std::string runExperiment(const ExperimentFile& file, const ExperimentOptions& options,
                                         ProgressSink& sink, const std::atomic<bool>* cancel);

@@ -17,6 +17,7 @@
 #include "tokenbench/eval/ranking_evaluator.h"
 #include "tokenbench/progress_sink.h"
 #include "tokenbench/storage/records.h"
+#include "tokenbench/training/budget_fit.h"
 
 namespace tokenbench::core {
 
@@ -57,6 +58,9 @@ struct TrainResult final {
     /// validated, tested and kept as epoch 1, marked partial (a figure to look at, not a converged one).
     bool partialEpoch = false;
     int64_t partialSteps = 0;        ///< steps of that partial epoch
+    /// Set when the first epoch, timed over its first steps, would not fit the budget: a smaller
+    /// configuration that would (also reported as a "budget" warning event while the run goes on).
+    std::optional<BudgetProposal> budgetProposal;
     EvalReport valid;                ///< at the best epoch
     EvalReport test;                 ///< at the best checkpoint
     std::map<std::string, double> evalStats;  ///< e.g. "invalid_id_rate" of a generative model
@@ -65,7 +69,8 @@ struct TrainResult final {
 
 /// JSON of a result with the CLI's keys: run_id, epochs, seconds_per_epoch, valid and test objects
 /// (recall@5, ndcg@5, recall@10, ndcg@10, recall@20, ndcg@20, mrr, ...), test_cold, test_warm,
-/// coverage, popularity, best_epoch, stop_reason, partial_epoch (and partial_steps), protocol, seconds.
+/// coverage, popularity, best_epoch, stop_reason, partial_epoch (and partial_steps), budget_proposal
+/// (when one was made), protocol, seconds.
 [[nodiscard]] std::string toJson(const TrainResult& result);
 
 /// Runs the job (see file comment). `sink` receives every report besides the store; `cancel` is

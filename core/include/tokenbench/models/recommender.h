@@ -53,6 +53,9 @@ public:
     /// CancelledError when `cancel` is set (checked between batches).
     virtual EpochReport trainEpoch(const std::function<void(int64_t step, double loss)>& onStep,
                                    const std::atomic<bool>* cancel) = 0;
+    /// Steps (batches) of the running epoch, or of the last one between epochs; 0 when unknown. The
+    /// engine estimates a first epoch's time from it before the epoch ends.
+    [[nodiscard]] virtual int64_t epochSteps() const { return 0; }
     /// Scores of every item for each of `users` (users.size() x items, row-major, higher = better)
     /// from the history the phase allows.
     virtual void scoreUsers(const std::vector<int32_t>& users, EvalPhase phase, std::vector<float>& out) = 0;
