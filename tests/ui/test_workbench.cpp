@@ -6,12 +6,12 @@
 
 #include <memory>
 #include <set>
+#include <utility>
 
 #include <QAbstractItemModelTester>
 #include <QAction>
-#include <QContextMenuEvent>
-#include <QMenu>
 #include <QComboBox>
+#include <QContextMenuEvent>
 #include <QDir>
 #include <QDropEvent>
 #include <QFile>
@@ -19,6 +19,8 @@
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
+#include <QMenu>
 #include <QMimeData>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
@@ -309,6 +311,21 @@ void TestWorkbench::tokenizerRunShowsCurvesHeatmapAndHierarchy() {
         QCOMPARE(model->rowCount(index), top[static_cast<size_t>(row)].children);
     }
     QCOMPARE(total, int64_t{kItems});
+
+    // Purity is shown with the catalogue share of the attribute it is measured on, and each level's
+    // mean with what a random deal of items would give.
+    QVERIFY(model->headerData(ui::HierarchyModel::Purity, Qt::Horizontal, Qt::ToolTipRole)
+                .toString()
+                .contains(QStringLiteral("more than half")));
+    QCOMPARE(model->headerData(ui::HierarchyModel::CatalogueShare, Qt::Horizontal).toString(),
+             QStringLiteral("In catalogue"));
+    const QString share = model->index(0, ui::HierarchyModel::CatalogueShare).data().toString();
+    QCOMPARE(share, QStringLiteral("%1 %").arg(QLocale().toString(top.front().catalogueShare * 100.0, 'f', 0)));
+    QVERIFY(top.front().catalogueShare > 0.0 && top.front().catalogueShare < 1.0);
+    const QString chance = QStringLiteral("L1 %1 % (%2 %)")
+                               .arg(QLocale().toString(expected.meanPurity(1) * 100.0, 'f', 0),
+                                    QLocale().toString(expected.chancePurity(1) * 100.0, 'f', 0));
+    QVERIFY2(page->hierarchy()->statusText().contains(chance), qPrintable(page->hierarchy()->statusText()));
 
     // Selecting a node lists its items.
     page->hierarchy()->tree()->setCurrentIndex(model->index(0, 0));
