@@ -176,8 +176,9 @@ void TestRqVae::trainingReducesLossAndUsesTheFirstCodebook() {
     QVERIFY(last < 0.5 * first);
     QVERIFY(recorded.metrics.back().at("loss/reconstruction") < recorded.metrics.front().at("loss/reconstruction"));
 
-    // Health: every 5 epochs by default, and at the end.
+    // Health: every 5 epochs by default, and at the end, each over the whole ID (it trains in steps).
     QCOMPARE(recorded.health.size(), size_t{6});
+    for (const SemanticIds& ids : recorded.health) QCOMPARE(ids.levels, 2);
     QVERIFY(recorded.reconstructionErrors.back() < recorded.reconstructionErrors.front());
     const auto health = tokenbench::core::levelHealth(recorded.health.back(), 16);
     qInfo("first level: %d/16 codes used, perplexity %.2f; second level: %d used, perplexity %.2f; final MSE %.5f",

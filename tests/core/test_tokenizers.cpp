@@ -272,9 +272,19 @@ private Q_SLOTS:
         QVERIFY(utilization >= 0.95);
     }
 
+    // What a tokenizer without training steps promises (the GUI draws its figures per level from it):
+    // one health report per level, covering the levels done so far.
     void healthIsReportedForEveryLevel() {
         const FeatureMatrix features = randomNormal(300, 8, 71);
-        for (const std::string id : {"rq-kmeans", "balanced-kmeans", "random"}) {
+        Registry registry;
+        registerTokenizers(registry);
+        std::set<std::string> levelWise;
+        for (const auto* info : registry.list(ComponentKind::Tokenizer))
+            if (!info->trainsInSteps && info->needsFeatures) levelWise.insert(info->id);
+        QVERIFY((levelWise == std::set<std::string>{"rq-kmeans", "balanced-kmeans", "random"}));
+        QVERIFY(!registry.get("import").trainsInSteps);
+        QVERIFY(registry.get("rq-vae").trainsInSteps && registry.get("vq-vae").trainsInSteps);
+        for (const std::string& id : levelWise) {
             auto tokenizer = createTokenizer(id, R"({"levels": 3, "codebook_size": 8})");
             std::vector<int32_t> levels;
             std::vector<double> errors;

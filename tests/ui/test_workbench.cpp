@@ -1,17 +1,18 @@
 // The workbench driven through its real widgets on a small synthetic project: build features,
-// train a small RQ-KMeans tokenizer (live curves, heatmap, usage bars, hierarchy with the right
-// child counts, item search), a collapse warning, a one-epoch SASRec (loss and validation curves,
-// cold/warm bars), its attention, the runs comparison, exports of plots, semantic IDs and models,
-// the import wizard and drag-and-drop, and every page rendered at 1366×768.
+// train a small RQ-KMeans tokenizer (figures per level, heatmap, usage bars, hierarchy with the right
+// child counts and purity against its baselines, item search), a collapse warning, an RQ-VAE's curves
+// over steps, a one-epoch SASRec (loss and validation curves, cold/warm bars), its attention, the runs
+// comparison, exports of plots, semantic IDs and models, the import wizard and drag-and-drop, and
+// every page rendered at 1366×768.
 
 #include <memory>
 #include <set>
+#include <utility>
 
 #include <QAbstractItemModelTester>
 #include <QAction>
-#include <QContextMenuEvent>
-#include <QMenu>
 #include <QComboBox>
+#include <QContextMenuEvent>
 #include <QDir>
 #include <QDropEvent>
 #include <QFile>
@@ -19,6 +20,8 @@
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
+#include <QMenu>
 #include <QMimeData>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
@@ -107,6 +110,25 @@ void verifyPlotTextsFit(QWidget* root) {
     QVERIFY(checked > 0);
 }
 
+/// The tokenizer page's four figures of a run without training steps: values per codebook level (dots
+/// on integer ticks 1..`levels`), not lines over steps.
+void verifyPerLevelFigures(ui::TokenizerPage* page, int levels) {
+    QStringList ticks;
+    for (int level = 1; level <= levels; ++level) ticks << QString::number(level);
+    for (ui::CurvePlot* plot :
+         {page->lossPlot(), page->utilizationPlot(), page->perplexityPlot(), page->collisionPlot()}) {
+        plot->replotNow();
+        const ui::PlotProbe probe = ui::probePlot(plot->plotWidget());
+        QVERIFY2(probe.xLabel == QStringLiteral("Level"),
+                 qPrintable(probe.title + QStringLiteral(": x axis ") + probe.xLabel));
+        QCOMPARE(probe.dataPoints, levels);
+        QCOMPARE(probe.linedGraphs, 0);
+        QCOMPARE(probe.xTickLabels, ticks);
+    }
+    QCOMPARE(ui::probePlot(page->utilizationPlot()->plotWidget()).title,
+             QStringLiteral("Codebook utilization by level"));
+}
+
 }  // namespace
 
 class TestWorkbench final : public QObject {
@@ -120,6 +142,7 @@ private Q_SLOTS:
     void hierarchySearchRevealsAnItem();
     void storedRunShowsTheSameViews();
     void collapsedCodebookShowsAWarning();
+    void rqVaeKeepsCurvesOverSteps();
     void modelTrainsOneEpochWithCurves();
     void attentionOfTheModelRun();
     void attentionOfATypedHistory();
@@ -265,13 +288,9 @@ void TestWorkbench::tokenizerRunShowsCurvesHeatmapAndHierarchy() {
     QVERIFY(!page->controls()->isBusy());
     QVERIFY(page->controls()->statusText().contains(QStringLiteral("completed")));
 
-    // Live curves: one series per level, points from the job's health reports.
-    const ui::PlotProbe utilization = ui::probePlot(page->utilizationPlot()->plotWidget());
-    QCOMPARE(page->utilizationPlot()->seriesNames(), (QStringList{"Level 1", "Level 2"}));
-    QVERIFY(utilization.dataPoints >= 2);
-    QCOMPARE(utilization.xLabel, QStringLiteral("Step"));
-    QVERIFY(ui::probePlot(page->perplexityPlot()->plotWidget()).dataPoints >= 2);
-    QVERIFY(ui::probePlot(page->lossPlot()->plotWidget()).dataPoints >= 1);
+    // RQ-KMeans has no training steps: every figure is one dot per codebook level, on ticks 1 and 2.
+    verifyPerLevelFigures(page, 2);
+    if (QTest::currentTestFailed()) return;
 
     // Heatmap: level × code, every item counted once per level.
     ui::CodebookHeatmap* heatmap = page->heatmap();
@@ -310,6 +329,21 @@ void TestWorkbench::tokenizerRunShowsCurvesHeatmapAndHierarchy() {
     }
     QCOMPARE(total, int64_t{kItems});
 
+    // Purity is shown with the catalogue share of the attribute it is measured on, and each level's
+    // mean with what a random deal of items would give.
+    QVERIFY(model->headerData(ui::HierarchyModel::Purity, Qt::Horizontal, Qt::ToolTipRole)
+                .toString()
+                .contains(QStringLiteral("more than half")));
+    QCOMPARE(model->headerData(ui::HierarchyModel::CatalogueShare, Qt::Horizontal).toString(),
+             QStringLiteral("In catalogue"));
+    const QString share = model->index(0, ui::HierarchyModel::CatalogueShare).data().toString();
+    QCOMPARE(share, QStringLiteral("%1 %").arg(QLocale().toString(top.front().catalogueShare * 100.0, 'f', 0)));
+    QVERIFY(top.front().catalogueShare > 0.0 && top.front().catalogueShare < 1.0);
+    const QString chance = QStringLiteral("L1 %1 % (%2 %)")
+                               .arg(QLocale().toString(expected.meanPurity(1) * 100.0, 'f', 0),
+                                    QLocale().toString(expected.chancePurity(1) * 100.0, 'f', 0));
+    QVERIFY2(page->hierarchy()->statusText().contains(chance), qPrintable(page->hierarchy()->statusText()));
+
     // Selecting a node lists its items.
     page->hierarchy()->tree()->setCurrentIndex(model->index(0, 0));
     QCOMPARE(page->hierarchy()->itemTable()->rowCount(), static_cast<int>(top.front().items));
@@ -341,7 +375,7 @@ void TestWorkbench::storedRunShowsTheSameViews() {
     ui::TokenizerPage* page = m_window->tokenizerPage();
     QCOMPARE(page->shownRunId(), m_tokenizerRun);
     QCOMPARE(ui::probePlot(page->heatmap()->plotWidget()).colorMapCells, 12);
-    QVERIFY(ui::probePlot(page->utilizationPlot()->plotWidget()).dataPoints >= 2);
+    verifyPerLevelFigures(page, 2);  // drawn from the store as while it ran
     QVERIFY(page->figuresText().contains(QStringLiteral("unique IDs")));
 
     // A project opened afresh shows its latest completed runs, not empty pages.
@@ -391,6 +425,35 @@ void TestWorkbench::collapsedCodebookShowsAWarning() {
     QVERIFY(page->showRun(m_tokenizerRun));
     QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), kTimeoutMs);
     QVERIFY(page->collapseWarning().isEmpty());
+}
+
+void TestWorkbench::rqVaeKeepsCurvesOverSteps() {
+    ui::TokenizerPage* page = m_window->tokenizerPage();
+    QVERIFY(selectData(page->methodSelector(), QStringLiteral("rq-vae")));
+    const std::pair<const char*, const char*> settings[] = {{"levels", "2"},     {"codebook_size", "4"},
+                                                            {"latent_dim", "4"}, {"hidden_dims", "16"},
+                                                            {"epochs", "6"},     {"batch_size", "32"}};
+    for (const auto& [key, value] : settings)
+        QVERIFY2(page->form()->setValue(QString::fromLatin1(key), QString::fromLatin1(value)), key);
+    QVERIFY(selectData(page->featureSelector(), QStringLiteral("attributes")));
+    const ui::JobOutcome outcome = waitFor(page->startTraining());
+    QVERIFY2(outcome.status == core::RunStatus::Completed, outcome.message.c_str());
+
+    // RQ-VAE trains over optimizer steps: its figures stay curves over "Step".
+    for (ui::CurvePlot* plot : {page->lossPlot(), page->utilizationPlot()}) {
+        plot->replotNow();
+        const ui::PlotProbe probe = ui::probePlot(plot->plotWidget());
+        QCOMPARE(probe.xLabel, QStringLiteral("Step"));
+        QVERIFY(probe.linedGraphs > 0);
+    }
+    QVERIFY(ui::probePlot(page->lossPlot()->plotWidget()).dataPoints >= 6);  // losses every epoch
+    QCOMPARE(page->utilizationPlot()->seriesNames(), (QStringList{"Level 1", "Level 2"}));
+
+    // Back to the RQ-KMeans run: per level again.
+    QSignalSpy shown(page, &ui::TokenizerPage::runShown);
+    QVERIFY(page->showRun(m_tokenizerRun));
+    QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), kTimeoutMs);
+    verifyPerLevelFigures(page, 2);
 }
 
 void TestWorkbench::modelTrainsOneEpochWithCurves() {

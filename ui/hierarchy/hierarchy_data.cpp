@@ -28,6 +28,8 @@ HierarchyLoad loadHierarchy(const std::string& dbPath, int64_t runId, const std:
         }
         // The tree refers to data->dataset, which stays at this address inside the shared object.
         data->tree = std::make_unique<core::TokenHierarchy>(core::SemanticIds::fromRows(rows), data->dataset, purityField);
+        for (int32_t depth = 1; depth <= data->tree->levels(); ++depth)
+            data->purityByLevel.push_back({data->tree->meanPurity(depth), data->tree->chancePurity(depth)});
         load.data = std::move(data);
     } catch (const std::exception& error) {
         load.error = QString::fromStdString(error.what());

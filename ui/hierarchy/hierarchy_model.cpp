@@ -21,9 +21,26 @@ struct HierarchyModel::Node {
 namespace {
 
 /// Header text of each column, in Column order.
-constexpr const char* kColumnTitles[] = {"Token / item", "Items", "Purity", "Top attributes",
-                                         "Top title words / title"};
+constexpr const char* kColumnTitles[] = {"Token / item", "Items",          "Purity",
+                                         "In catalogue", "Top attributes", "Top title words / title"};
 static_assert(std::size(kColumnTitles) == HierarchyModel::ColumnCount);
+
+/// What each column's number means, as its header's tooltip; empty where the title says it all.
+constexpr const char* kColumnHelp[] = {
+    "",
+    "Items whose semantic ID starts with this prefix",
+    "Share of the node's items that carry its most frequent attribute. With \"any attribute\", "
+    "attributes carried by more than half of the catalogue do not count: they would make every node look pure.",
+    "Share of the whole catalogue carrying the attribute purity is measured on: the purity a node of random "
+    "items would have on it. A node says something when its purity is well above this.",
+    "The node's most frequent attributes with their item counts (common attributes left out as for purity)",
+    "",
+};
+static_assert(std::size(kColumnHelp) == HierarchyModel::ColumnCount);
+
+QString percent(double share, int decimals) {
+    return QStringLiteral("%1 %").arg(QLocale().toString(share * 100.0, 'f', decimals));
+}
 
 QString joinCounts(const std::vector<std::pair<std::string, int64_t>>& entries) {
     QStringList parts;
@@ -222,7 +239,9 @@ QVariant HierarchyModel::data(const QModelIndex& index, int role) const {
                 case Items:
                     return QVariant::fromValue<qlonglong>(info.items);
                 case Purity:
-                    return QStringLiteral("%1 %").arg(QLocale().toString(info.purity * 100.0, 'f', 0));
+                    return info.topAttributes.empty() ? QStringLiteral("–") : percent(info.purity, 0);
+                case CatalogueShare:
+                    return info.topAttributes.empty() ? QStringLiteral("–") : percent(info.catalogueShare, 0);
                 case Attributes:
                     return joinCounts(info.topAttributes);
                 case Words:
@@ -233,15 +252,22 @@ QVariant HierarchyModel::data(const QModelIndex& index, int role) const {
         case Qt::ToolTipRole: {
             QStringList path;
             for (int32_t code : info.prefix) path << QString::number(code);
-            return QStringLiteral("ID prefix ⟨%1⟩ · %2 items · %3 child codes\nPurity %4 %\nTop attributes: %5\nTop words: %6")
+            const QString purity =
+                info.topAttributes.empty()
+                    ? QStringLiteral("no counted attribute")
+                    : QStringLiteral("%1 carry %2, which %3 of the catalogue carries")
+                          .arg(percent(info.purity, 1), QString::fromStdString(info.topAttributes.front().first),
+                               percent(info.catalogueShare, 1));
+            return QStringLiteral(
+                       "ID prefix ⟨%1⟩ · %2 items · %3 child codes\nPurity: %4\nTop attributes: %5\nTop words: %6")
                 .arg(path.join(QStringLiteral(", ")))
                 .arg(info.items)
                 .arg(info.children)
-                .arg(QLocale().toString(info.purity * 100.0, 'f', 1), joinCounts(info.topAttributes),
-                     joinCounts(info.topWords));
+                .arg(purity, joinCounts(info.topAttributes), joinCounts(info.topWords));
         }
         case Qt::TextAlignmentRole:
-            if (index.column() == Items || index.column() == Purity) return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+            if (index.column() == Items || index.column() == Purity || index.column() == CatalogueShare)
+                return QVariant(Qt::AlignRight | Qt::AlignVCenter);
             return {};
         default:
             return {};
@@ -249,9 +275,11 @@ QVariant HierarchyModel::data(const QModelIndex& index, int role) const {
 }
 
 QVariant HierarchyModel::headerData(int section, Qt::Orientation orientation, int role) const {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return QAbstractItemModel::headerData(section, orientation, role);
+    const bool ours = orientation == Qt::Horizontal && (role == Qt::DisplayRole || role == Qt::ToolTipRole);
+    if (!ours) return QAbstractItemModel::headerData(section, orientation, role);
     if (section < 0 || section >= ColumnCount) return {};
-    return QString::fromUtf8(kColumnTitles[section]);
+    const char* text = role == Qt::DisplayRole ? kColumnTitles[section] : kColumnHelp[section];
+    return *text ? QVariant(QString::fromUtf8(text)) : QVariant();
 }
 
 }  // namespace tokenbench::ui

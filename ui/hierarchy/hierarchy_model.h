@@ -13,12 +13,13 @@
 
 namespace tokenbench::ui {
 
-/// Columns: token, items, purity, top attributes, top title words. UI thread only.
+/// Columns: token, items, purity, the catalogue share of the attribute it is measured on, top
+/// attributes, top title words. UI thread only.
 class HierarchyModel final : public QAbstractItemModel {
     Q_OBJECT
 
 public:
-    enum Column { Token, Items, Purity, Attributes, Words, ColumnCount };
+    enum Column { Token, Items, Purity, CatalogueShare, Attributes, Words, ColumnCount };
     /// The node's prefix (QList<int>) for any cell; empty for the root's children's parent.
     static constexpr int PrefixRole = Qt::UserRole + 1;
     /// Dense item index (int) of an item row, -1 for code nodes.

@@ -24,6 +24,10 @@ namespace {
 constexpr size_t kMaxListedItems = 1000;
 constexpr size_t kMaxMatches = 50;
 
+QString percent(double share) {
+    return QStringLiteral("%1 %").arg(QLocale().toString(share * 100.0, 'f', 0));
+}
+
 QString idText(const std::vector<int32_t>& id) {
     QStringList parts;
     for (int32_t code : id) parts << QString::number(code);
@@ -53,10 +57,13 @@ HierarchyView::HierarchyView(QWidget* parent)
     m_tree->setColumnWidth(HierarchyModel::Token, 150);
     m_tree->setColumnWidth(HierarchyModel::Items, 52);
     m_tree->setColumnWidth(HierarchyModel::Purity, 56);
+    m_tree->setColumnWidth(HierarchyModel::CatalogueShare, 84);
     m_tree->setColumnWidth(HierarchyModel::Attributes, 240);
     m_purityField->setObjectName(QStringLiteral("hierarchyPurityField"));
-    m_purityField->setToolTip(QStringLiteral("Attribute field that purity and the top attributes count: a node is pure "
-                                             "when all its items share one value of it"));
+    m_purityField->setToolTip(
+        QStringLiteral("Attribute field that purity and the top attributes count: a node is pure "
+                       "when all its items share one value of it. \"any attribute\" counts every "
+                       "field but the attributes carried by more than half of the catalogue."));
     m_purityField->addItem(QStringLiteral("any attribute"), QString());
 
     m_search->setObjectName(QStringLiteral("hierarchySearch"));
@@ -176,17 +183,33 @@ void HierarchyView::onLoaded(const HierarchyLoad& load) {
     fillPurityFields(load.data->dataset);
     const core::TokenHierarchy& tree = *load.data->tree;
     QStringList purity;
-    for (int32_t depth = 1; depth <= tree.levels(); ++depth) {
-        purity << QStringLiteral("L%1 %2 %").arg(depth).arg(QLocale().toString(tree.meanPurity(depth) * 100.0, 'f', 0));
+    for (size_t level = 0; level < load.data->purityByLevel.size(); ++level) {
+        const HierarchyData::LevelPurity& p = load.data->purityByLevel[level];
+        purity << QStringLiteral("L%1 %2 (%3)").arg(level + 1).arg(percent(p.mean), percent(p.chance));
     }
-    m_status->setText(QStringLiteral("Run #%1 · %2 items · %3 levels · %4 first-level codes · mean purity by level %5")
-                          .arg(load.runId)
-                          .arg(QLocale().toString(static_cast<qlonglong>(load.data->dataset.items.size())))
-                          .arg(tree.levels())
-                          .arg(m_model->rowCount())
-                          .arg(purity.join(QStringLiteral(", "))));
-    m_status->setToolTip(QStringLiteral("Purity: share of a node's items carrying its most frequent attribute, "
-                                        "averaged over the nodes of a level weighted by items."));
+    QString status = QStringLiteral(
+                         "Run #%1 · %2 items · %3 levels · %4 first-level codes · mean purity by level "
+                         "(by chance): %5")
+                         .arg(load.runId)
+                         .arg(QLocale().toString(static_cast<qlonglong>(load.data->dataset.items.size())))
+                         .arg(tree.levels())
+                         .arg(m_model->rowCount())
+                         .arg(purity.join(QStringLiteral(", ")));
+    QStringList common;
+    for (const auto& [name, share] : tree.commonAttributes())
+        common << QStringLiteral("%1 (%2)").arg(QString::fromStdString(name), percent(share));
+    if (!common.isEmpty()) {
+        const int shown = std::min<int>(3, static_cast<int>(common.size()));
+        status += QStringLiteral(" · not counted, on more than half of the items: %1")
+                      .arg(common.mid(0, shown).join(QStringLiteral(", ")));
+        if (common.size() > shown) status += QStringLiteral(" and %1 more").arg(common.size() - shown);
+    }
+    m_status->setText(status);
+    m_status->setToolTip(
+        QStringLiteral("Purity: share of a node's items carrying its most frequent attribute, averaged over "
+                       "the nodes of a level weighted by items. In brackets, the same for items dealt at "
+                       "random into nodes of the same sizes: small nodes and common attributes read as pure "
+                       "by chance alone, so a level tells something only where it is well above that."));
     // Start with the first code selected, so its items are listed at once.
     if (m_model->rowCount() > 0) m_tree->setCurrentIndex(m_model->index(0, 0));
     Q_EMIT loaded(load.runId);

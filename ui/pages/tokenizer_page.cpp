@@ -113,16 +113,13 @@ void TokenizerPage::buildViews() {
     m_bannerText->setObjectName(QStringLiteral("collapseText"));
     m_banner->hide();
 
-    m_loss = new CurvePlot(QStringLiteral("Training loss"), QStringLiteral("Step"), QStringLiteral("Loss (log scale)"),
-                           QStringLiteral("tokenizer-loss"));
+    m_loss = new CurvePlot(QString(), QString(), QString(), QStringLiteral("tokenizer-loss"));
     m_loss->setLogY(true);
-    m_utilization = new CurvePlot(QStringLiteral("Codebook utilization"), QStringLiteral("Step"),
-                                  QStringLiteral("Codes used (share)"), QStringLiteral("tokenizer-utilization"));
+    m_utilization = new CurvePlot(QString(), QString(), QString(), QStringLiteral("tokenizer-utilization"));
     m_utilization->setFixedYRange(0.0, 1.05);
-    m_perplexity = new CurvePlot(QStringLiteral("Code perplexity"), QStringLiteral("Step"),
-                                 QStringLiteral("Perplexity (effective codes)"), QStringLiteral("tokenizer-perplexity"));
-    m_collisions = new CurvePlot(QStringLiteral("Collision rate of full IDs"), QStringLiteral("Step"),
-                                 QStringLiteral("Items sharing an ID (share)"), QStringLiteral("tokenizer-collisions"));
+    m_perplexity = new CurvePlot(QString(), QString(), QString(), QStringLiteral("tokenizer-perplexity"));
+    m_collisions = new CurvePlot(QString(), QString(), QString(), QStringLiteral("tokenizer-collisions"));
+    setPerLevel(false);
     auto* training = new QWidget;
     auto* grid = new QGridLayout(training);
     grid->setContentsMargins(0, 4, 0, 0);
@@ -287,6 +284,7 @@ Job* TokenizerPage::startTraining() {
     seed.run.status = core::RunStatus::Running;
     seed.run.configJson = core::tokenizerRunConfigJson(*config);
     Job* job = launch(title, tokenizeJobBody(request), std::move(seed), QStringLiteral("Waiting for the first report…"));
+    setPerLevel(!info->trainsInSteps);
     m_hierarchy->clear(QStringLiteral("The token hierarchy appears when the run has finished."));
     m_codebookSize = m_form->value(QStringLiteral("codebook_size")).toInt();
     return job;
@@ -329,6 +327,7 @@ void TokenizerPage::resetViews(const QString& placeholder) {
         m_usageLevel->clear();
     }
     m_lastUsage.clear();
+    m_levelFigures.clear();
     m_collapseMessages.clear();
     m_banner->hide();
     m_figures->clear();
@@ -356,10 +355,55 @@ void TokenizerPage::replotCurves() {
     }
 }
 
+void TokenizerPage::setPerLevel(bool perLevel) {
+    m_perLevel = perLevel;
+    const QString x = perLevel ? QStringLiteral("Level") : QStringLiteral("Step");
+    m_loss->setTitle(perLevel ? QStringLiteral("Residual error after each level") : QStringLiteral("Training loss"));
+    m_loss->setAxisLabels(
+        x, perLevel ? QStringLiteral("Mean squared residual (log)") : QStringLiteral("Loss (log scale)"));
+    m_utilization->setTitle(perLevel ? QStringLiteral("Codebook utilization by level")
+                                     : QStringLiteral("Codebook utilization"));
+    m_utilization->setAxisLabels(x, QStringLiteral("Codes used (share)"));
+    m_perplexity->setTitle(perLevel ? QStringLiteral("Code perplexity by level") : QStringLiteral("Code perplexity"));
+    m_perplexity->setAxisLabels(x, QStringLiteral("Perplexity (effective codes)"));
+    m_collisions->setTitle(perLevel ? QStringLiteral("Collisions of IDs cut after each level")
+                                    : QStringLiteral("Collision rate of full IDs"));
+    m_collisions->setAxisLabels(
+        x, perLevel ? QStringLiteral("Items sharing a prefix (share)") : QStringLiteral("Items sharing an ID (share)"));
+    for (CurvePlot* plot : {m_loss, m_utilization, m_perplexity, m_collisions}) {
+        plot->setIntegerX(perLevel);
+        plot->setPointsOnly(perLevel);
+    }
+}
+
+bool TokenizerPage::showsPerLevel(const core::RunRecord& run, const std::vector<core::MetricPoint>& metrics) const {
+    if (const core::ComponentInfo* info = m_registry.find(run.componentId)) return !info->trainsInSteps;
+    return std::none_of(metrics.begin(), metrics.end(), [](const core::MetricPoint& p) { return p.step < kFinalStep; });
+}
+
+void TokenizerPage::drawLevelFigures() {
+    const auto draw = [this](CurvePlot* plot, const QString& series, core::MetricKind kind) {
+        QVector<double> levels, values;
+        for (const auto& [level, value] : m_levelFigures.byLevel(kind)) {
+            levels << level;
+            values << value;
+        }
+        if (!levels.isEmpty()) plot->setSeries(series, levels, values);
+    };
+    // A fit without training steps has no training loss: its loss terms (RQ-KMeans's quantization
+    // loss) restate the residual error after each level, drawn here once.
+    draw(m_loss, QStringLiteral("Reconstruction error"), core::MetricKind::ReconstructionError);
+    draw(m_utilization, QStringLiteral("Utilization"), core::MetricKind::CodebookUtilization);
+    draw(m_perplexity, QStringLiteral("Perplexity"), core::MetricKind::CodebookPerplexity);
+    draw(m_collisions, QStringLiteral("Collision rate"), core::MetricKind::CollisionRate);
+}
+
 void TokenizerPage::drawHistory(const RunHistory& history) {
     // The codebook size (for the uniform reference) comes from the run's method config.
     m_codebookSize = static_cast<int32_t>(core::parseRunConfig(history.run.configJson).codebookSize.value_or(0));
+    setPerLevel(showsPerLevel(history.run, history.metrics));
     for (const core::MetricPoint& point : history.metrics) feedMetric(point);
+    if (m_perLevel) drawLevelFigures();
     feedSnapshots(history.snapshots);
     for (const core::RunEvent& event : history.events) showRunEvent(event);
     replotCurves();
@@ -378,6 +422,7 @@ void TokenizerPage::showRunSettings(const core::RunRecord& run) {
 
 void TokenizerPage::drawReports(const JobReports& reports) {
     for (const core::MetricPoint& point : reports.metrics) feedMetric(point);
+    if (m_perLevel && !reports.metrics.empty()) drawLevelFigures();
     feedSnapshots(reports.snapshots);
     for (const core::RunEvent& event : reports.events) showRunEvent(event);
 }
@@ -392,6 +437,10 @@ void TokenizerPage::liveRunEnded(const JobOutcome& outcome) {
 }
 
 void TokenizerPage::feedMetric(const core::MetricPoint& point) {
+    if (m_perLevel) {
+        m_levelFigures.add(point);  // the final assignment included: it covers every level
+        return;
+    }
     if (point.step >= kFinalStep) return;  // the final assignment: in the summary, not a training step
     const core::MetricKey key = core::parseMetricKey(point.split, point.name);
     const double x = static_cast<double>(point.step);

@@ -11,6 +11,7 @@
 
 #include "pages/run_page.h"
 #include "tokenbench/registry.h"
+#include "tokenbench/tokenizers/level_figures.h"
 
 class QComboBox;
 class QFrame;
@@ -27,8 +28,9 @@ class CurvePlot;
 class HierarchyView;
 
 /// Left: the run form and job controls. Right: the shown run's figures, training curves (loss,
-/// utilization, perplexity, collision rate per level), codebook heatmap and usage bars, and the
-/// hierarchy explorer. A live run feeds the same plots point by point. UI thread only.
+/// utilization, perplexity, collision rate per level) or, for a method without training steps, the
+/// same figures per codebook level; codebook heatmap and usage bars, and the hierarchy explorer. A
+/// live run feeds the same plots as it reports. UI thread only.
 class TokenizerPage final : public RunPage {
     Q_OBJECT
 
@@ -75,6 +77,13 @@ private:
     void showRunEvent(const core::RunEvent& event);
     void showUsageLevel(int level);
     void replotCurves();
+    /// Sets the four figure plots up as curves over training steps or as one value per level.
+    void setPerLevel(bool perLevel);
+    /// Whether `run`'s figures are per level: its method has no training steps, or (a method this
+    /// build does not know) nothing was recorded before the final assignment.
+    [[nodiscard]] bool showsPerLevel(const core::RunRecord& run, const std::vector<core::MetricPoint>& metrics) const;
+    /// Redraws the per-level plots from m_levelFigures.
+    void drawLevelFigures();
 
     // RunPage
     void resetViews(const QString& placeholder) override;
@@ -122,6 +131,8 @@ private:
     bool m_showingRunSettings = false;          ///< the form is being filled from a stored run
     std::map<int32_t, std::pair<int64_t, std::vector<int64_t>>> m_lastUsage;  ///< level -> (step, usage)
     int32_t m_codebookSize = 0;
+    bool m_perLevel = false;            ///< the plots show values per level, not curves over steps
+    core::LevelFigures m_levelFigures;  ///< the shown run's figures by level (when m_perLevel)
     QStringList m_collapseMessages;
     bool m_userPickedFeatures = false;  ///< the feature choice came from the user, not a default
 };

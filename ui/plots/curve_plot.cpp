@@ -15,6 +15,11 @@
 #include "plots/plot_style.h"
 
 namespace tokenbench::ui {
+namespace {
+
+constexpr double kDotSize = 9;  // points-only plots: dots that read as values on their own
+
+}  // namespace
 
 CurvePlot::CurvePlot(const QString& title, const QString& xLabel, const QString& yLabel, const QString& exportName,
                      QWidget* parent)
@@ -49,6 +54,10 @@ QCPGraph* CurvePlot::graph(const QString& series) {
     const QColor color = seriesColor(static_cast<int>(m_order.size()));
     created->setPen(QPen(color, 2));
     if (m_markers) created->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, color, color, 5));
+    if (m_pointsOnly) {
+        created->setLineStyle(QCPGraph::lsNone);
+        created->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, color, color, kDotSize));
+    }
     m_graphs.insert(series, created);
     m_order << series;
     setLegendBelow(*m_plot, m_order.size() > 1);
@@ -134,6 +143,18 @@ void CurvePlot::setMarkers(bool markers) {
     }
 }
 
+void CurvePlot::setPointsOnly(bool pointsOnly) {
+    m_pointsOnly = pointsOnly;
+    for (QCPGraph* g : std::as_const(m_graphs)) {
+        const QColor color = g->pen().color();
+        g->setLineStyle(pointsOnly ? QCPGraph::lsNone : QCPGraph::lsLine);
+        g->setScatterStyle(pointsOnly  ? QCPScatterStyle(QCPScatterStyle::ssDisc, color, color, kDotSize)
+                           : m_markers ? QCPScatterStyle(QCPScatterStyle::ssCircle, color, color, 5)
+                                       : QCPScatterStyle(QCPScatterStyle::ssNone));
+    }
+    scheduleReplot();
+}
+
 void CurvePlot::setTitle(const QString& title) {
     setPlotTitle(*m_plot, title);
     scheduleReplot();
@@ -212,7 +233,7 @@ void CurvePlot::rescale() {
 void CurvePlot::replotNow() {
     m_replotTimer.stop();
     // A series of one or two points has no visible line: mark its points.
-    if (!m_markers) {
+    if (!m_markers && !m_pointsOnly) {
         for (QCPGraph* g : std::as_const(m_graphs)) {
             const QColor color = g->pen().color();
             g->setScatterStyle(g->dataCount() <= 2 ? QCPScatterStyle(QCPScatterStyle::ssDisc, color, color, 6)

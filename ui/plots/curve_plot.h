@@ -39,6 +39,9 @@ public:
     void setIntegerX(bool integer);
     /// Draws a marker on every point (curves with few points, e.g. per epoch).
     void setMarkers(bool markers);
+    /// Draws every point as a dot with no line between them: one value per level or category, where a
+    /// line would suggest a course over time.
+    void setPointsOnly(bool pointsOnly);
     void setTitle(const QString& title);
     void setAxisLabels(const QString& xLabel, const QString& yLabel);
 
@@ -69,6 +72,7 @@ private:
     double m_yLow = 0.0;
     double m_yHigh = 1.0;
     bool m_markers = false;
+    bool m_pointsOnly = false;
     bool m_integerX = false;
     int m_replots = 0;
 };

@@ -27,6 +27,7 @@ PlotProbe probePlot(const QWidget* widget) {
         QCPAbstractPlottable* plottable = plot->plottable(i);
         if (auto* graph = qobject_cast<QCPGraph*>(plottable)) {
             probe.dataPoints += graph->dataCount();
+            if (graph->lineStyle() != QCPGraph::lsNone) ++probe.linedGraphs;
         } else if (auto* bars = qobject_cast<QCPBars*>(plottable)) {
             probe.dataPoints += bars->dataCount();
         } else if (auto* curve = qobject_cast<QCPCurve*>(plottable)) {
@@ -40,6 +41,7 @@ PlotProbe probePlot(const QWidget* widget) {
         }
     }
     if (plot->axisRect()) probe.axisRectWidth = plot->axisRect()->width();
+    for (const QString& label : plot->xAxis->tickVectorLabels()) probe.xTickLabels << label;
     for (const QString& label : plot->yAxis->tickVectorLabels()) probe.yTickLabels << label;
     for (int i = 0; i < plot->itemCount(); ++i) {
         auto* text = qobject_cast<QCPItemText*>(plot->item(i));

@@ -19,11 +19,13 @@ struct PlotProbe final {
     bool yLogarithmic = false;
     int plottables = 0;
     int dataPoints = 0;  ///< sum over graphs, bars and curves
+    int linedGraphs = 0;    ///< graphs drawn with a line between their points (not dots alone)
     int colorMapCells = 0;  ///< cells of colour maps (heatmaps)
     double colorMapMax = 0.0;  ///< largest cell value over all colour maps
     int visibleTexts = 0;      ///< text items shown (empty-state placeholders, annotations)
     int widestText = 0;        ///< pixel width of the widest of them, as drawn in its font
     int axisRectWidth = 0;     ///< the space they must fit in
+    QStringList xTickLabels;   ///< the key axis's tick labels as last drawn
     QStringList yTickLabels;   ///< the value axis's tick labels as last drawn
 };
 

@@ -41,6 +41,10 @@ struct ComponentInfo final {
     std::vector<ParamSpec> params;
     bool needsSemanticIds = false;  ///< models: trains on a tokenizer run's semantic IDs (generative)
     bool needsFeatures = true;      ///< tokenizers: fitted on item features (false: e.g. imported IDs)
+    /// Tokenizers: learns over optimizer steps (RQ-VAE), so its codebook figures are curves over steps.
+    /// false: fitted level by level or assigned at once (RQ-KMeans, random, imported IDs), so its figures
+    /// are one value per codebook level.
+    bool trainsInSteps = true;
     bool recommended = false;       ///< the one forms select first (one per kind): the strong, fast default
 };
 

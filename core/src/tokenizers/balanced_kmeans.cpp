@@ -12,6 +12,7 @@ ComponentInfo balancedKmeansInfo() {
         "items take their nearest centroid with room, most-constrained first. Fitted items keep their "
         "balanced codes when encoded again; new items get their nearest centroid per level.");
     info.params = residualKMeansParams();
+    info.trainsInSteps = false;  // k-means level by level: its figures are per level
     return info;
 }
 

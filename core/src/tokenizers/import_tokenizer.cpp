@@ -102,6 +102,7 @@ ComponentInfo importInfo() {
         "data set: every item exactly once, equal lengths, non-negative integer codes. Nothing is fitted and "
         "no feature is used.");
     info.needsFeatures = false;
+    info.trainsInSteps = false;  // every level read at once
     info.params = {
         {"path", "File", ParamType::Path, "", {}, {}, {}, "JSON or CSV file of semantic IDs."},
         {"id_kind",

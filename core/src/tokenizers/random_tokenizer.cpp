@@ -159,6 +159,7 @@ ComponentInfo randomTokenizerInfo() {
         {"levels", "Levels", ParamType::Int, "3", 1, 8, {}, "Code tuple length."},
         {"codebook_size", "Codebook size", ParamType::Int, "256", 2, 65536, {}, "Codes per level."},
     };
+    info.trainsInSteps = false;  // codes drawn level by level
     return info;
 }
 

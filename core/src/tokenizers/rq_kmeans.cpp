@@ -332,6 +332,7 @@ ComponentInfo rqKmeansInfo() {
         "seeding, Lloyd iterations), each further level clusters what the levels before it leave. No "
         "training loop, no collapse: a strong, fast baseline for RQ-VAE.");
     info.params = residualKMeansParams();
+    info.trainsInSteps = false;  // k-means level by level: its figures are per level
     info.recommended = true;  // fast, deterministic, no collapse: the first IDs to make
     return info;
 }
