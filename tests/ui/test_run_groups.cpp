@@ -256,6 +256,8 @@ void TestRunGroups::repeatFromTheModelPageShowsAGroup() {
     QCOMPARE(page->validationPlot()->pointCount(QStringLiteral("NDCG@10")), 1);
     QCOMPARE(page->controls()->progressPercent(), 100);
     QVERIFY2(page->controls()->statusText().startsWith(QStringLiteral("Repeat of 3 runs")), qPrintable(page->controls()->statusText()));
+    // The reload after the job keeps the settings the user typed.
+    QCOMPARE(page->form()->value(QStringLiteral("hidden")), QStringLiteral("8"));
     QVERIFY2(page->figuresText().contains(QStringLiteral("Repeat of 3 seeds")) && page->figuresText().contains(QStringLiteral("±")),
              qPrintable(page->figuresText()));
 

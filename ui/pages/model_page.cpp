@@ -102,7 +102,8 @@ void ModelPage::buildViews() {
 void ModelPage::onModelChanged() {
     const core::ComponentInfo* info = m_registry.find(m_model->currentData().toString().toStdString());
     if (!info) return;
-    m_form->setComponent(*info);
+    // Refilling the tokenizer runs (after every job) calls this too: keep what the user typed.
+    if (m_form->componentId() != info->id) m_form->setComponent(*info);
     m_tokenizerRun->setEnabled(info->needsSemanticIds && m_tokenizerRun->count() > 0 &&
                                m_tokenizerRun->itemData(0).toLongLong() > 0);
     m_tokenizerLabel->setEnabled(info->needsSemanticIds);
