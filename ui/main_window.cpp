@@ -159,6 +159,12 @@ MainWindow::MainWindow(const core::Registry& registry, MainWindowOptions options
     }
     connect(m_tokenizerPage, &TokenizerPage::jobFinished, this, [this] { reload(); });
     connect(m_modelPage, &ModelPage::jobFinished, this, [this] { reload(); });
+    for (RunPage* page : {static_cast<RunPage*>(m_tokenizerPage), static_cast<RunPage*>(m_modelPage)}) {
+        connect(page, &RunPage::groupFinished, this, [this](qint64 groupId) {
+            m_runsPage->selectGroup(groupId);
+            statusBar()->showMessage(QStringLiteral("Repeat finished: the Runs page shows its runs as group #%1").arg(groupId), 10000);
+        });
+    }
     connect(m_explorer, &ProjectExplorer::contextMenuRequested, this,
             [this](ProjectExplorer::EntryKind kind, qint64 id, const QPoint& pos) { showExplorerMenu(static_cast<int>(kind), id, pos); });
     connect(m_runsPage, &RunsPage::runContextMenuRequested, this,
@@ -459,10 +465,12 @@ void MainWindow::reload() {
     std::vector<core::DatasetRecord> datasets;
     std::vector<core::FeatureSetRecord> featureSets;
     std::vector<core::RunRecord> runs;
+    std::vector<core::RunGroupRecord> groups;
     try {
         datasets = m_store->listDatasets();
         featureSets = m_store->listFeatureSets();
         runs = m_store->listRuns();
+        groups = m_store->listRunGroups();
     } catch (const std::exception& error) {
         spdlog::error("Could not read the project database: {}", error.what());
         statusBar()->showMessage(QStringLiteral("Could not read the project database: %1").arg(error.what()));
@@ -473,6 +481,7 @@ void MainWindow::reload() {
     contents.datasets = std::move(datasets);
     contents.featureSets = std::move(featureSets);
     contents.runs = std::move(runs);
+    contents.groups = std::move(groups);
     m_session->setContents(std::move(contents));  // every view refreshes from it
 }
 
@@ -497,7 +506,7 @@ void MainWindow::onRunActivated(qint64 runId) {
 QStringList MainWindow::pageNames() {
     return {QStringLiteral("dataset"), QStringLiteral("tokenizer"), QStringLiteral("codebook"),
             QStringLiteral("hierarchy"), QStringLiteral("model"),     QStringLiteral("attention"),
-            QStringLiteral("runs"),      QStringLiteral("compare")};
+            QStringLiteral("runs"),      QStringLiteral("compare"),   QStringLiteral("significance")};
 }
 
 bool MainWindow::showPage(const QString& name) {

@@ -3,6 +3,7 @@
 // window asks before closing with a job running, then cancels cleanly.
 
 #include <atomic>
+#include <cmath>
 #include <chrono>
 #include <thread>
 
@@ -14,6 +15,7 @@
 
 #include "jobs/job.h"
 #include "jobs/job_manager.h"
+#include "jobs/repeat_progress_sink.h"
 #include "main_window.h"
 #include "temp_project.h"
 #include "test_printers.h"
@@ -74,6 +76,44 @@ class TestJobs final : public QObject {
 private Q_SLOTS:
     void initTestCase() {
         test::useScratchSettingsAndQuietLog();
+    }
+
+    void repeatProgressCoversTheWholeRepeat() {
+        struct Recording final : core::ProgressSink {
+            std::vector<core::ProgressUpdate> updates;
+            std::vector<int64_t> started;
+            size_t points = 0;
+            void runStarted(int64_t runId) override { started.push_back(runId); }
+            void progress(const core::ProgressUpdate& update) override { updates.push_back(update); }
+            void metrics(const std::vector<core::MetricPoint>& p) override { points += p.size(); }
+        } recording;
+        ui::RepeatProgressSink repeat(recording, 3);
+        const auto report = [&repeat](double fraction, const char* phase) {
+            core::ProgressUpdate update;
+            update.fraction = fraction;
+            update.phase = phase;
+            repeat.progress(update);
+        };
+        repeat.runStarted(10);
+        report(0.5, "train");
+        repeat.metrics({{10, 0, 0, "train", "loss", 1.0, 0.0}});
+        report(1.0, "test");
+        repeat.runStarted(11);
+        report(0.0, "train");
+        report(0.5, "train");
+        repeat.runStarted(12);
+        report(1.0, "test");
+
+        const std::vector<double> expected = {0.5 / 3, 1.0 / 3, 1.0 / 3, 1.5 / 3, 1.0};
+        QCOMPARE(recording.updates.size(), expected.size());
+        for (size_t i = 0; i < expected.size(); ++i) QVERIFY(std::abs(recording.updates[i].fraction - expected[i]) < 1e-12);
+        QCOMPARE(recording.updates[0].phase, std::string("seed 1/3 · train"));
+        QCOMPARE(recording.updates[4].phase, std::string("seed 3/3 · test"));
+        QCOMPARE(recording.updates[4].etaSeconds, 0.0);
+        QVERIFY(recording.updates[0].etaSeconds >= 0.0);
+        QCOMPARE(repeat.runIds(), (std::vector<int64_t>{10, 11, 12}));
+        QCOMPARE(recording.started, (std::vector<int64_t>{10, 11, 12}));
+        QCOMPARE(recording.points, size_t{1});
     }
 
     void reportsArriveInOrderAndThrottled() {

@@ -23,7 +23,7 @@
 #include <QSortFilterProxyModel>
 #include <QStandardPaths>
 #include <QTabWidget>
-#include <QTableView>
+#include <QTreeView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeWidget>
@@ -201,9 +201,9 @@ void TestMainWindow::runsModelShowsRunAndFilters() {
     QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QAbstractItemModelTester proxyTester(page->proxyModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
 
-    const auto row = model->rowOfRun(m_runId);
-    QVERIFY(row.has_value());
-    const auto cell = [&](int column) { return model->index(*row, column).data().toString(); };
+    const QModelIndex row = model->indexOfRun(m_runId);
+    QVERIFY(row.isValid());
+    const auto cell = [&](int column) { return row.siblingAtColumn(column).data().toString(); };
     QCOMPARE(cell(ui::RunsTableModel::Id), QString::number(m_runId));
     QCOMPARE(cell(ui::RunsTableModel::Kind), QStringLiteral("Tokenizer"));
     QCOMPARE(cell(ui::RunsTableModel::Component), QStringLiteral("rq-kmeans"));
@@ -248,7 +248,8 @@ void TestMainWindow::runsTableSortsMetricsNumerically() {
     core::RunRecord tokenizer;
     tokenizer.id = 1;
     tokenizer.kind = core::RunKind::Tokenizer;
-    tokenizer.summaryJson = R"({"collision_rate":0.01})";
+    tokenizer.status = core::RunStatus::Completed;
+    tokenizer.summaryJson = R"({"collision_rate":0.01,"unique_ids":118})";
     ui::RunsTableModel model;
     model.setRuns({tokenizer, modelRun(2, 0.031, 9, 9.5), modelRun(3, 0.1204, 10, 12.25), modelRun(4, 0.0045, 2, 100)});
     ui::RunsSortProxy proxy;
@@ -268,7 +269,9 @@ void TestMainWindow::runsTableSortsMetricsNumerically() {
     QVERIFY(model.index(0, ui::RunsTableModel::TestNdcg10).data().toString().isEmpty());
     // The columns' values are not repeated in the summary; the rest is.
     QVERIFY(!model.index(1, ui::RunsTableModel::Summary).data().toString().contains(QStringLiteral("best_epoch")));
-    QVERIFY(model.index(0, ui::RunsTableModel::Summary).data().toString().contains(QStringLiteral("collision_rate")));
+    QCOMPARE(model.index(0, ui::RunsTableModel::CollisionRate).data().toString(), QStringLiteral("0.0100"));
+    QVERIFY(!model.index(0, ui::RunsTableModel::Summary).data().toString().contains(QStringLiteral("collision_rate")));
+    QVERIFY(model.index(0, ui::RunsTableModel::Summary).data().toString().contains(QStringLiteral("unique_ids")));
 
     // Best NDCG@10 first; the tokenizer run (no value) stays last in both orders.
     proxy.sort(ui::RunsTableModel::TestNdcg10, Qt::DescendingOrder);
@@ -287,10 +290,10 @@ void TestMainWindow::runsTableContextMenuOffersRunActions() {
     ui::RunsPage* page = m_window->runsPage();
     m_window->tabs()->setCurrentWidget(page);
     page->filterEdit()->clear();
-    const auto row = page->model()->rowOfRun(m_runId);
-    QVERIFY(row.has_value());
-    const QModelIndex index = page->proxyModel()->mapFromSource(page->model()->index(*row, ui::RunsTableModel::Name));
-    QTableView* view = page->view();
+    const QModelIndex row = page->model()->indexOfRun(m_runId, ui::RunsTableModel::Name);
+    QVERIFY(row.isValid());
+    const QModelIndex index = page->proxyModel()->mapFromSource(row);
+    QTreeView* view = page->view();
     view->clearSelection();
     const QPoint pos = view->visualRect(index).center();
 

@@ -62,6 +62,31 @@ ui::Job::Body reportingBody(int64_t runId, int points, std::atomic<bool>* releas
     };
 }
 
+/// A repeat's body: runs 1..`runs` of ids `firstRun`, `firstRun` + 1, ..., each reporting
+/// `points` losses, run k starting once `stage` reaches k - 1; it ends once `stage` reaches `runs`.
+ui::Job::Body repeatingBody(int64_t firstRun, int runs, int points, std::atomic<int>* stage) {
+    return [=](core::ProgressSink& sink, const std::atomic<bool>* cancel) {
+        const auto waitFor = [&](int value) {
+            while (stage->load() < value) {
+                core::throwIfCancelled(cancel);
+                std::this_thread::sleep_for(2ms);
+            }
+        };
+        for (int k = 0; k < runs; ++k) {
+            waitFor(k);
+            const int64_t runId = firstRun + k;
+            sink.runStarted(runId);
+            for (int i = 0; i < points; ++i) sink.metrics({{runId, i, 0, "train", "loss", double(runId), 0.0}});
+        }
+        waitFor(runs);
+        ui::JobOutcome outcome;
+        outcome.runId = firstRun + runs - 1;
+        outcome.status = core::RunStatus::Completed;
+        outcome.groupId = 9;
+        return outcome;
+    };
+}
+
 }  // namespace
 
 class TestRunFollower final : public QObject {
@@ -75,6 +100,7 @@ private Q_SLOTS:
     void followerDropsStaleStoredLoads();
     void followerReportsLoadErrors();
     void followerKeepsLiveReportsWhileAnotherRunIsShown();
+    void followerMovesOnToARepeatsNextRun();
 
 private:
     test::TempProject m_project;
@@ -225,6 +251,50 @@ void TestRunFollower::followerKeepsLiveReportsWhileAnotherRunIsShown() {
     QCOMPARE(finished.count(), 1);
     QCOMPARE(test::statusName(follower.live().run.status), test::statusName(core::RunStatus::Completed));
     QVERIFY(!follower.isLiveRun(kLiveRun));
+}
+
+void TestRunFollower::followerMovesOnToARepeatsNextRun() {
+    constexpr int64_t kFirst = 5001;
+    ui::RunFollower follower;
+    follower.setDatabase(m_paths.database);
+    std::atomic<int> stage{0};
+    ui::Job job(QStringLiteral("repeat"), repeatingBody(kFirst, 3, 10, &stage));
+    ui::RunHistory seed;
+    seed.run.componentId = "sasrec";
+    seed.run.status = core::RunStatus::Running;
+    follower.follow(&job, seed);
+    QSignalSpy liveStarted(&follower, &ui::RunFollower::liveRunStarted);
+    QSignalSpy shown(&follower, &ui::RunFollower::historyShown);
+    job.start();
+    QTRY_COMPARE_WITH_TIMEOUT(follower.live().metrics.size(), size_t{10}, kTimeoutMs);
+    QCOMPARE(follower.shownRunId(), kFirst);
+
+    // The second seed's run takes the screen from the first, its views starting over.
+    stage = 1;
+    QTRY_COMPARE_WITH_TIMEOUT(follower.shownRunId(), kFirst + 1, kTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(follower.live().metrics.size(), size_t{10}, kTimeoutMs);
+    for (const core::MetricPoint& point : follower.live().metrics) QCOMPARE(point.runId, kFirst + 1);
+    QCOMPARE(liveStarted.count(), 2);
+    QCOMPARE(shown.count(), 1);
+    QCOMPARE(shown.front().at(1).toBool(), true);
+    QVERIFY(shown.front().at(0).value<ui::RunHistory>().metrics.empty());
+    QVERIFY(!follower.isLiveRun(kFirst));
+
+    // With a stored run on screen, the third seed's run is followed but does not take the screen.
+    QVERIFY(follower.show(m_runA));
+    QTRY_COMPARE_WITH_TIMEOUT(shown.count(), 2, kTimeoutMs);
+    stage = 2;
+    QTRY_VERIFY_WITH_TIMEOUT(follower.isLiveRun(kFirst + 2), kTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(follower.live().metrics.size(), size_t{10}, kTimeoutMs);
+    QCOMPARE(follower.shownRunId(), m_runA);
+    QCOMPARE(liveStarted.count(), 2);
+    QVERIFY(follower.show(kFirst + 2));
+    QCOMPARE(shown.back().at(0).value<ui::RunHistory>().metrics.size(), size_t{10});
+
+    QSignalSpy finished(&follower, &ui::RunFollower::liveFinished);
+    stage = 3;
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kTimeoutMs);
+    QCOMPARE(finished.front().at(0).value<ui::JobOutcome>().groupId, int64_t{9});
 }
 
 QTEST_MAIN(TestRunFollower)

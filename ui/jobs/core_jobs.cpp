@@ -1,5 +1,8 @@
 #include "jobs/core_jobs.h"
 
+#include "group_figures.h"
+#include "jobs/repeat_progress_sink.h"
+
 namespace tokenbench::ui {
 namespace {
 
@@ -15,7 +18,35 @@ JobOutcome outcomeOf(const Result& result, int64_t runId, std::string summaryJso
     return outcome;
 }
 
+/// A repeat's outcome: its group, runs and figures, with the last run as the run it shows; on
+/// success its message is the headline figures' mean ± CI.
+JobOutcome repeatOutcome(core::RunKind kind, const core::RepeatResult& result, const RepeatProgressSink& progress) {
+    JobOutcome outcome = outcomeOf(result, progress.runIds().empty() ? 0 : progress.runIds().back(),
+                                   result.runJsons.empty() ? std::string("{}") : result.runJsons.back(),
+                                   headlineLine(kind, result.figures).toStdString());
+    outcome.groupId = result.groupId;
+    outcome.groupRuns = progress.runIds();
+    outcome.groupFigures = result.figures;
+    return outcome;
+}
+
 }  // namespace
+
+Job::Body repeatedTokenizeJobBody(core::TokenizeRequest request, std::vector<uint64_t> seeds) {
+    return [request = std::move(request), seeds = std::move(seeds)](core::ProgressSink& sink,
+                                                                    const std::atomic<bool>* cancel) {
+        RepeatProgressSink progress(sink, seeds.size());
+        return repeatOutcome(core::RunKind::Tokenizer, core::runRepeatedTokenizeJob(request, seeds, progress, cancel), progress);
+    };
+}
+
+Job::Body repeatedTrainJobBody(core::TrainRequest request, std::vector<uint64_t> seeds) {
+    return [request = std::move(request), seeds = std::move(seeds)](core::ProgressSink& sink,
+                                                                    const std::atomic<bool>* cancel) {
+        RepeatProgressSink progress(sink, seeds.size());
+        return repeatOutcome(core::RunKind::Model, core::runRepeatedTrainJob(request, seeds, progress, cancel), progress);
+    };
+}
 
 Job::Body tokenizeJobBody(core::TokenizeRequest request) {
     return [request = std::move(request)](core::ProgressSink& sink, const std::atomic<bool>* cancel) {

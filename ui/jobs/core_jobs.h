@@ -3,11 +3,14 @@
 /// data-set imports. Each calls the core job function on the job's worker thread and turns its typed
 /// result into a JobOutcome; no core work happens here.
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "jobs/job.h"
 #include "tokenbench/jobs/feature_job.h"
 #include "tokenbench/jobs/import_job.h"
+#include "tokenbench/jobs/repeat_job.h"
 #include "tokenbench/jobs/tokenize_job.h"
 #include "tokenbench/jobs/train_job.h"
 
@@ -18,6 +21,13 @@ namespace tokenbench::ui {
 
 /// core::runTrainJob; the outcome carries the run id, status and summary JSON.
 [[nodiscard]] Job::Body trainJobBody(core::TrainRequest request);
+
+/// core::runRepeatedTokenizeJob: one tokenizer run per seed in one group. The outcome names the
+/// group, its runs and their mean ± CI figures, and carries the last run's id and summary.
+[[nodiscard]] Job::Body repeatedTokenizeJobBody(core::TokenizeRequest request, std::vector<uint64_t> seeds);
+
+/// core::runRepeatedTrainJob: one model run per seed in one group; outcome as for tokenizers.
+[[nodiscard]] Job::Body repeatedTrainJobBody(core::TrainRequest request, std::vector<uint64_t> seeds);
 
 /// core::runFeatureJob for data set `dataset` of the project at `projectDir`.
 [[nodiscard]] Job::Body featureBuildJobBody(std::string projectDir, std::string dataset, std::string name,

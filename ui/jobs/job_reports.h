@@ -2,6 +2,7 @@
 /// Value types that carry a job's reports from its worker thread to the UI thread.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include <QMetaType>
 #include <QString>
 
+#include "tokenbench/eval/paired_statistics.h"
 #include "tokenbench/progress_sink.h"
 #include "tokenbench/storage/records.h"
 
@@ -37,12 +39,16 @@ struct JobReports final {
     }
 };
 
-/// How a job ended. Jobs that are not runs (imports, feature builds) leave runId at 0.
+/// How a job ended. Jobs that are not runs (imports, feature builds) leave runId at 0. A repeat
+/// (one run per seed) names its last run, whose summary it carries, and its group.
 struct JobOutcome final {
     int64_t runId = 0;
     core::RunStatus status = core::RunStatus::Failed;
     std::string summaryJson = "{}";
     std::string message;
+    int64_t groupId = 0;  ///< the repeat's run group; 0 for a single run
+    std::vector<int64_t> groupRuns;  ///< the repeat's runs, in seed order
+    std::map<std::string, core::MeanInterval> groupFigures;  ///< mean ± CI over the completed runs
 };
 
 }  // namespace tokenbench::ui

@@ -6,6 +6,9 @@ namespace tokenbench::ui {
 
 RunsSortProxy::RunsSortProxy(QObject* parent) : QSortFilterProxyModel(parent) {
     setSortRole(RunsTableModel::SortRole);
+    // A group stays visible when one of its runs matches, and shows all its runs when it matches.
+    setRecursiveFilteringEnabled(true);
+    setAutoAcceptChildRows(true);
 }
 
 bool RunsSortProxy::lessThan(const QModelIndex& left, const QModelIndex& right) const {

@@ -50,12 +50,14 @@ void ModelPage::buildForm() {
     m_runSettings->setComponent(core::runSettingsInfo());
     m_runSettings->setValue(QStringLiteral("epochs"), QStringLiteral("20"));  // the page's quicker start
     m_name = makeRunNameField(QStringLiteral("model"));
+    m_repeats = makeRepeatsField(QStringLiteral("model"));
 
     auto* top = new QFormLayout;
     top->addRow(QStringLiteral("Data set:"), m_dataset);
     top->addRow(QStringLiteral("Model:"), m_model);
     top->addRow(m_tokenizerLabel, m_tokenizerRun);
     auto* bottom = new QFormLayout;
+    bottom->addRow(QStringLiteral("Repeats:"), m_repeats);
     bottom->addRow(QStringLiteral("Run name:"), m_name);
 
     bottom->insertRow(0, m_runSettings);
@@ -100,7 +102,8 @@ void ModelPage::buildViews() {
 void ModelPage::onModelChanged() {
     const core::ComponentInfo* info = m_registry.find(m_model->currentData().toString().toStdString());
     if (!info) return;
-    m_form->setComponent(*info);
+    // Refilling the tokenizer runs (after every job) calls this too: keep what the user typed.
+    if (m_form->componentId() != info->id) m_form->setComponent(*info);
     m_tokenizerRun->setEnabled(info->needsSemanticIds && m_tokenizerRun->count() > 0 &&
                                m_tokenizerRun->itemData(0).toLongLong() > 0);
     m_tokenizerLabel->setEnabled(info->needsSemanticIds);
@@ -150,12 +153,20 @@ Job* ModelPage::startTraining() {
     core::applyRunSettings(settings, request);
     request.name = m_name->text().trimmed().toStdString();
 
-    const QString title = QStringLiteral("Model %1 on %2").arg(m_model->currentText(), m_dataset->currentText());
+    QString title = QStringLiteral("Model %1 on %2").arg(m_model->currentText(), m_dataset->currentText());
+    Job::Body body;
+    if (m_repeats->value() > 1) {
+        const std::vector<uint64_t> seeds = core::repeatSeeds({}, m_repeats->value(), request.seed);
+        title += QStringLiteral(" × %1 seeds").arg(seeds.size());
+        body = repeatedTrainJobBody(request, seeds);
+    } else {
+        body = trainJobBody(request);
+    }
     RunHistory seed;
     seed.run.kind = core::RunKind::Model;
     seed.run.componentId = request.model;
     seed.run.status = core::RunStatus::Running;
-    return launch(title, trainJobBody(request), std::move(seed), QStringLiteral("Waiting for the first epoch…"));
+    return launch(title, std::move(body), std::move(seed), QStringLiteral("Waiting for the first epoch…"));
 }
 
 void ModelPage::resetViews(const QString& placeholder) {

@@ -38,6 +38,8 @@ public:
     [[nodiscard]] QComboBox* tokenizerRunSelector() const { return m_tokenizerRun; }
     [[nodiscard]] QSpinBox* epochsSpin() const;
     [[nodiscard]] SchemaForm* runSettingsForm() const { return m_runSettings; }
+    /// Runs to start, one per seed from the run settings' seed (1: a single run).
+    [[nodiscard]] QSpinBox* repeatsSpin() const { return m_repeats; }
     [[nodiscard]] CurvePlot* lossPlot() const { return m_loss; }
     [[nodiscard]] CurvePlot* validationPlot() const { return m_validation; }
     [[nodiscard]] BarChart* breakdownChart() const { return m_breakdown; }
@@ -69,6 +71,7 @@ private:
     QLabel* m_tokenizerLabel = nullptr;
     SchemaForm* m_runSettings = nullptr;  ///< core::runSettingsInfo()
     QLineEdit* m_name = nullptr;
+    QSpinBox* m_repeats = nullptr;
 
     CurvePlot* m_loss = nullptr;
     CurvePlot* m_validation = nullptr;

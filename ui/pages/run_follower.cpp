@@ -56,24 +56,40 @@ void RunFollower::onLoaded(RunHistory history) {
 }
 
 void RunFollower::onReports(const JobReports& reports) {
-    if (reports.runId > 0 && m_liveRunId == 0) {
+    if (reports.runId > 0 && reports.runId != m_liveRunId) {
+        // The job's first run, or (a repeat) its next seed's: follow it from its first report. A
+        // later run takes the screen only from its predecessor, not from a stored run shown instead.
+        const bool first = m_liveRunId == 0;
+        const bool takeScreen = first || m_shownRunId == m_liveRunId;
         m_liveRunId = reports.runId;
         m_live.runId = reports.runId;
         m_live.run.id = reports.runId;
-        m_shownRunId = reports.runId;
-        m_loader.cancel();
-        Q_EMIT liveRunStarted(reports.runId);
+        m_live.metrics.clear();
+        m_live.snapshots.clear();
+        m_live.events.clear();
+        if (takeScreen) {
+            m_shownRunId = reports.runId;
+            m_loader.cancel();
+            if (!first) Q_EMIT historyShown(m_live, true);  // the views start over for the new run
+            Q_EMIT liveRunStarted(reports.runId);
+        }
     }
-    m_live.metrics.insert(m_live.metrics.end(), reports.metrics.begin(), reports.metrics.end());
-    for (const core::CodebookSnapshot& snapshot : reports.snapshots) {
+    // A batch may end one run and begin the next: keep what belongs to the followed run.
+    JobReports own = reports;
+    const auto other = [this](const auto& report) { return report.runId != m_liveRunId; };
+    own.metrics.erase(std::remove_if(own.metrics.begin(), own.metrics.end(), other), own.metrics.end());
+    own.snapshots.erase(std::remove_if(own.snapshots.begin(), own.snapshots.end(), other), own.snapshots.end());
+    own.events.erase(std::remove_if(own.events.begin(), own.events.end(), other), own.events.end());
+    m_live.metrics.insert(m_live.metrics.end(), own.metrics.begin(), own.metrics.end());
+    for (const core::CodebookSnapshot& snapshot : own.snapshots) {
         auto it = std::find_if(m_live.snapshots.begin(), m_live.snapshots.end(),
                                [&](const core::CodebookSnapshot& s) { return s.level == snapshot.level; });
         if (it == m_live.snapshots.end()) m_live.snapshots.push_back(snapshot);
         else if (snapshot.step >= it->step) *it = snapshot;
     }
-    m_live.events.insert(m_live.events.end(), reports.events.begin(), reports.events.end());
+    m_live.events.insert(m_live.events.end(), own.events.begin(), own.events.end());
     if (m_shownRunId != m_liveRunId) return;  // another run is on screen; m_live keeps this one for later
-    Q_EMIT liveReports(reports);
+    Q_EMIT liveReports(own);
 }
 
 void RunFollower::onFinished(const JobOutcome& outcome) {

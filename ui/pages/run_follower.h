@@ -15,9 +15,10 @@
 namespace tokenbench::ui {
 
 /// Follows the run a page shows. A live job's reports are kept (so the page can show its run again
-/// after showing another one) and passed on while its run is shown; a stored run's history is
-/// loaded off the UI thread, and only the last requested one is handed over. The page draws; the
-/// follower decides what is shown. UI thread only.
+/// after showing another one) and passed on while its run is shown; a job that runs several runs
+/// one after the other (a repeat) is followed on its newest run. A stored run's history is loaded
+/// off the UI thread, and only the last requested one is handed over. The page draws; the follower
+/// decides what is shown. UI thread only.
 class RunFollower final : public QObject {
     Q_OBJECT
 
@@ -55,7 +56,8 @@ Q_SIGNALS:
     void historyShown(const tokenbench::ui::RunHistory& history, bool live);
     /// Reading stored run `runId` failed.
     void loadFailed(qint64 runId, const QString& error);
-    /// The live job created its run, which is now shown.
+    /// The live job created its run (or a repeat its next run), which is now shown; for a repeat's
+    /// next run, historyShown(empty history, live=true) came first, so the views start over.
     void liveRunStarted(qint64 runId);
     /// New reports of the live run, which is shown: append them.
     void liveReports(const tokenbench::ui::JobReports& reports);

@@ -9,6 +9,7 @@
 #include <QSplitter>
 #include <QVBoxLayout>
 
+#include "group_figures.h"
 #include "jobs/job_controls.h"
 #include "jobs/job_manager.h"
 #include "pages/run_follower.h"
@@ -234,6 +235,10 @@ std::optional<std::string> RunPage::validatedForm(const QString& noDataset) {
 Job* RunPage::launch(const QString& title, Job::Body body, RunHistory seed, const QString& waiting) {
     Job* job = m_jobs.start(title, std::move(body));
     m_follower->follow(job, std::move(seed));
+    // Connected after the follower, whose jobFinished has the project reloaded first.
+    connect(job, &Job::finished, this, [this](const JobOutcome& outcome) {
+        if (outcome.groupId > 0) Q_EMIT groupFinished(outcome.groupId);
+    });
     resetViews(waiting);
     m_controls->watch(job);
     updateTitle(QStringLiteral("starting"));
@@ -268,6 +273,14 @@ void RunPage::applyHistory(const RunHistory& history) {
 void RunPage::onLiveFinished(const JobOutcome& outcome) {
     if (outcome.status == core::RunStatus::Completed) showSummary(outcome.summaryJson);
     else m_figures->setText(QString::fromStdString(outcome.message));
+    if (outcome.groupId > 0) {
+        // The shown run is the repeat's last; the line below sums all of them up.
+        const QString figures = headlineLine(m_kind, outcome.groupFigures);
+        m_figures->setText(m_figures->text() + QStringLiteral("\nRepeat of %1 seeds (group #%2 on the Runs page)%3")
+                                                   .arg(outcome.groupRuns.size())
+                                                   .arg(outcome.groupId)
+                                                   .arg(figures.isEmpty() ? QString() : QStringLiteral(": ") + figures));
+    }
     liveRunEnded(outcome);
     updateTitle(runStatusLabel(outcome.status).toLower());
 }

@@ -78,6 +78,8 @@ Q_SIGNALS:
     void runShown(qint64 runId);
     /// A job this page started finished; the project's lists should be reloaded.
     void jobFinished(qint64 runId);
+    /// A repeat this page started finished (after jobFinished): its runs form group `groupId`.
+    void groupFinished(qint64 groupId);
 
 protected:
     /// `kind` of runs shown; `subject` names it in texts ("tokenizer") and, as `prefix`, object

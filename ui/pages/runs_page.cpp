@@ -1,6 +1,8 @@
 #include "pages/runs_page.h"
 
 #include <algorithm>
+#include <map>
+#include <utility>
 
 #include <QEvent>
 #include <QFontDatabase>
@@ -14,56 +16,27 @@
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTabWidget>
-#include <QTableView>
+#include <QTreeView>
 #include <QVBoxLayout>
 
 #include "models/runs_sort_proxy.h"
 #include "models/runs_table_model.h"
 #include "pages/run_comparison.h"
-#include "run_status.h"
-#include "text_format.h"
-#include "tokenbench/storage/run_summary.h"
+#include "pages/run_details.h"
+#include "pages/significance_panel.h"
 
 namespace tokenbench::ui {
 namespace {
 
-/// A stored JSON document as indented "key  value" lines, keys aligned.
-QString fieldLines(const std::string& json) {
-    const auto entries = core::displayEntries(json);
-    int width = 0;
-    for (const auto& [key, value] : entries) width = std::max(width, static_cast<int>(key.size()));
-    QStringList lines;
-    for (const auto& [key, value] : entries) {
-        lines << QStringLiteral("  %1  %2").arg(QString::fromStdString(key), -width).arg(QString::fromStdString(value));
-    }
-    return lines.isEmpty() ? QStringLiteral("  (none)") : lines.join(QLatin1Char('\n'));
-}
-
-QString describeRun(const core::RunRecord& run) {
-    QStringList lines;
-    const auto field = [&lines](const QString& label, const QString& value) {
-        if (!value.isEmpty()) lines << QStringLiteral("%1 %2").arg(label + QLatin1Char(':'), -12).arg(value);
+/// Whether two selections compare the same things (groups by id, runs by id).
+bool sameEntries(const std::vector<ComparedEntry>& a, const std::vector<ComparedEntry>& b) {
+    const auto key = [](const std::vector<ComparedEntry>& entries) {
+        std::vector<std::pair<int64_t, std::vector<int64_t>>> keys;
+        for (const ComparedEntry& entry : entries) keys.emplace_back(entry.group ? entry.group->id : 0, entry.runIds);
+        std::sort(keys.begin(), keys.end());
+        return keys;
     };
-    field(QStringLiteral("Run"), runDisplayName(run));
-    field(QStringLiteral("Kind"), runKindLabel(run.kind));
-    field(QStringLiteral("Component"),
-          QStringLiteral("%1 v%2").arg(QString::fromStdString(run.componentId)).arg(run.componentVersion));
-    field(QStringLiteral("Status"), runStatusLabel(run.status));
-    field(QStringLiteral("Data set"),
-          QStringLiteral("%1 (id %2)").arg(QString::fromStdString(run.datasetName)).arg(run.datasetId));
-    if (run.featureSetId) field(QStringLiteral("Features"), QString::number(*run.featureSetId));
-    if (run.tokenizerRunId) field(QStringLiteral("Tokenizer"), QStringLiteral("#%1").arg(*run.tokenizerRunId));
-    field(QStringLiteral("Device"), QString::fromStdString(run.device));
-    field(QStringLiteral("Seed"), QString::number(run.seed));
-    field(QStringLiteral("Created"), QString::fromStdString(run.createdAt));
-    if (run.startedAt) field(QStringLiteral("Started"), QString::fromStdString(*run.startedAt));
-    if (run.finishedAt) field(QStringLiteral("Finished"), QString::fromStdString(*run.finishedAt));
-    field(QStringLiteral("Code"), QString::fromStdString(run.codeVersion));
-    field(QStringLiteral("Data hash"), QString::fromStdString(run.dataHash));
-    field(QStringLiteral("Message"), QString::fromStdString(run.message));
-    lines << QString() << QStringLiteral("Config") << fieldLines(run.configJson);
-    lines << QString() << QStringLiteral("Summary") << fieldLines(run.summaryJson);
-    return lines.join(QLatin1Char('\n'));
+    return key(a) == key(b);
 }
 
 }  // namespace
@@ -72,7 +45,7 @@ RunsPage::RunsPage(QWidget* parent)
     : QWidget(parent),
       m_model(new RunsTableModel(this)),
       m_proxy(new RunsSortProxy(this)),
-      m_view(new QTableView),
+      m_view(new QTreeView),
       m_filter(new QLineEdit),
       m_count(new QLabel),
       m_hint(new QLabel),
@@ -82,6 +55,13 @@ RunsPage::RunsPage(QWidget* parent)
     setObjectName(QStringLiteral("runsPage"));
     connect(m_comparison, &RunComparison::compared, this, [this](int runs) {
         if (runs > 0 && m_pendingView.isWaitingFor(QStringLiteral("compare"))) m_pendingView.complete();
+        // Two sides loaded: the test starts now (and completes the view when it answers); one side
+        // or none: the panel already says why there is nothing to test.
+        if (m_pendingView.isWaitingFor(QStringLiteral("significance")) && !m_comparison->significance()->isComputing())
+            m_pendingView.complete();
+    });
+    connect(m_comparison->significance(), &SignificancePanel::computed, this, [this] {
+        if (m_pendingView.isWaitingFor(QStringLiteral("significance"))) m_pendingView.complete();
     });
     m_proxy->setSourceModel(m_model);
     m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
@@ -100,10 +80,11 @@ RunsPage::RunsPage(QWidget* parent)
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_view->setAlternatingRowColors(true);
-    m_view->setWordWrap(false);
-    m_view->verticalHeader()->hide();
-    m_view->horizontalHeader()->setStretchLastSection(true);
-    m_view->horizontalHeader()->setHighlightSections(false);
+    m_view->setUniformRowHeights(true);
+    m_view->setAllColumnsShowFocus(true);
+    m_view->setIndentation(16);
+    m_view->header()->setStretchLastSection(true);
+    m_view->header()->setHighlightSections(false);
     m_view->setContextMenuPolicy(Qt::CustomContextMenu);
 
     // The hint shares the table's grid cell: an empty table with headers stays visible behind it.
@@ -118,7 +99,7 @@ RunsPage::RunsPage(QWidget* parent)
     m_details->setObjectName(QStringLiteral("runDetails"));
     m_details->setReadOnly(true);
     m_details->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_details->setPlaceholderText(QStringLiteral("Select a run to see its configuration and results."));
+    m_details->setPlaceholderText(QStringLiteral("Select a run or a group to see its configuration and results."));
 
     auto* tableArea = new QWidget;
     auto* grid = new QGridLayout(tableArea);
@@ -155,55 +136,121 @@ RunsPage::RunsPage(QWidget* parent)
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &RunsPage::onSelectionChanged);
     connect(m_model, &QAbstractItemModel::modelReset, this, &RunsPage::updateHint);
     connect(m_view, &QWidget::customContextMenuRequested, this, &RunsPage::onContextMenu);
+    // Rows the proxy (re)inserts, after a reload or a filter change, come back closed: reopen them.
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, &RunsPage::applyExpansion);
+    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, &RunsPage::applyExpansion);
+    connect(m_proxy, &QAbstractItemModel::layoutChanged, this, &RunsPage::applyExpansion);
+    connect(m_view, &QTreeView::collapsed, this, [this](const QModelIndex& index) {
+        if (!m_expanding) m_closedGroups.insert(index.data(RunsTableModel::GroupIdRole).toLongLong());
+    });
+    connect(m_view, &QTreeView::expanded, this, [this](const QModelIndex& index) {
+        if (!m_expanding) m_closedGroups.erase(index.data(RunsTableModel::GroupIdRole).toLongLong());
+    });
     updateHint();
+}
+
+void RunsPage::applyExpansion() {
+    m_expanding = true;
+    for (int row = 0; row < m_proxy->rowCount(); ++row) {
+        const QModelIndex index = m_proxy->index(row, 0);
+        if (!m_proxy->hasChildren(index)) continue;
+        m_view->setExpanded(index, m_closedGroups.count(index.data(RunsTableModel::GroupIdRole).toLongLong()) == 0);
+    }
+    m_expanding = false;
 }
 
 void RunsPage::onContextMenu(const QPoint& pos) {
     const QModelIndex index = m_view->indexAt(pos);
     if (!index.isValid()) return;
     const qint64 runId = index.data(RunsTableModel::RunIdRole).toLongLong();
+    if (runId == 0) return;  // a group's row: its runs have the actions
     // Like a file manager: a right click outside the selection selects that row first.
     if (!m_view->selectionModel()->isRowSelected(index.row(), index.parent())) selectRun(runId);
     Q_EMIT runContextMenuRequested(runId, m_view->viewport()->mapToGlobal(pos));
 }
 
-void RunsPage::setRuns(std::vector<core::RunRecord> runs) {
-    const std::vector<int64_t> selected = selectedRunIds();
+void RunsPage::setRuns(std::vector<core::RunRecord> runs, std::vector<core::RunGroupRecord> groups) {
+    const std::vector<int64_t> selectedRuns = selectedRunIds();
+    const std::vector<int64_t> selectedGroups = selectedGroupIds();
     const bool wasEmpty = m_model->rowCount() == 0;
-    m_model->setRuns(std::move(runs));
+    m_model->setRuns(std::move(runs), std::move(groups));
     if (wasEmpty && m_model->rowCount() > 0) {
-        m_view->resizeColumnsToContents();
         // Summaries can be long; leave them to the stretched last column.
         for (int column = 0; column < RunsTableModel::Summary; ++column) {
+            m_view->resizeColumnToContents(column);
             m_view->setColumnWidth(column, std::min(m_view->columnWidth(column), 240));
         }
     }
-    // Keep the selection (and so the comparison) across reloads, dropping runs that vanished.
-    std::vector<int64_t> still;
-    for (int64_t id : selected) {
-        if (m_model->rowOfRun(id)) still.push_back(id);
+    // Keep the selection (and so the comparison) across reloads, dropping rows that vanished.
+    std::vector<QModelIndex> rows;
+    for (int64_t id : selectedGroups) {
+        if (const auto index = viewIndexOf(m_model->indexOfGroup(id))) rows.push_back(*index);
     }
-    if (still.size() == 1) selectRun(still.front());
-    else if (still.size() > 1) selectRuns(still);
+    for (int64_t id : selectedRuns) {
+        if (const auto index = viewIndexOf(m_model->indexOfRun(id))) rows.push_back(*index);
+    }
+    if (!rows.empty()) selectRows(rows);
     showDetails();
 }
 
-std::optional<QModelIndex> RunsPage::viewIndexOfRun(int64_t runId) {
-    const auto row = m_model->rowOfRun(runId);
-    if (!row) return std::nullopt;
-    QModelIndex index = m_proxy->mapFromSource(m_model->index(*row, 0));
+std::optional<QModelIndex> RunsPage::viewIndexOf(const QModelIndex& source) {
+    if (!source.isValid()) return std::nullopt;
+    QModelIndex index = m_proxy->mapFromSource(source);
     if (!index.isValid()) {
         m_filter->clear();
-        index = m_proxy->mapFromSource(m_model->index(*row, 0));
+        index = m_proxy->mapFromSource(source);
     }
+    if (index.parent().isValid()) m_view->expand(index.parent());
     return index;
 }
 
+void RunsPage::selectRows(const std::vector<QModelIndex>& rows) {
+    QItemSelection selection;
+    for (const QModelIndex& row : rows) selection.select(row, row.siblingAtColumn(m_proxy->columnCount(row.parent()) - 1));
+    m_view->selectionModel()->setCurrentIndex(rows.front(), QItemSelectionModel::NoUpdate);
+    m_view->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_view->scrollTo(rows.front());
+}
+
 bool RunsPage::selectRun(int64_t runId) {
-    const std::optional<QModelIndex> index = viewIndexOfRun(runId);
-    if (!index) return false;
-    m_view->selectionModel()->setCurrentIndex(*index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-    m_view->scrollTo(*index);
+    return selectRuns({runId});
+}
+
+bool RunsPage::selectRuns(const std::vector<int64_t>& runIds) {
+    std::vector<QModelIndex> rows;
+    for (int64_t id : runIds) {
+        const std::optional<QModelIndex> index = viewIndexOf(m_model->indexOfRun(id));
+        if (!index) return false;
+        rows.push_back(*index);
+    }
+    if (rows.empty()) return false;
+    selectRows(rows);
+    showComparison(rows.size() > 1);
+    return true;
+}
+
+bool RunsPage::selectGroups(const std::vector<int64_t>& groupIds) {
+    std::vector<QModelIndex> rows;
+    for (int64_t id : groupIds) {
+        const std::optional<QModelIndex> index = viewIndexOf(m_model->indexOfGroup(id));
+        if (!index) return false;
+        rows.push_back(*index);
+    }
+    if (rows.empty()) return false;
+    selectRows(rows);
+    showComparison(rows.size() > 1);
+    return true;
+}
+
+bool RunsPage::selectEntries(const std::vector<ComparedEntry>& entries) {
+    std::vector<QModelIndex> rows;
+    for (const ComparedEntry& entry : entries) {
+        const QModelIndex source = entry.group ? m_model->indexOfGroup(entry.group->id)
+                                               : m_model->indexOfRun(entry.runIds.front());
+        if (const auto index = viewIndexOf(source)) rows.push_back(*index);
+    }
+    if (rows.empty()) return false;
+    selectRows(rows);
     return true;
 }
 
@@ -223,44 +270,100 @@ QString RunsPage::hintText() const {
 }
 
 void RunsPage::updateHint() {
-    const int total = m_model->rowCount();
-    const int shown = m_proxy->rowCount();
+    const int total = static_cast<int>(m_model->runs().size());
+    int shown = 0;
+    int groups = 0;
+    for (int row = 0; row < m_proxy->rowCount(); ++row) {
+        const QModelIndex index = m_proxy->index(row, 0);
+        if (!RunsTableModel::isGroupRow(index)) {
+            ++shown;
+            continue;
+        }
+        shown += m_proxy->rowCount(index);
+        ++groups;
+    }
     if (total == 0) {
         m_hint->setText(QStringLiteral("No runs yet\nTrain a tokenizer or a model to see it here."));
-    } else if (shown == 0) {
+    } else if (m_proxy->rowCount() == 0) {
         m_hint->setText(QStringLiteral("No runs match the filter"));
     }
-    m_hint->setVisible(shown == 0);
-    if (total == 0) {
-        m_count->clear();
-    } else if (shown == total) {
-        m_count->setText(total == 1 ? QStringLiteral("1 run") : QStringLiteral("%1 runs").arg(total));
-    } else {
-        m_count->setText(QStringLiteral("%1 of %2 runs").arg(shown).arg(total));
-    }
+    m_hint->setVisible(m_proxy->rowCount() == 0);
+    QString count;
+    if (total == 0) count.clear();
+    else if (shown == total) count = total == 1 ? QStringLiteral("1 run") : QStringLiteral("%1 runs").arg(total);
+    else count = QStringLiteral("%1 of %2 runs").arg(shown).arg(total);
+    if (groups > 0) count += groups == 1 ? QStringLiteral(" · 1 group") : QStringLiteral(" · %1 groups").arg(groups);
+    m_count->setText(count);
 }
 
-int64_t RunsPage::selectedRunId() const {
-    const QModelIndex current = m_view->selectionModel()->currentIndex();
-    if (current.isValid() && m_view->selectionModel()->isRowSelected(current.row(), current.parent())) {
-        return current.data(RunsTableModel::RunIdRole).toLongLong();
-    }
-    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
-    if (rows.isEmpty()) return 0;
-    return rows.front().data(RunsTableModel::RunIdRole).toLongLong();
+QModelIndexList RunsPage::orderedSelectedRows() const {
+    QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    const auto position = [](const QModelIndex& index) {
+        return index.parent().isValid() ? std::make_pair(index.parent().row(), index.row()) : std::make_pair(index.row(), -1);
+    };
+    std::sort(rows.begin(), rows.end(), [&](const QModelIndex& a, const QModelIndex& b) { return position(a) < position(b); });
+    return rows;
 }
 
 std::vector<int64_t> RunsPage::selectedRunIds() const {
-    QModelIndexList rows = m_view->selectionModel()->selectedRows();
-    std::sort(rows.begin(), rows.end(), [](const QModelIndex& a, const QModelIndex& b) { return a.row() < b.row(); });
     std::vector<int64_t> ids;
-    for (const QModelIndex& row : rows) ids.push_back(row.data(RunsTableModel::RunIdRole).toLongLong());
+    for (const QModelIndex& row : orderedSelectedRows()) {
+        const qint64 id = row.data(RunsTableModel::RunIdRole).toLongLong();
+        if (id > 0) ids.push_back(id);
+    }
     return ids;
 }
 
+std::vector<int64_t> RunsPage::selectedGroupIds() const {
+    std::vector<int64_t> ids;
+    for (const QModelIndex& row : orderedSelectedRows()) {
+        if (RunsTableModel::isGroupRow(row)) ids.push_back(row.data(RunsTableModel::GroupIdRole).toLongLong());
+    }
+    return ids;
+}
+
+std::vector<ComparedEntry> RunsPage::selectedEntries() const {
+    const QModelIndexList rows = orderedSelectedRows();
+    const std::vector<int64_t> groupRows = selectedGroupIds();
+    const auto groupRowSelected = [&groupRows](int64_t id) {
+        return std::find(groupRows.begin(), groupRows.end(), id) != groupRows.end();
+    };
+    const auto groupEntry = [this](int64_t groupId) {
+        ComparedEntry entry;
+        for (const core::RunRecord& run : m_model->groupRuns(groupId)) entry.runIds.push_back(run.id);
+        entry.group = *m_model->findGroup(groupId);
+        return entry;
+    };
+    std::map<int64_t, size_t> selectedMembers;  // group -> its runs selected on their own
+    for (const QModelIndex& row : rows) {
+        const qint64 group = row.data(RunsTableModel::GroupIdRole).toLongLong();
+        if (group > 0 && !RunsTableModel::isGroupRow(row)) ++selectedMembers[group];
+    }
+    std::vector<ComparedEntry> entries;
+    std::vector<int64_t> emitted;
+    for (const QModelIndex& row : rows) {
+        const qint64 group = row.data(RunsTableModel::GroupIdRole).toLongLong();
+        if (RunsTableModel::isGroupRow(row)) {
+            entries.push_back(groupEntry(group));
+            continue;
+        }
+        if (group > 0 && groupRowSelected(group)) continue;  // its group's row stands for it
+        const size_t members = group > 0 ? m_model->groupRuns(group).size() : 0;
+        if (members > 1 && selectedMembers[group] == members) {  // every run of the group: the group
+            if (std::find(emitted.begin(), emitted.end(), group) == emitted.end()) {
+                emitted.push_back(group);
+                entries.push_back(groupEntry(group));
+            }
+            continue;
+        }
+        entries.push_back({{row.data(RunsTableModel::RunIdRole).toLongLong()}, std::nullopt});
+    }
+    return entries;
+}
+
 void RunsPage::setProject(const ProjectContents& contents) {
-    setDatabase(contents.paths.database);
-    setRuns(contents.runs);
+    m_comparison->setProject(contents.paths);
+    setRuns(contents.runs, contents.groups);
 }
 
 bool RunsPage::openRun(const core::RunRecord& run) {
@@ -268,65 +371,85 @@ bool RunsPage::openRun(const core::RunRecord& run) {
     return true;
 }
 
+std::vector<ComparedEntry> RunsPage::newestModelEntries(size_t count) const {
+    std::vector<ComparedEntry> entries;
+    std::vector<int64_t> groups;
+    const std::vector<core::RunRecord>& runs = m_model->runs();
+    for (auto it = runs.rbegin(); it != runs.rend() && entries.size() < count; ++it) {
+        if (it->kind != core::RunKind::Model || it->status != core::RunStatus::Completed) continue;
+        const QModelIndex index = m_model->indexOfRun(it->id);
+        const qint64 group = index.data(RunsTableModel::GroupIdRole).toLongLong();
+        if (group == 0) {
+            entries.push_back({{it->id}, std::nullopt});
+        } else if (std::find(groups.begin(), groups.end(), group) == groups.end()) {
+            groups.push_back(group);
+            ComparedEntry entry;
+            for (const core::RunRecord& run : m_model->groupRuns(group)) entry.runIds.push_back(run.id);
+            entry.group = *m_model->findGroup(group);
+            entries.push_back(std::move(entry));
+        }
+    }
+    return entries;
+}
+
 void RunsPage::showView(const QString& name, std::function<void()> ready) {
-    if (name != QLatin1String("compare")) {
+    if (name == QLatin1String("runs")) {
         showComparison(false);
         ready();
         return;
     }
-    // The completed model runs (else all runs), newest first, at most a handful.
-    const std::vector<core::RunRecord>& runs = m_model->runs();
-    std::vector<int64_t> ids;
-    for (auto it = runs.rbegin(); it != runs.rend() && ids.size() < 4; ++it) {
-        if (it->kind == core::RunKind::Model && it->status == core::RunStatus::Completed) ids.push_back(it->id);
-    }
-    for (auto it = runs.rbegin(); it != runs.rend() && ids.empty(); ++it) ids.push_back(it->id);
+    const bool significance = name == QLatin1String("significance");
+    std::vector<ComparedEntry> entries = newestModelEntries(significance ? 2 : 4);
+    // Without a completed model run, the newest run of any kind.
+    if (entries.empty() && !m_model->runs().empty()) entries.push_back({{m_model->runs().back().id}, std::nullopt});
     m_pendingView.wait(name, std::move(ready));
-    std::vector<int64_t> sorted = ids;
-    std::vector<int64_t> selected = selectedRunIds();
-    std::sort(sorted.begin(), sorted.end());
-    std::sort(selected.begin(), selected.end());
-    const bool alreadyShown = !ids.empty() && sorted == selected && m_comparison->comparedRuns() > 0;
-    const bool comparing = !ids.empty() && !alreadyShown && selectRuns(ids);
+    const bool alreadyShown = !entries.empty() && sameEntries(entries, selectedEntries()) && m_comparison->comparedRuns() > 0;
+    const bool comparing = !entries.empty() && !alreadyShown && selectEntries(entries);
     showComparison(true);
-    if (!comparing) m_pendingView.complete();
-}
-
-void RunsPage::setDatabase(const std::string& dbPath) {
-    m_comparison->setDatabase(dbPath);
-}
-
-bool RunsPage::selectRuns(const std::vector<int64_t>& runIds) {
-    QItemSelection selection;
-    for (int64_t id : runIds) {
-        const std::optional<QModelIndex> index = viewIndexOfRun(id);
-        if (!index) return false;
-        selection.select(*index, index->siblingAtColumn(m_proxy->columnCount() - 1));
+    if (significance) {
+        m_comparison->showSignificance();
+        if (!comparing && !m_comparison->significance()->isComputing()) m_pendingView.complete();
+        return;
     }
-    m_view->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-    showComparison(runIds.size() > 1);
-    return true;
+    if (!comparing) m_pendingView.complete();
 }
 
 void RunsPage::showComparison(bool comparison) {
     m_bottom->setCurrentWidget(comparison ? static_cast<QWidget*>(m_comparison) : m_details);
 }
 
+QString RunsPage::detailsText() const {
+    return m_details->toPlainText();
+}
+
 void RunsPage::onSelectionChanged() {
     showDetails();
-    const std::vector<int64_t> ids = selectedRunIds();
-    m_comparison->compare(ids);
-    if (ids.size() > 1) showComparison(true);
+    const std::vector<ComparedEntry> entries = selectedEntries();
+    m_comparison->compareEntries(entries);
+    if (entries.size() > 1) showComparison(true);
 }
 
 void RunsPage::showDetails() {
-    const int64_t runId = selectedRunId();
-    const auto row = runId > 0 ? m_model->rowOfRun(runId) : std::nullopt;
-    if (!row) {
+    // The current row when it is selected, else the first selected one.
+    QModelIndex row = m_view->selectionModel()->currentIndex();
+    if (!row.isValid() || !m_view->selectionModel()->isRowSelected(row.row(), row.parent())) {
+        const QModelIndexList rows = orderedSelectedRows();
+        row = rows.isEmpty() ? QModelIndex() : rows.front();
+    }
+    if (!row.isValid()) {
         m_details->clear();
         return;
     }
-    m_details->setPlainText(describeRun(m_model->runs()[static_cast<size_t>(*row)]));
+    if (RunsTableModel::isGroupRow(row)) {
+        const int64_t group = row.data(RunsTableModel::GroupIdRole).toLongLong();
+        if (const core::RunGroupRecord* record = m_model->findGroup(group)) {
+            m_details->setPlainText(describeGroup(*record, m_model->groupRuns(group), m_model->groupFigures(group)));
+            return;
+        }
+    }
+    const core::RunRecord* run = m_model->findRun(row.data(RunsTableModel::RunIdRole).toLongLong());
+    if (run) m_details->setPlainText(describeRun(*run));
+    else m_details->clear();
 }
 
 }  // namespace tokenbench::ui

@@ -85,6 +85,7 @@ void TokenizerPage::buildForm() {
     m_collisionStrategy->addItem(QStringLiteral("Keep collisions"), QStringLiteral("none"));
     m_collisionStrategy->setToolTip(QStringLiteral("How items sharing a full ID are made unique"));
     m_seed = makeSeedField(QStringLiteral("tokenizer"));
+    m_repeats = makeRepeatsField(QStringLiteral("tokenizer"));
     m_device = makeDeviceField(QStringLiteral("tokenizer"), /*withAutomatic=*/false);
     m_name = makeRunNameField(QStringLiteral("tokenizer"));
 
@@ -96,6 +97,7 @@ void TokenizerPage::buildForm() {
     auto* bottom = new QFormLayout;
     bottom->addRow(QStringLiteral("Collisions:"), m_collisionStrategy);
     bottom->addRow(QStringLiteral("Seed:"), m_seed);
+    bottom->addRow(QStringLiteral("Repeats:"), m_repeats);
     bottom->addRow(QStringLiteral("Device:"), m_device);
     bottom->addRow(QStringLiteral("Run name:"), m_name);
 
@@ -277,13 +279,21 @@ Job* TokenizerPage::startTraining() {
     }
     if (info->needsFeatures && request.features.empty()) return fail(QStringLiteral("Choose item features."));
 
-    const QString title = QStringLiteral("Tokenizer %1 on %2").arg(m_method->currentText(), m_dataset->currentText());
+    QString title = QStringLiteral("Tokenizer %1 on %2").arg(m_method->currentText(), m_dataset->currentText());
+    Job::Body body;
+    if (m_repeats->value() > 1) {
+        const std::vector<uint64_t> seeds = core::repeatSeeds({}, m_repeats->value(), request.seed);
+        title += QStringLiteral(" × %1 seeds").arg(seeds.size());
+        body = repeatedTokenizeJobBody(request, seeds);
+    } else {
+        body = tokenizeJobBody(request);
+    }
     RunHistory seed;
     seed.run.kind = core::RunKind::Tokenizer;
     seed.run.componentId = request.method;
     seed.run.status = core::RunStatus::Running;
     seed.run.configJson = core::tokenizerRunConfigJson(*config);
-    Job* job = launch(title, tokenizeJobBody(request), std::move(seed), QStringLiteral("Waiting for the first report…"));
+    Job* job = launch(title, std::move(body), std::move(seed), QStringLiteral("Waiting for the first report…"));
     setPerLevel(!info->trainsInSteps);
     m_hierarchy->clear(QStringLiteral("The token hierarchy appears when the run has finished."));
     m_codebookSize = m_form->value(QStringLiteral("codebook_size")).toInt();

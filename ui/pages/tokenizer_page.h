@@ -57,6 +57,8 @@ public:
     // For tests, screenshots and the main window.
     [[nodiscard]] QComboBox* featureSelector() const { return m_features; }
     [[nodiscard]] QComboBox* methodSelector() const { return m_method; }
+    /// Runs to start, one per seed from the seed field (1: a single run).
+    [[nodiscard]] QSpinBox* repeatsSpin() const { return m_repeats; }
     [[nodiscard]] CurvePlot* lossPlot() const { return m_loss; }
     [[nodiscard]] CurvePlot* utilizationPlot() const { return m_utilization; }
     [[nodiscard]] CurvePlot* perplexityPlot() const { return m_perplexity; }
@@ -110,6 +112,7 @@ private:
     QComboBox* m_collisionStrategy = nullptr;
     QComboBox* m_device = nullptr;
     QSpinBox* m_seed = nullptr;
+    QSpinBox* m_repeats = nullptr;
     QSpinBox* m_featureDim = nullptr;
     QLineEdit* m_name = nullptr;
 

@@ -31,6 +31,17 @@ QSpinBox* makeSeedField(const QString& prefix) {
     return seed;
 }
 
+QSpinBox* makeRepeatsField(const QString& prefix) {
+    auto* repeats = new QSpinBox;
+    repeats->setObjectName(prefix + QStringLiteral("Repeats"));
+    repeats->setRange(1, 100);
+    repeats->setValue(1);
+    repeats->setSpecialValueText(QStringLiteral("1 (single run)"));
+    repeats->setToolTip(QStringLiteral("Runs to start, one per seed (seed, seed + 1, …). Several are kept together as "
+                                       "a group whose figures the Runs page shows as mean ± 95 % CI."));
+    return repeats;
+}
+
 QComboBox* makeDeviceField(const QString& prefix, bool withAutomatic) {
     auto* device = new QComboBox;
     device->setObjectName(prefix + QStringLiteral("Device"));

@@ -1,5 +1,5 @@
 #pragma once
-/// The fields every "new run" form has (seed, device, run name, an error line), made alike for
+/// The fields every "new run" form has (seed, repeats, device, run name, an error line), made alike for
 /// the tokenizer and model pages. `prefix` names the objects ("model" -> "modelSeed", ...), which
 /// the tests look up.
 
@@ -23,6 +23,9 @@ namespace tokenbench::ui {
                                                const QString& objectName);
 /// Seed spin box, 0 .. INT_MAX, 42 to start with.
 [[nodiscard]] QSpinBox* makeSeedField(const QString& prefix);
+/// How many runs to start, one per seed counting up from the seed field; 1 .. 100, 1 to start
+/// with (a single run). Several make a repeat, summed up as mean ± 95 % CI.
+[[nodiscard]] QSpinBox* makeRepeatsField(const QString& prefix);
 /// Device choice ("auto" first when `withAutomatic`, "cpu", and "cuda" when LibTorch has CUDA);
 /// the item data is the device string core expects.
 [[nodiscard]] QComboBox* makeDeviceField(const QString& prefix, bool withAutomatic);
