@@ -104,7 +104,8 @@ void JobControls::onReports(const JobReports& reports) {
 void JobControls::onFinished(const JobOutcome& outcome) {
     if (outcome.status == core::RunStatus::Completed) m_bar->setValue(m_bar->maximum());
     QString text = runStatusLabel(outcome.status);
-    if (outcome.runId > 0) text = QStringLiteral("Run #%1: %2").arg(outcome.runId).arg(text.toLower());
+    if (outcome.groupId > 0) text = QStringLiteral("Group #%1: %2").arg(outcome.groupId).arg(text.toLower());
+    else if (outcome.runId > 0) text = QStringLiteral("Run #%1: %2").arg(outcome.runId).arg(text.toLower());
     if (!outcome.message.empty()) text += QStringLiteral(" — %1").arg(QString::fromStdString(outcome.message));
     if (m_job) text += QStringLiteral(" (%1)").arg(formatDuration(m_job->elapsedMs() / 1000.0));
     m_status->setText(text);

@@ -20,6 +20,14 @@ struct JobLogLine final {
     std::string message;
 };
 
+/// A run of the job ended (a job that runs several, such as a sweep, reports each).
+struct JobRunEnd final {
+    int64_t runId = 0;
+    core::RunStatus status = core::RunStatus::Failed;
+    std::string summaryJson;
+    std::string message;
+};
+
 /// Everything a job reported since the previous hand-off, in arrival order per kind. The UI appends
 /// it to its plots, so nothing is ever re-read from the store while a job runs.
 struct JobReports final {
@@ -30,16 +38,19 @@ struct JobReports final {
     std::vector<core::RunEvent> events;
     std::vector<core::ArtifactRecord> artifacts;
     std::vector<JobLogLine> logs;
+    std::vector<JobRunEnd> runEnds;
 
     [[nodiscard]] bool empty() const {
         return !progress && metrics.empty() && snapshots.empty() && events.empty() && artifacts.empty() &&
-               logs.empty();
+               logs.empty() && runEnds.empty();
     }
 };
 
-/// How a job ended. Jobs that are not runs (imports, feature builds) leave runId at 0.
+/// How a job ended. Jobs that are not runs (imports, feature builds) leave runId at 0; a job that
+/// made a group of runs (a sweep) names it in groupId.
 struct JobOutcome final {
     int64_t runId = 0;
+    int64_t groupId = 0;
     core::RunStatus status = core::RunStatus::Failed;
     std::string summaryJson = "{}";
     std::string message;
