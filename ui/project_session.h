@@ -18,6 +18,7 @@ struct ProjectContents final {
     std::vector<core::DatasetRecord> datasets;
     std::vector<core::FeatureSetRecord> featureSets;
     std::vector<core::RunRecord> runs;
+    std::vector<core::RunGroupRecord> groups;  ///< repeats and sweeps
 
     [[nodiscard]] bool isOpen() const { return !paths.root.empty(); }
     /// Run `runId`, or nullptr.
