@@ -26,3 +26,6 @@ endif()
 file(GLOB _tb_examples CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/projects/*.json")
 install(FILES ${_tb_examples} "${PROJECT_SOURCE_DIR}/projects/README.md"
         DESTINATION "${CMAKE_INSTALL_DATADIR}/tokenbench/projects")
+# Sample sweep files: the Sweeps page's file dialog starts in projects/sweeps.
+file(GLOB _tb_sweeps CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/projects/sweeps/*.json")
+install(FILES ${_tb_sweeps} DESTINATION "${CMAKE_INSTALL_DATADIR}/tokenbench/projects/sweeps")

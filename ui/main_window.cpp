@@ -47,6 +47,7 @@
 #include "pages/model_page.h"
 #include "pages/run_comparison.h"
 #include "pages/runs_page.h"
+#include "pages/sweep_page.h"
 #include "pages/tokenizer_page.h"
 #include "hierarchy/hierarchy_view.h"
 #include "project_explorer.h"
@@ -127,11 +128,12 @@ MainWindow::MainWindow(const core::Registry& registry, MainWindowOptions options
     m_tokenizerPage = new TokenizerPage(m_registry, *m_jobs);
     m_modelPage = new ModelPage(m_registry, *m_jobs);
     m_attentionPage = new AttentionPage;
+    m_sweepPage = new SweepPage(*m_jobs);
     m_runsPage = new RunsPage;
     m_tabs = new QTabWidget;
     m_tabs->setObjectName(QStringLiteral("pages"));
     m_tabs->setDocumentMode(true);
-    m_pages = {m_datasetPage, m_tokenizerPage, m_modelPage, m_attentionPage, m_runsPage};
+    m_pages = {m_datasetPage, m_tokenizerPage, m_modelPage, m_sweepPage, m_attentionPage, m_runsPage};
     for (WorkbenchPage* page : m_pages) m_tabs->addTab(page->pageWidget(), page->pageTitle());
     setAcceptDrops(true);
     setCentralWidget(m_tabs);
@@ -152,8 +154,8 @@ MainWindow::MainWindow(const core::Registry& registry, MainWindowOptions options
     connect(m_session, &ProjectSession::changed, this, [this](const ProjectContents& contents) {
         m_explorer->setContents(contents.datasets, contents.featureSets, contents.runs);
     });
-    const std::vector<WorkbenchPage*> refreshOrder = {m_runsPage, m_tokenizerPage, m_modelPage, m_attentionPage,
-                                                      m_datasetPage};
+    const std::vector<WorkbenchPage*> refreshOrder = {m_runsPage, m_tokenizerPage, m_modelPage, m_sweepPage,
+                                                      m_attentionPage, m_datasetPage};
     for (WorkbenchPage* page : refreshOrder) {
         connect(m_session, &ProjectSession::changed, this, [page](const ProjectContents& contents) { page->setProject(contents); });
     }
@@ -164,6 +166,16 @@ MainWindow::MainWindow(const core::Registry& registry, MainWindowOptions options
             m_runsPage->selectGroup(groupId);
             statusBar()->showMessage(QStringLiteral("Repeat finished: the Runs page shows its runs as group #%1").arg(groupId), 10000);
         });
+    }
+    // Each trial's run joins the explorer and the Runs table as it ends.
+    connect(m_sweepPage, &SweepPage::trialFinished, this, [this] { reload(); });
+    connect(m_sweepPage, &SweepPage::jobFinished, this, [this] { reload(); });
+    connect(m_sweepPage, &SweepPage::newModelRunRequested, this, &MainWindow::prefillModelRun);
+    for (const QString& folder : exampleFolders()) {
+        if (QFileInfo(folder + QStringLiteral("/sweeps")).isDir()) {
+            m_sweepPage->setSampleFolder(folder + QStringLiteral("/sweeps"));
+            break;
+        }
     }
     connect(m_explorer, &ProjectExplorer::contextMenuRequested, this,
             [this](ProjectExplorer::EntryKind kind, qint64 id, const QPoint& pos) { showExplorerMenu(static_cast<int>(kind), id, pos); });
@@ -231,6 +243,13 @@ void MainWindow::buildActions() {
     QAction* import = file->addAction(themedIcon(QStringLiteral("document-import"), QStyle::SP_ArrowDown, style()),
                                       QStringLiteral("&Import data set…"), this, [this] { openImportWizard(); });
     import->setShortcut(QKeySequence(QStringLiteral("Ctrl+I")));
+    QAction* sweep = file->addAction(QStringLiteral("Run s&weep…"), this, [this] {
+        m_tabs->setCurrentWidget(m_sweepPage);
+        m_sweepPage->chooseSweepFile();
+    });
+    sweep->setObjectName(QStringLiteral("runSweepAction"));
+    sweep->setToolTip(QStringLiteral("Open a sweep file (a grid or random search over a model's parameters) on the "
+                                     "Sweeps page"));
     file->addSeparator();
     QAction* quit = file->addAction(QStringLiteral("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -505,8 +524,9 @@ void MainWindow::onRunActivated(qint64 runId) {
 
 QStringList MainWindow::pageNames() {
     return {QStringLiteral("dataset"), QStringLiteral("tokenizer"), QStringLiteral("codebook"),
-            QStringLiteral("hierarchy"), QStringLiteral("model"),     QStringLiteral("attention"),
-            QStringLiteral("runs"),      QStringLiteral("compare"),   QStringLiteral("significance")};
+            QStringLiteral("hierarchy"), QStringLiteral("model"),     QStringLiteral("sweeps"),
+            QStringLiteral("attention"), QStringLiteral("runs"),      QStringLiteral("compare"),
+            QStringLiteral("significance")};
 }
 
 bool MainWindow::showPage(const QString& name) {
@@ -749,6 +769,17 @@ void MainWindow::runExample(const core::ExperimentFile& experiment, const QStrin
         });
     });
     openProject(folder);
+}
+
+void MainWindow::prefillModelRun(const ModelRunPrefill& prefill) {
+    m_tabs->setCurrentWidget(m_modelPage);
+    QString error;
+    if (!m_modelPage->prefillNewRun(prefill, &error)) {
+        showWarning(QStringLiteral("Cannot fill the model form"), error);
+        return;
+    }
+    statusBar()->showMessage(QStringLiteral("The model form holds %1's settings: press Train model to run them").arg(prefill.name),
+                             10000);
 }
 
 bool MainWindow::hasProject() const {

@@ -1,6 +1,6 @@
 #pragma once
-/// Tokenbench's main window: project explorer, the pages (data set, tokenizer, model, attention,
-/// runs), log, menus, status bar with the device and running jobs.
+/// Tokenbench's main window: project explorer, the pages (data set, tokenizer, model, sweeps,
+/// attention, runs), log, menus, status bar with the device and running jobs.
 
 #include <memory>
 #include <string>
@@ -9,6 +9,7 @@
 
 #include <QMainWindow>
 
+#include "pages/model_run_prefill.h"
 #include "tokenbench/jobs/import_job.h"
 #include "tokenbench/project.h"
 #include "tokenbench/storage/records.h"
@@ -36,6 +37,7 @@ class LogDock;
 class ProjectExplorer;
 class RunActions;
 class RunsPage;
+class SweepPage;
 class TokenizerPage;
 class ProjectSession;
 class WorkbenchPage;
@@ -92,6 +94,7 @@ public:
     [[nodiscard]] TokenizerPage* tokenizerPage() const { return m_tokenizerPage; }
     [[nodiscard]] ModelPage* modelPage() const { return m_modelPage; }
     [[nodiscard]] AttentionPage* attentionPage() const { return m_attentionPage; }
+    [[nodiscard]] SweepPage* sweepPage() const { return m_sweepPage; }
 
     /// Opens the import wizard (pre-filled with `files` when given); the import runs as a job.
     void openImportWizard(const QStringList& files = {});
@@ -101,7 +104,7 @@ public:
     /// Text of the status bar's jobs indicator.
     [[nodiscard]] QString jobsStatusText() const;
 
-    /// Names accepted by showPage (and --page): "dataset", "tokenizer", "codebook", "hierarchy", "runs"...
+    /// Names accepted by showPage (and --page): "dataset", "tokenizer", "codebook", "hierarchy", "sweeps"...
     [[nodiscard]] static QStringList pageNames();
     /// Brings page `name` to the front, showing the latest suitable run where the page shows one;
     /// pageReady(name) follows once it shows data. False for an unknown name.
@@ -154,6 +157,8 @@ private:
     void openExample(const QString& file);
     void runExample(const core::ExperimentFile& experiment, const QString& folder, const QString& dataDir);
     void startImport(const core::ImportRequest& request);
+    /// Switches to the Model page with its form filled from `prefill` (a sweep's best trial).
+    void prefillModelRun(const ModelRunPrefill& prefill);
 
     const core::Registry& m_registry;
     MainWindowOptions m_options;
@@ -162,6 +167,7 @@ private:
     TokenizerPage* m_tokenizerPage = nullptr;
     ModelPage* m_modelPage = nullptr;
     AttentionPage* m_attentionPage = nullptr;
+    SweepPage* m_sweepPage = nullptr;
     QMenu* m_examplesMenu = nullptr;
     ProjectSession* m_session = nullptr;
     /// Every page, in tab order: the window routes runs, views and training through this table.

@@ -47,6 +47,11 @@ void BufferingSink::log(const std::string& level, const std::string& message) {
     add([&](JobReports& buffer) { buffer.logs.push_back({level, message}); });
 }
 
+void BufferingSink::finished(int64_t runId, core::RunStatus status, const std::string& summaryJson,
+                             const std::string& message) {
+    add([&](JobReports& buffer) { buffer.runEnds.push_back({runId, status, summaryJson, message}); });
+}
+
 JobReports BufferingSink::take() {
     const std::lock_guard<std::mutex> lock(m_mutex);
     JobReports out = std::move(m_buffer);

@@ -25,6 +25,8 @@ public:
     void event(const core::RunEvent& event) override;
     void artifact(const core::ArtifactRecord& artifact) override;
     void log(const std::string& level, const std::string& message) override;
+    void finished(int64_t runId, core::RunStatus status, const std::string& summaryJson,
+                  const std::string& message) override;
 
     /// Moves out what arrived since the last call (UI thread). The run id stays known afterwards.
     [[nodiscard]] JobReports take();

@@ -62,6 +62,17 @@ Job::Body trainJobBody(core::TrainRequest request) {
     };
 }
 
+Job::Body sweepJobBody(std::string projectDir, core::SweepFile file) {
+    return [projectDir = std::move(projectDir), file = std::move(file)](core::ProgressSink& sink,
+                                                                        const std::atomic<bool>* cancel) {
+        const core::SweepResult result = core::runSweep(projectDir, file, sink, cancel);
+        // The outcome is the group's; the last trial's run id would misname it.
+        JobOutcome outcome = outcomeOf(result, 0, core::toJson(result));
+        outcome.groupId = result.groupId;
+        return outcome;
+    };
+}
+
 Job::Body featureBuildJobBody(std::string projectDir, std::string dataset, std::string name, core::FeatureSpec spec) {
     core::FeatureRequest request{std::move(projectDir), std::move(dataset), std::move(name), std::move(spec)};
     return [request = std::move(request)](core::ProgressSink& sink, const std::atomic<bool>* cancel) {

@@ -1,6 +1,6 @@
 #pragma once
-/// Job bodies for core's jobs (tokenbench/jobs/): tokenizer runs, model runs, feature builds and
-/// data-set imports. Each calls the core job function on the job's worker thread and turns its typed
+/// Job bodies for core's jobs (tokenbench/jobs/, tokenbench/experiment/): tokenizer runs, model
+/// runs, sweeps, feature builds and data-set imports. Each calls the core job function on the job's worker thread and turns its typed
 /// result into a JobOutcome; no core work happens here.
 
 #include <cstdint>
@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "jobs/job.h"
+#include "tokenbench/experiment/sweep.h"
 #include "tokenbench/jobs/feature_job.h"
 #include "tokenbench/jobs/import_job.h"
 #include "tokenbench/jobs/repeat_job.h"
@@ -28,6 +29,10 @@ namespace tokenbench::ui {
 
 /// core::runRepeatedTrainJob: one model run per seed in one group; outcome as for tokenizers.
 [[nodiscard]] Job::Body repeatedTrainJobBody(core::TrainRequest request, std::vector<uint64_t> seeds);
+
+/// core::runSweep of `file` in the project at `projectDir`; each trial's end reaches the UI as a
+/// JobRunEnd report. The outcome carries the group id, status and the sweep's JSON (core::toJson).
+[[nodiscard]] Job::Body sweepJobBody(std::string projectDir, core::SweepFile file);
 
 /// core::runFeatureJob for data set `dataset` of the project at `projectDir`.
 [[nodiscard]] Job::Body featureBuildJobBody(std::string projectDir, std::string dataset, std::string name,

@@ -69,7 +69,8 @@ void Job::work() {
         outcome.status = core::RunStatus::Failed;
         outcome.message = "unknown error";
     }
-    if (outcome.runId == 0) outcome.runId = m_sink->runId();
+    // A group's job (a sweep) ran several runs: none of them is its run.
+    if (outcome.runId == 0 && outcome.groupId == 0) outcome.runId = m_sink->runId();
     if (outcome.status == core::RunStatus::Failed) {
         spdlog::error("{} failed: {}", m_title.toStdString(), outcome.message);
     }

@@ -104,8 +104,10 @@ void JobControls::onReports(const JobReports& reports) {
 void JobControls::onFinished(const JobOutcome& outcome) {
     if (outcome.status == core::RunStatus::Completed) m_bar->setValue(m_bar->maximum());
     QString text = runStatusLabel(outcome.status);
-    if (outcome.groupId > 0) {
+    if (outcome.groupId > 0 && !outcome.groupRuns.empty()) {
         text = QStringLiteral("Repeat of %1 runs (group #%2): %3").arg(outcome.groupRuns.size()).arg(outcome.groupId).arg(text.toLower());
+    } else if (outcome.groupId > 0) {
+        text = QStringLiteral("Group #%1: %2").arg(outcome.groupId).arg(text.toLower());
     } else if (outcome.runId > 0) {
         text = QStringLiteral("Run #%1: %2").arg(outcome.runId).arg(text.toLower());
     }

@@ -22,6 +22,14 @@ struct JobLogLine final {
     std::string message;
 };
 
+/// A run of the job ended (a job that runs several, such as a sweep, reports each).
+struct JobRunEnd final {
+    int64_t runId = 0;
+    core::RunStatus status = core::RunStatus::Failed;
+    std::string summaryJson;
+    std::string message;
+};
+
 /// Everything a job reported since the previous hand-off, in arrival order per kind. The UI appends
 /// it to its plots, so nothing is ever re-read from the store while a job runs.
 struct JobReports final {
@@ -32,21 +40,23 @@ struct JobReports final {
     std::vector<core::RunEvent> events;
     std::vector<core::ArtifactRecord> artifacts;
     std::vector<JobLogLine> logs;
+    std::vector<JobRunEnd> runEnds;
 
     [[nodiscard]] bool empty() const {
         return !progress && metrics.empty() && snapshots.empty() && events.empty() && artifacts.empty() &&
-               logs.empty();
+               logs.empty() && runEnds.empty();
     }
 };
 
 /// How a job ended. Jobs that are not runs (imports, feature builds) leave runId at 0. A repeat
-/// (one run per seed) names its last run, whose summary it carries, and its group.
+/// (one run per seed) names its last run, whose summary it carries, and its group; a sweep names
+/// its group.
 struct JobOutcome final {
     int64_t runId = 0;
     core::RunStatus status = core::RunStatus::Failed;
     std::string summaryJson = "{}";
     std::string message;
-    int64_t groupId = 0;  ///< the repeat's run group; 0 for a single run
+    int64_t groupId = 0;  ///< the repeat's or sweep's run group; 0 for a single run
     std::vector<int64_t> groupRuns;  ///< the repeat's runs, in seed order
     std::map<std::string, core::MeanInterval> groupFigures;  ///< mean ± CI over the completed runs
 };

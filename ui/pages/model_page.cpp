@@ -169,6 +169,26 @@ Job* ModelPage::startTraining() {
     return launch(title, std::move(body), std::move(seed), QStringLiteral("Waiting for the first epoch…"));
 }
 
+bool ModelPage::prefillNewRun(const ModelRunPrefill& prefill, QString* error) {
+    const auto failWith = [error](const QString& message) {
+        if (error) *error = message;
+        return false;
+    };
+    if (!selectItemData(*m_model, QString::fromStdString(prefill.model)))
+        return failWith(QStringLiteral("No model \"%1\" is registered.").arg(QString::fromStdString(prefill.model)));
+    const int dataset = m_dataset->findText(QString::fromStdString(prefill.dataset));
+    if (!m_dataset->isEnabled() || dataset < 0)
+        return failWith(QStringLiteral("This project has no data set \"%1\".").arg(QString::fromStdString(prefill.dataset)));
+    m_dataset->setCurrentIndex(dataset);  // lists that data set's tokenizer runs
+    if (prefill.tokenizerRunId > 0 && !selectItemData(*m_tokenizerRun, QVariant::fromValue<qint64>(prefill.tokenizerRunId)))
+        return failWith(QStringLiteral("Tokenizer run #%1 is not a finished run of this data set.").arg(prefill.tokenizerRunId));
+    m_form->setConfig(prefill.modelConfigJson);
+    m_runSettings->setConfig(prefill.settingsJson);
+    m_name->setText(prefill.name);
+    m_formError->hide();
+    return true;
+}
+
 void ModelPage::resetViews(const QString& placeholder) {
     m_loss->clear(placeholder);
     m_validation->clear(placeholder);

@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 
+#include "pages/model_run_prefill.h"
 #include "pages/run_page.h"
 #include "tokenbench/registry.h"
 
@@ -33,6 +34,11 @@ public:
     [[nodiscard]] QStringList viewNames() const override { return {QStringLiteral("model")}; }
     /// Validates the form and starts a training job; nullptr with a visible message otherwise.
     Job* startTraining() override;
+    /// Fills the new-run form with `prefill` (data set, model, tokenizer run, parameters, run
+    /// settings, name) without starting anything. False, with `error` set and the form as far as
+    /// it got, when the project does not offer its data set, model or tokenizer run.
+    bool prefillNewRun(const ModelRunPrefill& prefill, QString* error = nullptr);
+    [[nodiscard]] QLineEdit* runNameField() const { return m_name; }
 
     [[nodiscard]] QComboBox* modelSelector() const { return m_model; }
     [[nodiscard]] QComboBox* tokenizerRunSelector() const { return m_tokenizerRun; }

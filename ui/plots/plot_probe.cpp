@@ -47,6 +47,8 @@ PlotProbe probePlot(const QWidget* widget) {
         auto* text = qobject_cast<QCPItemText*>(plot->item(i));
         if (!text || !text->visible() || text->text().isEmpty()) continue;
         ++probe.visibleTexts;
+        probe.texts << text->text();
+        probe.textBoxes << QRectF(text->topLeft->pixelPosition(), text->bottomRight->pixelPosition()).normalized();
         const QRect box = QFontMetrics(text->font()).boundingRect(QRect(), Qt::AlignCenter, text->text());
         probe.widestText = std::max(probe.widestText, box.width());
     }

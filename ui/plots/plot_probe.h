@@ -2,8 +2,10 @@
 /// Read-only facts about a plot widget, for tests and diagnostics that must not include
 /// qcustomplot.h (it needs Qt's `signals` keyword, which test targets switch off).
 
+#include <QRectF>
 #include <QString>
 #include <QStringList>
+#include <QVector>
 
 class QWidget;
 
@@ -26,6 +28,8 @@ struct PlotProbe final {
     int widestText = 0;        ///< pixel width of the widest of them, as drawn in its font
     int axisRectWidth = 0;     ///< the space they must fit in
     QStringList xTickLabels;   ///< the key axis's tick labels as last drawn
+    QStringList texts;         ///< the shown text items' texts, in item order
+    QVector<QRectF> textBoxes; ///< their boxes in widget pixels, as laid out at the last replot
     QStringList yTickLabels;   ///< the value axis's tick labels as last drawn
 };
 

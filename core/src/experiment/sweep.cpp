@@ -12,6 +12,7 @@
 
 #include "common/seeded_random.h"
 #include "experiment/json_reader.h"
+#include "experiment/sweep_progress.h"
 #include "tokenbench/jobs/run_settings.h"
 #include "tokenbench/jobs/train_job.h"
 #include "tokenbench/logging.h"
@@ -271,6 +272,7 @@ SweepResult runSweep(const std::string& projectDir, const SweepFile& file, Progr
         if (!store.findDataset(file.dataset)) throw std::invalid_argument("no data set named '" + file.dataset + "'");
         out.groupId = store.createRunGroup(
             "sweep", file.name, json{{"file", file.path}, {"text", file.text}, {"trials", trials.size()}}.dump());
+        SweepProgressSink trialSink(sink, static_cast<int64_t>(trials.size()), start);
         bool cancelled = false;
         for (const SweepTrial& trial : trials) {
             if (cancelled || (cancel && cancel->load())) {
@@ -299,7 +301,8 @@ SweepResult runSweep(const std::string& projectDir, const SweepFile& file, Progr
             }
             logInfo("Sweep " + file.name + ": trial " + std::to_string(trial.index) + "/" +
                     std::to_string(trials.size()));
-            const TrainResult result = runTrainJob(request, sink, cancel);
+            trialSink.beginTrial(trial.index);
+            const TrainResult result = runTrainJob(request, trialSink, cancel);
             SweepTrialResult t;
             t.trial = trial;
             t.runId = result.runId;

@@ -99,7 +99,7 @@ struct SweepResult final {
 [[nodiscard]] std::string toJson(const SweepResult& result);
 
 /// Runs every trial of `file` in the project (see file comment); never throws. `sink` receives each
-/// trial run's reports.
+/// trial run's reports, its progress rescaled to the whole sweep (phase "trial i/n · ...").
 SweepResult runSweep(const std::string& projectDir, const SweepFile& file, ProgressSink& sink,
                      const std::atomic<bool>* cancel);
 
