@@ -217,22 +217,21 @@ bool RunsPage::selectRun(int64_t runId) {
 }
 
 bool RunsPage::selectRuns(const std::vector<int64_t>& runIds) {
-    std::vector<QModelIndex> rows;
-    for (int64_t id : runIds) {
-        const std::optional<QModelIndex> index = viewIndexOf(m_model->indexOfRun(id));
-        if (!index) return false;
-        rows.push_back(*index);
-    }
-    if (rows.empty()) return false;
-    selectRows(rows);
-    showComparison(rows.size() > 1);
-    return true;
+    std::vector<QModelIndex> sources;
+    for (int64_t id : runIds) sources.push_back(m_model->indexOfRun(id));
+    return selectAll(sources);
 }
 
 bool RunsPage::selectGroups(const std::vector<int64_t>& groupIds) {
+    std::vector<QModelIndex> sources;
+    for (int64_t id : groupIds) sources.push_back(m_model->indexOfGroup(id));
+    return selectAll(sources);
+}
+
+bool RunsPage::selectAll(const std::vector<QModelIndex>& sources) {
     std::vector<QModelIndex> rows;
-    for (int64_t id : groupIds) {
-        const std::optional<QModelIndex> index = viewIndexOf(m_model->indexOfGroup(id));
+    for (const QModelIndex& source : sources) {
+        const std::optional<QModelIndex> index = viewIndexOf(source);
         if (!index) return false;
         rows.push_back(*index);
     }

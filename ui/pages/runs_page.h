@@ -94,6 +94,9 @@ private:
     [[nodiscard]] std::optional<QModelIndex> viewIndexOf(const QModelIndex& source);
     /// Selects these rows (view indexes, column 0), scrolling to the first.
     void selectRows(const std::vector<QModelIndex>& rows);
+    /// Selects the rows of these source indexes (all must be shown or made visible), comparing when
+    /// there are several; false when one is unknown.
+    bool selectAll(const std::vector<QModelIndex>& sources);
     /// The selected rows (column 0) in the order the table shows them.
     [[nodiscard]] QModelIndexList orderedSelectedRows() const;
     /// The newest completed model runs, a group standing for its runs, at most `count`.
