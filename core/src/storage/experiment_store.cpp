@@ -412,10 +412,10 @@ std::vector<RunGroupRecord> ExperimentStore::listRunGroups() {
 }
 
 std::optional<RunGroupRecord> ExperimentStore::findRunGroup(int64_t groupId) {
-    for (auto& group : listRunGroups()) {
-        if (group.id == groupId) return group;
-    }
-    return std::nullopt;
+    auto st = m_db->prepare("SELECT id, kind, label, config_json, created_at FROM run_groups WHERE id = ?");
+    st.bind(1, groupId);
+    if (!st.step()) return std::nullopt;
+    return RunGroupRecord{st.int64(0), st.text(1), st.text(2), st.text(3), st.text(4)};
 }
 
 std::vector<int64_t> ExperimentStore::groupRuns(int64_t groupId) {

@@ -41,32 +41,44 @@ std::vector<double> sideValues(const std::vector<TargetRanks>& ranks, const std:
     return values;
 }
 
-}  // namespace
-
-TargetRanks runTargetRanks(const std::string& projectDir, int64_t runId, const std::string& split) {
-    if (split != "valid" && split != "test")
-        throw std::invalid_argument("unknown split '" + split + "' (expected valid or test)");
-    const ProjectPaths paths = projectPaths(projectDir);
-    {
-        ExperimentStore store(paths.database);
-        const auto run = store.findRun(runId);
-        if (!run) throw std::invalid_argument("no run with id " + std::to_string(runId));
-        if (run->kind != RunKind::Model)
-            throw std::invalid_argument(runName(runId) + " is a tokenizer run; only model runs are compared");
-        if (run->status != RunStatus::Completed)
-            throw std::invalid_argument(runName(runId) + " is " + toString(run->status) +
-                                        "; only completed runs are compared");
-        TargetRanks stored = store.targetRanks(runId, split);
-        if (!stored.ranks.empty()) return stored;
-    }
+/// The run's ranks through an open store (see runTargetRanks); `run` is already checked to be a
+/// completed model run.
+TargetRanks ranksOf(ExperimentStore& store, const std::string& projectDir, int64_t runId, const std::string& split) {
+    TargetRanks stored = store.targetRanks(runId, split);
+    if (!stored.ranks.empty()) return stored;
     RestoredRun restored = restoreModelRun(projectDir, runId);
     const TrainingInputs& in = *restored.inputs;
     const EvalReport report = evaluateModel(*restored.model, in.dataset, in.split,
                                             split == "valid" ? EvalPhase::Valid : EvalPhase::Test,
                                             restored.settings.eval, nullptr);
     TargetRanks ranks = targetRanksOf(report);
-    ExperimentStore(paths.database).saveTargetRanks(runId, split, ranks);
+    store.saveTargetRanks(runId, split, ranks);
     return ranks;
+}
+
+/// The run, checked to be a completed model run.
+RunRecord comparableRun(ExperimentStore& store, int64_t runId) {
+    const auto run = store.findRun(runId);
+    if (!run) throw std::invalid_argument("no run with id " + std::to_string(runId));
+    if (run->kind != RunKind::Model)
+        throw std::invalid_argument(runName(runId) + " is a tokenizer run; only model runs are compared");
+    if (run->status != RunStatus::Completed)
+        throw std::invalid_argument(runName(runId) + " is " + toString(run->status) + "; only completed runs are compared");
+    return *run;
+}
+
+void checkSplit(const std::string& split) {
+    if (split != "valid" && split != "test")
+        throw std::invalid_argument("unknown split '" + split + "' (expected valid or test)");
+}
+
+}  // namespace
+
+TargetRanks runTargetRanks(const std::string& projectDir, int64_t runId, const std::string& split) {
+    checkSplit(split);
+    ExperimentStore store(projectPaths(projectDir).database);
+    (void)comparableRun(store, runId);
+    return ranksOf(store, projectDir, runId, split);
 }
 
 RunComparison compareRuns(const std::string& projectDir, const std::vector<int64_t>& a, const std::vector<int64_t>& b,
@@ -78,34 +90,33 @@ RunComparison compareRuns(const std::string& projectDir, const std::vector<int64
     }
     (void)metricOfRank(metric, 0);  // an unknown metric fails before any run is evaluated
 
-    // Same data set and protocol for every run, checked before any (slow) evaluation.
+    checkSplit(split);
+    // Same data set and protocol for every run, checked before any (slow) evaluation; one store for
+    // all the reads.
     std::vector<int64_t> all = a;
     all.insert(all.end(), b.begin(), b.end());
-    {
-        ExperimentStore store(projectPaths(projectDir).database);
-        std::optional<RunRecord> first;
-        for (const int64_t id : all) {
-            const auto run = store.findRun(id);
-            if (!run) throw std::invalid_argument("no run with id " + std::to_string(id));
-            if (!first) {
-                first = run;
-                continue;
-            }
-            if (run->datasetId != first->datasetId)
-                throw std::invalid_argument(runName(id) + " is on data set '" + run->datasetName + "', " +
-                                            runName(first->id) + " on '" + first->datasetName +
-                                            "': runs are compared on the same data set and split");
-            if (protocolOf(*run) != protocolOf(*first))
-                throw std::invalid_argument(runName(id) + " was evaluated as \"" + protocolOf(*run) + "\", " +
-                                            runName(first->id) + " as \"" + protocolOf(*first) +
-                                            "\": paired tests need the same protocol");
+    ExperimentStore store(projectPaths(projectDir).database);
+    std::optional<RunRecord> first;
+    for (const int64_t id : all) {
+        const RunRecord run = comparableRun(store, id);
+        if (!first) {
+            first = run;
+            continue;
         }
+        if (run.datasetId != first->datasetId)
+            throw std::invalid_argument(runName(id) + " is on data set '" + run.datasetName + "', " +
+                                        runName(first->id) + " on '" + first->datasetName +
+                                        "': runs are compared on the same data set and split");
+        if (protocolOf(run) != protocolOf(*first))
+            throw std::invalid_argument(runName(id) + " was evaluated as \"" + protocolOf(run) + "\", " +
+                                        runName(first->id) + " as \"" + protocolOf(*first) +
+                                        "\": paired tests need the same protocol");
     }
 
     std::vector<TargetRanks> ranksA;
     std::vector<TargetRanks> ranksB;
-    for (const int64_t id : a) ranksA.push_back(runTargetRanks(projectDir, id, split));
-    for (const int64_t id : b) ranksB.push_back(runTargetRanks(projectDir, id, split));
+    for (const int64_t id : a) ranksA.push_back(ranksOf(store, projectDir, id, split));
+    for (const int64_t id : b) ranksB.push_back(ranksOf(store, projectDir, id, split));
     const TargetRanks& reference = ranksA.front();
     const auto checkSameTargets = [&](const TargetRanks& ranks, int64_t id) {
         if (ranks.users != reference.users || ranks.items != reference.items)
