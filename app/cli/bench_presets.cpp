@@ -12,6 +12,8 @@ namespace tokenbench::cli {
 // "sid-gpt-small", the decoder-only model at TIGER-small's width. "generative-cpu" is the best
 // generative configuration measured for two cores and a 60-minute budget (docs/benchmarks.md); TIGER's
 // schema defaults are the same, written out here so the preset stays put if the defaults move.
+// "sasrec-history-excluded" is SASRec's defaults ranked without each user's history items, the protocol
+// behind the eSASRec benchmark's figures (RecTools' filter_viewed), so the two can be compared.
 const std::vector<BenchPreset>& benchPresets() {
     static const std::vector<BenchPreset> presets = {
         {"synthetic", R"({
@@ -59,6 +61,8 @@ const std::vector<BenchPreset>& benchPresets() {
      "config": {"loss": "hard"}},
     {"name": "sasrec-sampled", "model": "sasrec", "epochs": 200, "max_minutes": 20, "patience": 5,
      "config": {"loss": "sampled-softmax", "sampled_negatives": 256}},
+    {"name": "sasrec-history-excluded", "model": "sasrec", "epochs": 200, "max_minutes": 20, "patience": 10,
+     "exclude_history": true},
     {"name": "rearec", "model": "rearec", "epochs": 200, "max_minutes": 20, "patience": 5},
     {"name": "rearec-prl", "model": "rearec", "epochs": 200, "max_minutes": 20, "patience": 5,
      "config": {"reasoning_loss": "prl"}},

@@ -68,6 +68,9 @@ void addBenchCommand(CLI::App& app, CliContext& ctx) {
     cmd->add_option("--max-minutes", args.options.maxMinutes, "Override every model's time budget")
         ->check(CLI::NonNegativeNumber);
     cmd->add_option("--device", args.options.device, "auto, cpu, cuda or cuda:N");
+    cmd->add_flag("--exclude-history", args.options.excludeHistory,
+                  "Rank without each user's history items, for every model (the protocol of RecTools-based "
+                  "benchmarks such as eSASRec; off: the papers' protocol)");
     addJsonFlag(*cmd, args.json);
     setAction(*cmd, ctx, [] {
         namespace fs = std::filesystem;

@@ -324,6 +324,25 @@ private Q_SLOTS:
         QVERIFY(again.at("models")[1].value("reused", false));
         QCOMPARE(again.at("models")[1].at("run_id"), summary.at("models")[1].at("run_id"));
 
+        // exclude_history reaches the run's evaluation settings; anything but a boolean is refused.
+        const std::string excluded = temp.file("excluded.json");
+        std::ofstream(excluded) << R"({"name": "small", "dataset": {"name": "small", "synthetic": {"users": 300, "items": 120, "seed": 3}},
+            "models": [{"name": "pop-excluded", "model": "popularity", "epochs": 1, "exclude_history": true}]})";
+        const json excludedSummary = json::parse(runExperiment(readExperimentFile(excluded), options, quiet, nullptr));
+        const int64_t excludedRun = excludedSummary.at("models")[0].at("run_id").get<int64_t>();
+        ExperimentStore store(projectPaths(temp.path()).database);
+        const json storedConfig = json::parse(store.findRun(excludedRun)->configJson);
+        QVERIFY2(storedConfig.at("eval").at("exclude_history").get<bool>(), storedConfig.dump().c_str());
+        std::ofstream(excluded) << R"({"name": "small", "dataset": {"name": "small", "synthetic": {}},
+            "models": [{"name": "m", "model": "popularity", "exclude_history": "yes"}]})";
+        try {
+            (void)readExperimentFile(excluded);
+            QFAIL("exclude_history \"yes\" was accepted");
+        } catch (const DataError& e) {
+            QVERIFY2(std::string(e.what()).find("models[0].exclude_history: expected true or false") != std::string::npos,
+                     e.what());
+        }
+
         // A missing data file says where to get the data.
         const std::string missing = temp.file("missing.json");
         std::ofstream(missing) << R"({"name": "m", "dataset": {"name": "b", "import": {"format": "seqtxt", "paths": ["nope/Beauty.txt"]},

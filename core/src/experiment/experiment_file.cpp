@@ -79,6 +79,7 @@ ExperimentFile parseExperiment(const std::string& text, const std::string& path)
         model.tokenizer = m.text("tokenizer", "");
         model.runSettingsJson = m.settings(runSettingsInfo());
         model.configJson = m.object("config");
+        model.excludeHistory = m.boolean("exclude_history", false);
         if (m.has("seeds")) {
             const json& seeds = m.node().at("seeds");
             if (!seeds.is_array() || seeds.empty()) m.fail("seeds", "a non-empty list of seeds");

@@ -45,6 +45,11 @@ public:
         if (!v.is_number_integer() || v.get<int64_t>() < min) fail(key, "an integer >= " + std::to_string(min));
         return v.get<int64_t>();
     }
+    bool boolean(const std::string& key, bool fallback) const {
+        if (!has(key)) return fallback;
+        if (!m_node.at(key).is_boolean()) fail(key, "true or false");
+        return m_node.at(key).get<bool>();
+    }
     double number(const std::string& key, double fallback, double min) const {
         if (!has(key)) return fallback;
         const json& v = m_node.at(key);

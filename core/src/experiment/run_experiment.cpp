@@ -190,6 +190,7 @@ std::string runExperiment(const ExperimentFile& file, const ExperimentOptions& o
         if (options.epochs > 0) request.epochs = options.epochs;
         if (options.maxMinutes > 0) request.maxMinutes = options.maxMinutes;
         request.device = options.device;
+        request.eval.excludeHistory = m.excludeHistory || options.excludeHistory;
         request.name = m.name;
         sink.log("info", "model '" + m.name + "' (" + m.model + ")");
         if (m.seeds.empty()) {

@@ -53,6 +53,7 @@ struct ExperimentModel final {
     std::string runSettingsJson = "{}";  ///< the run settings the file gives (checked against runSettingsSchema())
     std::string configJson = "{}";
     std::vector<uint64_t> seeds;   ///< several: a repeat, one run per seed
+    bool excludeHistory = false;   ///< rank without the user's history items (the RecTools/eSASRec protocol)
 };
 
 struct ExperimentComparison final {
@@ -91,6 +92,7 @@ struct ExperimentOptions final {
     double maxMinutes = 0.0;       ///< > 0: overrides every model's budget
     std::string device = "auto";
     bool retrain = false;          ///< train models again even when a completed run of that name exists
+    bool excludeHistory = false;   ///< true: every model ranks without the user's history items
 };
 
 /// Carries the experiment out: creates the project when needed, generates or imports the data set
