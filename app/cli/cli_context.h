@@ -6,6 +6,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -30,6 +31,7 @@ public:
 struct CliContext final {
     std::string logLevel = "info";
     int threads = 0;
+    std::vector<std::string> args;  ///< argv[1..], to start the other ranks of `train --nproc N`
     std::function<int()> action;  ///< set by the parsed subcommand's callback
 };
 

@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
     cli::addCompareCommand(app, ctx);
     cli::addSweepCommand(app, ctx);
 
+    ctx.args.assign(argv + 1, argv + argc);
     try {
         app.parse(argc, argv);
     } catch (const CLI::Success& e) {

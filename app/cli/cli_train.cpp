@@ -5,6 +5,7 @@
 
 #include "cli_context.h"
 #include "console_sink.h"
+#include "data_parallel_launch.h"
 #include "repeat_options.h"
 #include "schema_options.h"
 #include "tokenbench/models/recommender.h"
@@ -24,6 +25,7 @@ struct TrainArgs {
     SchemaOptions options;
     SchemaOptions settings;  ///< run settings (runSettingsSchema)
     RepeatOptions repeat;
+    DataParallelOptions parallel;
 };
 
 struct EvalArgs {
@@ -80,8 +82,9 @@ void addTrainCommands(CLI::App& app, CliContext& ctx) {
     resume->excludes("--seeds")->excludes("--repeats");
     addEvalOptions(*cmd, args.ks, r.eval.excludeHistory, r.eval.coldThreshold);
     addJsonFlag(*cmd, args.json);
+    addDataParallelOptions(*cmd, args.parallel);
     args.options.addTo(*cmd, registry.list(core::ComponentKind::Model));
-    setAction(*cmd, ctx, [] {
+    setAction(*cmd, ctx, [&ctx] {
         auto& req = args.request;
         req.projectDir = args.project;
         (void)openExistingProject(args.project);
@@ -96,8 +99,12 @@ void addTrainCommands(CLI::App& app, CliContext& ctx) {
             req.configJson = args.options.configFor(registry.get(req.model));
         }
         req.eval.ks = args.ks;
-        if (args.repeat.wanted())
+        if (args.repeat.wanted()) {
+            if (wantsDataParallel(args.parallel))
+                throw UserError("--seeds/--repeats train one process per run: leave out --nproc/--world-size");
             return runRepeatedCommand(&core::runRepeatedTrainJob, req, args.repeat.seedsFrom(req.seed), args.json);
+        }
+        if (wantsDataParallel(args.parallel)) return runDataParallelTrain(req, args.parallel, ctx, args.json);
         return runJobCommand(&core::runTrainJob, req, args.json);
     });
 

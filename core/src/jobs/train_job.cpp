@@ -25,6 +25,7 @@
 #include "tokenbench/logging.h"
 #include "jobs/run_scope.h"
 #include "training/checkpoint_state.h"
+#include "training/data_parallel.h"
 #include "training/device_setup.h"
 #include "training/job_settings.h"
 #include "training/model_evaluation.h"
@@ -126,7 +127,8 @@ std::string toJson(const TrainResult& r) {
               {"eval_seconds", r.evalSeconds},
               {"stop_reason", r.stopReason},
               {"partial_epoch", r.partialEpoch},
-              {"seconds", r.seconds}};
+              {"seconds", r.seconds},
+              {"world_size", r.worldSize}};
     if (r.partialEpoch) j["partial_steps"] = r.partialSteps;
     if (r.budgetProposal) j["budget_proposal"] = json::parse(toJson(*r.budgetProposal));
     if (r.status == RunStatus::Completed) {
@@ -143,36 +145,89 @@ std::string toJson(const TrainResult& r) {
     return j.dump();
 }
 
+namespace {
+
+/// A run's settings and data set: from the request for a new run, from the stored run for a resume
+/// (then only the budgets — epochs and minutes — come from the request).
+struct ResolvedRun final {
+    JobSettings settings;
+    int64_t datasetId = 0;
+};
+
+ResolvedRun resolveRun(ExperimentStore& store, const TrainRequest& request) {
+    ResolvedRun resolved;
+    if (request.resumeRunId > 0) {
+        const auto run = store.findRun(request.resumeRunId);
+        if (!run) throw std::invalid_argument("no run with id " + std::to_string(request.resumeRunId) + " to resume");
+        if (run->kind != RunKind::Model)
+            throw std::invalid_argument("run " + std::to_string(request.resumeRunId) + " is not a model run");
+        resolved.settings = settingsFromRun(run->componentId, run->configJson, run->tokenizerRunId.value_or(0), run->seed,
+                                            resolveDevice(request.device == "auto" ? run->device : request.device));
+        resolved.settings.epochs = request.epochs;
+        resolved.settings.maxMinutes = request.maxMinutes;
+        resolved.datasetId = run->datasetId;
+    } else {
+        const auto dataset = store.findDataset(request.dataset);
+        if (!dataset) throw std::invalid_argument("no data set named '" + request.dataset + "'");
+        resolved.settings = settingsFromRequest(request, resolveDevice(request.device));
+        resolved.datasetId = dataset->id;
+    }
+    return resolved;
+}
+
+}  // namespace
+
+void runTrainWorker(const TrainRequest& request) {
+    const ProjectPaths paths = projectPaths(request.projectDir);
+    std::unique_ptr<TrainingInputs> inputs;
+    std::unique_ptr<Recommender> model;
+    {
+        ExperimentStore store(paths.database);
+        Registry registry;
+        registerModels(registry);
+        const ResolvedRun run = resolveRun(store, request);
+        const ComponentInfo& info = registry.get(run.settings.model);
+        inputs = std::make_unique<TrainingInputs>(loadTrainingInputs(store, run.datasetId, run.settings.tokenizerRunId, info));
+        model = createModel(info.id, run.settings.modelConfigJson);
+        model->prepare(inputs->view(), run.settings.seed, run.settings.device);
+        // The optimizer state comes from the checkpoint too (rank 0 broadcasts only the weights).
+        if (request.resumeRunId > 0) {
+            const CheckpointFolder folder(checkpointDir(paths, request.resumeRunId));
+            if (const auto state = folder.load()) model->load(folder.path(state->lastFile));
+        }
+        const std::shared_ptr<DataParallelGroup> group = joinDataParallelGroup(request.distributed, run.settings.device);
+        model->setDataParallel(group);
+        logInfo("data-parallel rank " + std::to_string(request.distributed.rank) + " of " +
+                std::to_string(request.distributed.worldSize) + " joined (" + info.id + ", device " +
+                run.settings.device + ")");
+        int64_t epochs = 0;
+        while (awaitEpochCommand(*group)) {
+            try {
+                model->trainEpoch(nullptr, nullptr);
+            } catch (const CancelledError&) {
+                // rank 0 stopped the epoch (cancel or budget); its next command says what follows
+            }
+            ++epochs;
+        }
+        logInfo("data-parallel rank " + std::to_string(request.distributed.rank) + ": done after " +
+                std::to_string(epochs) + " epochs");
+    }
+}
+
 TrainResult runTrainJob(const TrainRequest& request, ProgressSink& callerSink, const std::atomic<bool>* cancel) {
     TrainResult result;
     result.model = request.model;
+    result.worldSize = request.distributed.worldSize;
     RunScope scope(request.projectDir, callerSink);
     const auto start = scope.startTime();
     const JobEnd end = runGuarded([&] {
         ExperimentStore& store = scope.store();
         Registry registry;
         registerModels(registry);
-        // Settings and inputs: from the request for a new run, from the stored run for a resume
-        // (then only the budgets — epochs and minutes — come from the request).
-        JobSettings settings;
-        int64_t datasetId = 0;
-        if (request.resumeRunId > 0) {
-            const auto run = store.findRun(request.resumeRunId);
-            if (!run) throw std::invalid_argument("no run with id " + std::to_string(request.resumeRunId) + " to resume");
-            if (run->kind != RunKind::Model)
-                throw std::invalid_argument("run " + std::to_string(request.resumeRunId) + " is not a model run");
-            settings = settingsFromRun(run->componentId, run->configJson, run->tokenizerRunId.value_or(0), run->seed,
-                                       resolveDevice(request.device == "auto" ? run->device : request.device));
-            settings.epochs = request.epochs;
-            settings.maxMinutes = request.maxMinutes;
-            datasetId = run->datasetId;
-            scope.adopt(run->id);
-        } else {
-            const auto dataset = store.findDataset(request.dataset);
-            if (!dataset) throw std::invalid_argument("no data set named '" + request.dataset + "'");
-            settings = settingsFromRequest(request, resolveDevice(request.device));
-            datasetId = dataset->id;
-        }
+        const ResolvedRun resolved = resolveRun(store, request);
+        const JobSettings& settings = resolved.settings;
+        const int64_t datasetId = resolved.datasetId;
+        if (request.resumeRunId > 0) scope.adopt(request.resumeRunId);
         const ComponentInfo& info = registry.get(settings.model);
         result.model = info.id;
         result.device = settings.device;
@@ -208,6 +263,14 @@ TrainResult runTrainJob(const TrainRequest& request, ProgressSink& callerSink, c
             store.discardMetricsAfter(runId, state.epoch);  // points of an epoch that never reached its checkpoint
             logInfo("Run " + std::to_string(runId) + ": resuming after epoch " + std::to_string(state.epoch));
         }
+
+        // Data-parallel rank 0: join the group once the model holds its starting weights.
+        std::shared_ptr<DataParallelGroup> group;
+        if (request.distributed.active()) {
+            group = joinDataParallelGroup(request.distributed, settings.device);
+            model->setDataParallel(group);
+        }
+        EpochCommands epochCommands(group.get());
 
         scope.start();
         ProgressSink* fan = &scope.sink();
@@ -275,6 +338,7 @@ TrainResult runTrainJob(const TrainRequest& request, ProgressSink& callerSink, c
                     break;
                 }
             }
+            epochCommands.trainAnother();
             const auto epochStart = Clock::now();
             double windowLoss = 0.0;
             int64_t windowSteps = 0;
@@ -403,6 +467,7 @@ TrainResult runTrainJob(const TrainRequest& request, ProgressSink& callerSink, c
                 break;
             }
         }
+        epochCommands.finish();  // the other ranks are done; testing is rank 0's alone
         if (state.epoch == 0) throw std::invalid_argument("the time budget ended before the first epoch finished");
 
         // Test once, at the best validation checkpoint. Only the user's cancel stops it, not the budget.

@@ -12,6 +12,7 @@
 #include "models/module_export.h"
 #include "models/sequence_tensors.h"
 #include "tokenbench/cancellation.h"
+#include "training/process_group.h"
 
 namespace tokenbench::core {
 
@@ -95,10 +96,11 @@ EpochReport TorchRecommender::trainEpoch(const std::function<void(int64_t, doubl
     const std::vector<std::vector<size_t>> batches = epochBatches(random);
     m_epochSteps = static_cast<int64_t>(batches.size());
     // Sharded batches run one single-threaded shard per intra-op thread (CPU only).
-    const int64_t shards = batchShards();
+    // A data-parallel rank computes one shard per rank instead (parallelStep).
+    const int64_t shards = m_parallel ? 1 : batchShards();
     const int threads = m_device.is_cpu() ? at::get_num_threads() : 1;
     std::vector<at::Tensor> trainable;
-    if (shards > 1)
+    if (shards > 1 || m_parallel)
         for (const at::Tensor& parameter : m_network->parameters())
             if (parameter.requires_grad()) trainable.push_back(parameter);
     const SingleThreadedCompute singleThreaded(shards > 1 && threads > 1);
@@ -106,9 +108,16 @@ EpochReport TorchRecommender::trainEpoch(const std::function<void(int64_t, doubl
     EpochReport report;
     double lossSum = 0.0;
     for (const std::vector<size_t>& batch : batches) {
-        throwIfCancelled(cancel);
+        // Ranks leave an epoch together: one rank's cancel or budget stops all at the same step.
+        if (m_parallel) {
+            if (m_parallel->anyStops(cancel != nullptr && cancel->load())) throw CancelledError();
+        } else {
+            throwIfCancelled(cancel);
+        }
         double value = 0.0;
-        if (shards > 1) {
+        if (m_parallel) {
+            value = parallelStep(batch, random, trainable);
+        } else if (shards > 1) {
             value = shardedStep(batch, shards, threads, random, trainable);
         } else {
             const at::Tensor loss = batchLoss(batch, random);
@@ -143,6 +152,47 @@ double TorchRecommender::shardedStep(const std::vector<size_t>& batch, int64_t s
         });
     m_optimizer->step(m_steps + 1);
     return loss;
+}
+
+double TorchRecommender::parallelStep(const std::vector<size_t>& batch, EpochRandom& random,
+                                      const std::vector<at::Tensor>& parameters) {
+    const uint64_t batchSeed = random.next();
+    const int rank = m_parallel->rank();
+    const std::vector<std::vector<size_t>> parts = splitBatch(batch, m_parallel->worldSize());
+    m_optimizer->zeroGrad();
+    at::Tensor loss = at::zeros({1}, at::TensorOptions().dtype(at::kDouble).device(m_device));
+    // A batch smaller than the group leaves some ranks without a share: they send zero gradients.
+    if (rank < static_cast<int>(parts.size())) {
+        const std::vector<size_t>& part = parts[static_cast<size_t>(rank)];
+        EpochRandom shardRandom = epochRandom(batchSeed, 0, rank + 1);
+        const at::Tensor partLoss =
+            batchLoss(part, shardRandom) * (static_cast<double>(part.size()) / static_cast<double>(batch.size()));
+        partLoss.backward();
+        loss += partLoss.detach().to(at::kDouble);
+    }
+    std::vector<at::Tensor> gradients;
+    gradients.reserve(parameters.size() + 1);
+    for (const at::Tensor& parameter : parameters) {
+        if (!parameter.grad().defined()) const_cast<at::Tensor&>(parameter).mutable_grad() = at::zeros_like(parameter);
+        gradients.push_back(parameter.grad());
+    }
+    m_parallel->sumInPlace(gradients);
+    m_parallel->sumInPlace({loss});
+    m_optimizer->step(m_steps + 1);
+    return loss.item<double>();
+}
+
+void TorchRecommender::setDataParallel(std::shared_ptr<DataParallelGroup> group) {
+    requirePrepared("setDataParallel()");
+    // Replicas start equal: rank 0's weights and buffers everywhere (a resumed rank 0 holds the checkpoint).
+    std::vector<at::Tensor> state;
+    for (const at::Tensor& parameter : m_network->parameters()) state.push_back(parameter.detach());
+    for (const at::Tensor& buffer : m_network->buffers()) state.push_back(buffer);
+    {
+        torch::NoGradGuard noGrad;
+        group->broadcastFromRoot(state);
+    }
+    m_parallel = std::move(group);
 }
 
 void TorchRecommender::save(const std::string& path) const {

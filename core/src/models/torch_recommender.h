@@ -98,6 +98,7 @@ public:
     void save(const std::string& path) const final;
     void load(const std::string& path) final;
     void exportModel(const std::string& dir) const final;
+    void setDataParallel(std::shared_ptr<DataParallelGroup> group) final;
 
 protected:
     /// `id` names the model in errors and checkpoints; `configJson` is the validated config (for
@@ -183,10 +184,16 @@ private:
     int64_t m_epoch = 0;  ///< completed epochs
     int64_t m_steps = 0;  ///< optimizer steps so far
     int64_t m_epochSteps = 0;  ///< batches of the running (or last) epoch
+    std::shared_ptr<DataParallelGroup> m_parallel;  ///< set: this process is one rank of a group
 
     /// One optimizer step over `batch` split into `shards` parts (see batchShards()); its loss.
     double shardedStep(const std::vector<size_t>& batch, int64_t shards, int threads, EpochRandom& random,
                        const std::vector<at::Tensor>& parameters);
+    /// One optimizer step as a rank of m_parallel: this rank's share of `batch` (the same split and
+    /// random streams as shardedStep with one shard per rank), gradients summed over the group; the
+    /// whole batch's loss.
+    double parallelStep(const std::vector<size_t>& batch, EpochRandom& random,
+                        const std::vector<at::Tensor>& parameters);
 };
 
 }  // namespace tokenbench::core

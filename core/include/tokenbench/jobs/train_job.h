@@ -18,6 +18,7 @@
 #include "tokenbench/progress_sink.h"
 #include "tokenbench/storage/records.h"
 #include "tokenbench/training/budget_fit.h"
+#include "tokenbench/training/distributed.h"
 
 namespace tokenbench::core {
 
@@ -40,6 +41,7 @@ struct TrainRequest final {
     int64_t resumeRunId = 0;         ///< continue this run from its last checkpoint instead of a new run
     std::string name;                ///< run label
     std::optional<int64_t> groupId;  ///< the repeat or sweep a new run joins
+    DistributedSettings distributed; ///< data-parallel rank and group (world size 1: one process)
 };
 
 /// What came out (also stored as the run's summary JSON).
@@ -65,16 +67,24 @@ struct TrainResult final {
     EvalReport test;                 ///< at the best checkpoint
     std::map<std::string, double> evalStats;  ///< e.g. "invalid_id_rate" of a generative model
     double seconds = 0.0;
+    int worldSize = 1;               ///< data-parallel processes that trained it
 };
 
 /// JSON of a result with the CLI's keys: run_id, epochs, seconds_per_epoch, valid and test objects
 /// (recall@5, ndcg@5, recall@10, ndcg@10, recall@20, ndcg@20, mrr, ...), test_cold, test_warm,
 /// coverage, popularity, best_epoch, stop_reason, partial_epoch (and partial_steps), budget_proposal
-/// (when one was made), protocol, seconds.
+/// (when one was made), protocol, seconds, world_size.
 [[nodiscard]] std::string toJson(const TrainResult& result);
 
 /// Runs the job (see file comment). `sink` receives every report besides the store; `cancel` is
 /// checked between batches, so a cancel returns within about one batch.
+/// With request.distributed.worldSize > 1 this is rank 0 of a data-parallel group.
 TrainResult runTrainJob(const TrainRequest& request, ProgressSink& sink, const std::atomic<bool>* cancel);
+
+/// A data-parallel rank other than 0 (request.distributed.rank > 0): loads the same inputs and model
+/// as rank 0 (with resumeRunId, from that run's last checkpoint), joins the group and trains epochs
+/// for as long as rank 0 asks. Writes nothing to the project. Throws std::exception with the reason
+/// (a bad request, a group that does not form, a rank that died).
+void runTrainWorker(const TrainRequest& request);
 
 }  // namespace tokenbench::core

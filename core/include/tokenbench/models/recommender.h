@@ -23,6 +23,7 @@
 namespace tokenbench::core {
 
 class Registry;
+class DataParallelGroup;
 
 /// What a model trains and is evaluated on. Pointers stay valid for the model's lifetime.
 struct TrainingData final {
@@ -53,6 +54,13 @@ public:
     /// CancelledError when `cancel` is set (checked between batches).
     virtual EpochReport trainEpoch(const std::function<void(int64_t step, double loss)>& onStep,
                                    const std::atomic<bool>* cancel) = 0;
+    /// Trains as one replica of a data-parallel group from here on (after prepare() and any load()):
+    /// rank 0's weights are copied to every rank, and each step the ranks sum the gradients of their
+    /// shares of the batch. Models without gradient training throw std::invalid_argument.
+    virtual void setDataParallel(std::shared_ptr<DataParallelGroup> group) {
+        (void)group;
+        throw std::invalid_argument(id() + " does not train data-parallel (it has no gradient steps)");
+    }
     /// Steps (batches) of the running epoch, or of the last one between epochs; 0 when unknown. The
     /// engine estimates a first epoch's time from it before the epoch ends.
     [[nodiscard]] virtual int64_t epochSteps() const { return 0; }
