@@ -48,6 +48,7 @@
 #include "pages/run_comparison.h"
 #include "pages/runs_page.h"
 #include "pages/sweep_page.h"
+#include "pages/id_quality_page.h"
 #include "pages/tokenizer_page.h"
 #include "hierarchy/hierarchy_view.h"
 #include "project_explorer.h"
@@ -130,10 +131,11 @@ MainWindow::MainWindow(const core::Registry& registry, MainWindowOptions options
     m_attentionPage = new AttentionPage;
     m_sweepPage = new SweepPage(*m_jobs);
     m_runsPage = new RunsPage;
+    m_idQualityPage = new IdQualityPage;
     m_tabs = new QTabWidget;
     m_tabs->setObjectName(QStringLiteral("pages"));
     m_tabs->setDocumentMode(true);
-    m_pages = {m_datasetPage, m_tokenizerPage, m_modelPage, m_sweepPage, m_attentionPage, m_runsPage};
+    m_pages = {m_datasetPage, m_tokenizerPage, m_modelPage, m_sweepPage, m_attentionPage, m_runsPage, m_idQualityPage};
     for (WorkbenchPage* page : m_pages) m_tabs->addTab(page->pageWidget(), page->pageTitle());
     setAcceptDrops(true);
     setCentralWidget(m_tabs);
@@ -154,8 +156,8 @@ MainWindow::MainWindow(const core::Registry& registry, MainWindowOptions options
     connect(m_session, &ProjectSession::changed, this, [this](const ProjectContents& contents) {
         m_explorer->setContents(contents.datasets, contents.featureSets, contents.runs);
     });
-    const std::vector<WorkbenchPage*> refreshOrder = {m_runsPage, m_tokenizerPage, m_modelPage, m_sweepPage,
-                                                      m_attentionPage, m_datasetPage};
+    const std::vector<WorkbenchPage*> refreshOrder = {m_runsPage, m_idQualityPage, m_tokenizerPage, m_modelPage,
+                                                      m_sweepPage, m_attentionPage, m_datasetPage};
     for (WorkbenchPage* page : refreshOrder) {
         connect(m_session, &ProjectSession::changed, this, [page](const ProjectContents& contents) { page->setProject(contents); });
     }
@@ -526,7 +528,7 @@ QStringList MainWindow::pageNames() {
     return {QStringLiteral("dataset"), QStringLiteral("tokenizer"), QStringLiteral("codebook"),
             QStringLiteral("hierarchy"), QStringLiteral("model"),     QStringLiteral("sweeps"),
             QStringLiteral("attention"), QStringLiteral("runs"),      QStringLiteral("compare"),
-            QStringLiteral("significance")};
+            QStringLiteral("significance"), QStringLiteral("id-quality")};
 }
 
 bool MainWindow::showPage(const QString& name) {

@@ -38,6 +38,7 @@ class ProjectExplorer;
 class RunActions;
 class RunsPage;
 class SweepPage;
+class IdQualityPage;
 class TokenizerPage;
 class ProjectSession;
 class WorkbenchPage;
@@ -168,6 +169,7 @@ private:
     ModelPage* m_modelPage = nullptr;
     AttentionPage* m_attentionPage = nullptr;
     SweepPage* m_sweepPage = nullptr;
+    IdQualityPage* m_idQualityPage = nullptr;
     QMenu* m_examplesMenu = nullptr;
     ProjectSession* m_session = nullptr;
     /// Every page, in tab order: the window routes runs, views and training through this table.

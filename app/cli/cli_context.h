@@ -74,5 +74,6 @@ void addRunFileCommand(CLI::App& app, CliContext& ctx);
 void addBenchCommand(CLI::App& app, CliContext& ctx);
 void addCompareCommand(CLI::App& app, CliContext& ctx);
 void addSweepCommand(CLI::App& app, CliContext& ctx);
+void addAnalyzeCommands(CLI::App& app, CliContext& ctx);
 
 }  // namespace tokenbench::cli

@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
     cli::addBenchCommand(app, ctx);
     cli::addCompareCommand(app, ctx);
     cli::addSweepCommand(app, ctx);
+    cli::addAnalyzeCommands(app, ctx);
 
     ctx.args.assign(argv + 1, argv + argc);
     try {

@@ -65,11 +65,15 @@ bool readsIdsFromFile(const ComponentInfo& info) {
     return info.kind == ComponentKind::Tokenizer && !info.needsFeatures && path && path->type == ParamType::Path;
 }
 
-/// The one call of Tokenizer::fit, with the training interactions of `data` in the context.
+SemanticIds tinyDataIds();
+
+/// The one call of Tokenizer::fit, with the training interactions of `data` in the context and, for
+/// a method built on other runs, every run id standing for the tiny data's semantic IDs.
 void fitTokenizer(Tokenizer& tokenizer, const SyntheticSplit& data, const FeatureMatrix& features,
                   FitContext context) {
     const TrainingInteractions interactions = trainingInteractions(data.data.dataset, data.split);
     context.interactions = &interactions;
+    context.tokenizerRunIds = [](int64_t) { return StoredTokenizerIds{tinyDataIds(), 8, "tiny"}; };
     tokenizer.fit(features, context);
 }
 
@@ -98,6 +102,8 @@ const TinyData& tinyData() {
     static const TinyData data;
     return data;
 }
+
+SemanticIds tinyDataIds() { return tinyData().semanticIds; }
 
 /// A model of `info` with its tiny config, prepared on the tiny data (with semantic IDs when it needs
 /// them) through tokenbench::test::preparedModel, the one place that names prepare().

@@ -1,5 +1,6 @@
 #include "tokenbench/jobs/tokenize_job.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -15,6 +16,7 @@
 #include "tokenbench/jobs/feature_job.h"
 #include "tokenbench/registry.h"
 #include "tokenbench/storage/experiment_store.h"
+#include "tokenbench/storage/run_summary.h"
 #include "tokenbench/tokenizers/tokenizer.h"
 #include "tokenbench/logging.h"
 
@@ -76,6 +78,34 @@ private:
     std::vector<LevelHealth> m_lastLevels;
     double m_lastError = std::numeric_limits<double>::quiet_NaN();
 };
+
+/// The IDs of tokenizer run `runId` for a method built on other runs: a completed tokenizer run on
+/// `datasetId`, cut to its own levels (its collision level dropped).
+StoredTokenizerIds storedRunIds(ExperimentStore& store, int64_t datasetId, int64_t runId) {
+    const std::string name = "run " + std::to_string(runId);
+    const auto run = store.findRun(runId);
+    if (!run) throw std::invalid_argument("no run with id " + std::to_string(runId));
+    if (run->kind != RunKind::Tokenizer) throw std::invalid_argument(name + " is a model run, not a tokenizer run");
+    if (run->status != RunStatus::Completed)
+        throw std::invalid_argument(name + " is " + toString(run->status) + "; only completed tokenizer runs can be joined");
+    if (run->datasetId != datasetId)
+        throw std::invalid_argument(name + " tokenized data set '" + run->datasetName + "', not this one");
+    const SemanticIds stored = SemanticIds::fromRows(store.semanticIds(runId));
+    if (stored.items == 0) throw std::invalid_argument(name + " has no stored IDs");
+    const int32_t levels = tokenizerLevelCount(run->summaryJson, run->configJson, stored.levels);
+    StoredTokenizerIds out;
+    out.method = run->componentId;
+    out.ids.items = stored.items;
+    out.ids.levels = levels;
+    for (int64_t i = 0; i < stored.items; ++i) out.ids.codes.insert(out.ids.codes.end(), stored.row(i), stored.row(i) + levels);
+    const auto summary = parseTokenizerSummary(run->summaryJson);
+    if (summary && summary->codebookSize && *summary->codebookSize > 0) {
+        out.codebookSize = static_cast<int32_t>(*summary->codebookSize);
+    } else {
+        for (const int32_t code : out.ids.codes) out.codebookSize = std::max(out.codebookSize, code + 1);
+    }
+    return out;
+}
 
 }  // namespace
 
@@ -166,6 +196,7 @@ TokenizeResult runTokenizeJob(const TokenizeRequest& request, ProgressSink& call
         context.device = request.device;
         context.cancel = cancel;
         context.healthInterval = request.healthInterval;
+        context.tokenizerRunIds = [&](int64_t runId) { return storedRunIds(store, dataset->id, runId); };
         const auto fitStart = std::chrono::steady_clock::now();
         context.progress = [&](double fraction, const std::string& phase) {
             ProgressUpdate u = progressAt(fitStart, fraction, phase);

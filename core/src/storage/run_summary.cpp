@@ -215,6 +215,16 @@ StoredRunConfig parseRunConfig(const std::string& configJson) {
     return c;
 }
 
+int32_t tokenizerLevelCount(const std::string& summaryJson, const std::string& configJson, int32_t storedLevels) {
+    const auto fits = [&](int64_t levels) { return levels >= 1 && levels <= storedLevels; };
+    const auto summary = parseTokenizerSummary(summaryJson);
+    if (summary && fits(static_cast<int64_t>(summary->utilization.size())))
+        return static_cast<int32_t>(summary->utilization.size());
+    const json method = parseObject(parseRunConfig(configJson).componentConfigJson);
+    const auto levels = method.is_object() ? integer(method, "levels") : std::nullopt;
+    return levels && fits(*levels) ? static_cast<int32_t>(*levels) : storedLevels;
+}
+
 std::string tokenizerRunConfigJson(const std::string& methodConfigJson) {
     json method = parseObject(methodConfigJson);
     if (!method.is_object()) method = json::object();

@@ -35,6 +35,10 @@ std::unique_ptr<Tokenizer> makeVqVae(const std::string& configJson);
 ComponentInfo importInfo();
 std::unique_ptr<Tokenizer> makeImportTokenizer(const std::string& configJson);
 
+// Several finished tokenizer runs joined level after level (config "runs"), read through the fit context.
+ComponentInfo compositeInfo();
+std::unique_ptr<Tokenizer> makeCompositeTokenizer(const std::string& configJson);
+
 /// A tokenizer's registry entry (kind Tokenizer) before its parameters.
 inline ComponentInfo tokenizerInfo(std::string id, int version, std::string displayName, std::string description) {
     ComponentInfo info;

@@ -31,6 +31,7 @@ const TokenizerEntry kTokenizers[] = {
     {rqVaeInfo, makeRqVae},
     {vqVaeInfo, makeVqVae},
     {importInfo, makeImportTokenizer},
+    {compositeInfo, makeCompositeTokenizer},
 };
 
 std::string knownIds() {

@@ -69,6 +69,12 @@ struct TokenizerSummary final {
 /// Parses a tokenizer run's summary; nullopt when it is not a JSON object or has no field.
 [[nodiscard]] std::optional<TokenizerSummary> parseTokenizerSummary(const std::string& summaryJson);
 
+/// How many leading levels of a tokenizer run's stored IDs (`storedLevels` long) its tokenizer made,
+/// the rest being a collision level: the summary's per-level figures, else the method's "levels"
+/// parameter in the run's config, else all of them.
+[[nodiscard]] int32_t tokenizerLevelCount(const std::string& summaryJson, const std::string& configJson,
+                                          int32_t storedLevels);
+
 /// One top-level field of a JSON object, typed for display.
 struct SummaryField final {
     enum class Type { Number, Text, Bool, Other };  ///< Other: null, arrays and objects

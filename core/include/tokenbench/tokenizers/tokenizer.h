@@ -35,6 +35,13 @@ struct TrainingInteractions final {
 /// catalogue points into `dataset`, which must outlive the result. Pure; any thread.
 [[nodiscard]] TrainingInteractions trainingInteractions(const Dataset& dataset, const DataSplit& split);
 
+/// The IDs another tokenizer run made, as a method built on other runs (composite) reads them.
+struct StoredTokenizerIds final {
+    SemanticIds ids;            ///< the tokenizer's own levels (no collision level), one row per catalogue item
+    int32_t codebookSize = 0;
+    std::string method;         ///< registry id of the run's tokenizer
+};
+
 /// What fit() learns from besides the features, where it reports and what it honours.
 struct FitContext final {
     /// The data set's training interactions; null when the caller has none (a bare feature matrix).
@@ -51,6 +58,10 @@ struct FitContext final {
     /// utilization, perplexity, dead codes, collision rate and codebook snapshots.
     std::function<void(int64_t step, const SemanticIds& codes, double reconstructionError)> health;
     int64_t healthInterval = 0;  ///< steps between health reports; 0 = the tokenizer's own default
+    /// The IDs of a completed tokenizer run on the same data set, for methods built on other runs;
+    /// throws std::invalid_argument naming the run when there is no such run. Empty when the caller
+    /// has no store. Called on the fit thread.
+    std::function<StoredTokenizerIds(int64_t runId)> tokenizerRunIds;
 };
 
 /// See file comment.
