@@ -676,6 +676,23 @@ void TestWorkbench::importWizardDetectsPreviewsAndImports() {
     QCOMPARE(request.load.csv.user, std::string("user"));
     QCOMPARE(request.load.csv.item, std::string("item"));
     QCOMPARE(request.load.csv.timestamp, std::string("ts"));
+    QVERIFY(request.itemTable.path.empty());
+    // An item table with names for the items, joined by the import.
+    const QString items = dir.filePath(QStringLiteral("items.jsonl"));
+    {
+        QFile file(items);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        for (int i = 0; i < 40; ++i)
+            file.write(QStringLiteral("{\"item\": \"i%1\", \"title\": \"thing %1\", \"tags\": \"a|b%2\"}\n").arg(i).arg(i % 3).toUtf8());
+    }
+    wizard->itemTableEdit()->setText(items);
+    wizard->attributeFieldsEdit()->setText(QStringLiteral("tags"));
+    wizard->findChild<QLineEdit*>(QStringLiteral("importAttributeSeparator"))->setText(QStringLiteral("|"));
+    const core::ImportRequest withTable = wizard->request();
+    QCOMPARE(withTable.itemTable.path, items.toStdString());
+    QCOMPARE(withTable.itemTable.mapping.idField, std::string("item"));
+    QCOMPARE(withTable.itemTable.mapping.attributeFields, std::vector<std::string>{"tags"});
+    QCOMPARE(withTable.itemTable.mapping.listSeparator, '|');
 
     QSignalSpy started(m_window->jobs(), &ui::JobManager::jobStarted);
     wizard->accept();

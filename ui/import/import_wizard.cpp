@@ -81,6 +81,7 @@ ImportWizard::ImportWizard(QWidget* parent) : QWizard(parent) {
     setWizardStyle(QWizard::ClassicStyle);
     setOption(QWizard::NoBackButtonOnStartPage);
     addPage(buildFilesPage());
+    addPage(buildItemTablePage());
     addPage(buildPreviewPage());
     addPage(buildOptionsPage());
     setButtonText(QWizard::FinishButton, QStringLiteral("Import"));
@@ -89,13 +90,13 @@ ImportWizard::ImportWizard(QWidget* parent) : QWizard(parent) {
 
 QWizardPage* ImportWizard::buildFilesPage() {
     m_paths = makeLineEdit(QStringLiteral("importPaths"),
-                           QStringLiteral("interaction file(s), separated by ';' (a folder for RecBole)"));
+                           QStringLiteral("interaction file(s), separated by ';' (a folder for RecBole or LC-Rec)"));
     auto* browse = new QPushButton(QStringLiteral("Browse…"));
     m_attributes = makeLineEdit(QStringLiteral("importAttributes"),
                                 QStringLiteral("seqtxt: item2attributes.json · amazon: meta JSON (optional)"));
     auto* browseAttributes = new QPushButton(QStringLiteral("Browse…"));
     m_itemsFile = makeLineEdit(QStringLiteral("importItems"),
-                               QStringLiteral("movielens: movies file · recbole: .item file (optional)"));
+                               QStringLiteral("movielens: movies file · recbole: .item · lcrec: .item.json (optional)"));
     auto* browseItems = new QPushButton(QStringLiteral("Browse…"));
     m_format = new QComboBox;
     m_format->setObjectName(QStringLiteral("importFormat"));
@@ -124,6 +125,37 @@ QWizardPage* ImportWizard::buildFilesPage() {
     connect(m_paths, &QLineEdit::textChanged, page, [page] { page->recheck(); });
     connect(m_name, &QLineEdit::textChanged, page, [page] { page->recheck(); });
     connect(m_format, qOverload<int>(&QComboBox::currentIndexChanged), this, &ImportWizard::updatePreview);
+    return page;
+}
+
+QWizardPage* ImportWizard::buildItemTablePage() {
+    m_itemTable = makeLineEdit(QStringLiteral("importItemTable"),
+                               QStringLiteral("JSON lines or CSV, one row per item (optional)"));
+    auto* browse = new QPushButton(QStringLiteral("Browse…"));
+    m_itemIdField = makeLineEdit(QStringLiteral("importItemIdField"), QStringLiteral("field holding the item id"));
+    m_itemIdField->setText(QStringLiteral("item"));
+    m_titleField = makeLineEdit(QStringLiteral("importTitleField"), QStringLiteral("field holding the title (empty: none)"));
+    m_titleField->setText(QStringLiteral("title"));
+    m_textFields = makeLineEdit(QStringLiteral("importTextFields"),
+                                QStringLiteral("fields joined into the description, e.g. description,features"));
+    m_attributeFields = makeLineEdit(QStringLiteral("importAttributeFields"),
+                                     QStringLiteral("fields of attribute names, e.g. brand,categories"));
+    m_attributeSeparator = makeLineEdit(QStringLiteral("importAttributeSeparator"),
+                                        QStringLiteral("one character splitting a string of names (empty: no split)"));
+    m_attributeSeparator->setMaxLength(1);
+
+    auto* page = new QWizardPage;
+    page->setTitle(QStringLiteral("Item text"));
+    page->setSubTitle(QStringLiteral("An item table gives titles, text and attribute names to the items, joined by "
+                                     "item id. Rows for unknown ids and items without a row are counted, not fatal."));
+    auto* form = new QFormLayout(page);
+    form->addRow(QStringLiteral("Item table:"), fieldWithButton(m_itemTable, browse));
+    form->addRow(QStringLiteral("Item id field:"), m_itemIdField);
+    form->addRow(QStringLiteral("Title field:"), m_titleField);
+    form->addRow(QStringLiteral("Text fields:"), m_textFields);
+    form->addRow(QStringLiteral("Attribute fields:"), m_attributeFields);
+    form->addRow(QStringLiteral("Separator:"), m_attributeSeparator);
+    connect(browse, &QPushButton::clicked, this, [this] { browseSide(m_itemTable, QStringLiteral("Item table")); });
     return page;
 }
 
@@ -412,6 +444,16 @@ core::ImportRequest ImportWizard::request() const {
         request.load.csv.rating = m_ratingColumn->currentText() == kNone ? std::string() : m_ratingColumn->currentText().toStdString();
         const QString chosen = m_delimiter->currentData().toString();
         request.load.csv.delimiter = chosen.isEmpty() ? '\0' : chosen.front().toLatin1();
+    }
+    request.itemTable.path = m_itemTable->text().trimmed().toStdString();
+    if (!request.itemTable.path.empty()) {
+        core::ItemTableMapping& mapping = request.itemTable.mapping;
+        mapping.idField = m_itemIdField->text().trimmed().toStdString();
+        mapping.titleField = m_titleField->text().trimmed().toStdString();
+        mapping.textFields = core::splitFieldList(m_textFields->text().toStdString());
+        mapping.attributeFields = core::splitFieldList(m_attributeFields->text().toStdString());
+        const QString separator = m_attributeSeparator->text();
+        mapping.listSeparator = separator.isEmpty() ? '\0' : separator.front().toLatin1();
     }
     if (m_useMinRating->isChecked()) request.preprocess.minRating = m_minRating->value();
     request.preprocess.userCore = m_userCore->value();

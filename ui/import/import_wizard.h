@@ -1,6 +1,7 @@
 #pragma once
-/// The data-set import wizard: files and format (detected), a preview of the first rows with the
-/// column mapping for CSV, preprocessing and split options. The import itself runs as a job.
+/// The data-set import wizard: files and format (detected), an optional item table (titles, text and
+/// attribute names), a preview of the first rows with the column mapping for CSV, preprocessing and
+/// split options. The import itself runs as a job.
 
 #include <QStringList>
 #include <QWizard>
@@ -38,12 +39,16 @@ public:
     [[nodiscard]] QTableWidget* previewTable() const { return m_preview; }
     [[nodiscard]] QLineEdit* nameEdit() const { return m_name; }
     [[nodiscard]] QComboBox* formatSelector() const { return m_format; }
+    /// The item table's file and mapping fields (tests fill them).
+    [[nodiscard]] QLineEdit* itemTableEdit() const { return m_itemTable; }
+    [[nodiscard]] QLineEdit* attributeFieldsEdit() const { return m_attributeFields; }
 
     /// The first `maxLines` non-blank lines of a text file (nothing for compressed files).
     [[nodiscard]] static QStringList firstLines(const QString& path, int maxLines);
 
 private:
     QWizardPage* buildFilesPage();
+    QWizardPage* buildItemTablePage();
     QWizardPage* buildPreviewPage();
     QWizardPage* buildOptionsPage();
     void browseInteractions();
@@ -59,6 +64,13 @@ private:
     QComboBox* m_format = nullptr;
     QLabel* m_detection = nullptr;
     QLineEdit* m_name = nullptr;
+
+    QLineEdit* m_itemTable = nullptr;
+    QLineEdit* m_itemIdField = nullptr;
+    QLineEdit* m_titleField = nullptr;
+    QLineEdit* m_textFields = nullptr;
+    QLineEdit* m_attributeFields = nullptr;
+    QLineEdit* m_attributeSeparator = nullptr;
 
     QTableWidget* m_preview = nullptr;
     QPlainTextEdit* m_raw = nullptr;

@@ -48,6 +48,18 @@ ExperimentFile parseExperiment(const std::string& text, const std::string& path)
         if (file.import.load.paths.empty()) i.fail("paths", "one or more data files (relative to the data folder)");
         file.import.load.attributesPath = i.text("attributes", "");
         file.import.load.itemsPath = i.text("items", "");
+        if (i.has("item_table")) {
+            const JsonReader t = i.child("item_table");
+            ItemTableOptions& table = file.import.itemTable;
+            table.path = t.text("path", "", true);
+            table.mapping.idField = t.text("id_field", table.mapping.idField);
+            table.mapping.titleField = t.text("title_field", table.mapping.titleField);
+            table.mapping.textFields = t.strings("text_fields");
+            table.mapping.attributeFields = t.strings("attribute_fields");
+            const std::string separator = t.text("separator", "");
+            if (separator.size() > 1) t.fail("separator", "one character");
+            if (!separator.empty()) table.mapping.listSeparator = separator[0];
+        }
         file.import.preprocess.userCore = static_cast<int32_t>(i.integer("user_core", 0, 0));
         file.import.preprocess.itemCore = static_cast<int32_t>(i.integer("item_core", 0, 0));
         if (i.has("min_rating")) file.import.preprocess.minRating = i.number("min_rating", 0.0, -1e300);

@@ -51,6 +51,7 @@ ImportRequest resolveImport(const ExperimentFile& file, const std::string& dataD
     for (std::string& path : request.load.paths) resolve(path);
     resolve(request.load.attributesPath);
     resolve(request.load.itemsPath);
+    resolve(request.itemTable.path);
     return request;
 }
 

@@ -21,10 +21,12 @@ ImportResult importDataset(ExperimentStore& store, const ImportRequest& request)
     ImportResult result;
     DatasetBuilder builder;
     result.load = load(request.load, builder);
-    const Dataset dataset = builder.build(request.preprocess, &result.preprocess);
+    Dataset dataset = builder.build(request.preprocess, &result.preprocess);
     if (dataset.users.empty())
         throw std::invalid_argument("no interaction is left after preprocessing (" + std::to_string(result.preprocess.rawInteractions) +
                                     " read): relax the rating threshold or the k-core");
+    // Joined after preprocessing, so the counts speak of the items that are kept.
+    if (!request.itemTable.path.empty()) result.itemTable = joinItemTable(dataset, request.itemTable, request.load.cancel);
     result.stats = computeStats(dataset);
     const DataSplit split = makeSplit(dataset, request.split);
     result.split = computeSplitStats(dataset, split);
@@ -37,6 +39,15 @@ ImportResult importDataset(ExperimentStore& store, const ImportRequest& request)
                              {"split", nlohmann::json::parse(toJson(request.split))}};
     if (!request.load.attributesPath.empty()) config["attributes"] = request.load.attributesPath;
     if (!request.load.itemsPath.empty()) config["items"] = request.load.itemsPath;
+    if (!request.itemTable.path.empty()) {
+        const ItemTableMapping& m = request.itemTable.mapping;
+        config["item_table"] = {{"path", request.itemTable.path},
+                                {"id_field", m.idField},
+                                {"title_field", m.titleField},
+                                {"text_fields", m.textFields},
+                                {"attribute_fields", m.attributeFields},
+                                {"list_separator", std::string(m.listSeparator == '\0' ? 0 : 1, m.listSeparator)}};
+    }
 
     Transaction tx(store.database());
     result.datasetId = store.saveDataset(request.name, dataset, sources, result.load.format, config.dump());
@@ -90,6 +101,19 @@ std::string toJson(const ImportResult& r, const std::string& name) {
                        {"dropped_by_max_length", r.preprocess.droppedByMaxLength},
                        {"core_iterations", r.preprocess.coreIterations}};
     j["split"] = nlohmann::json::parse(toJson(r.split));
+    if (!r.itemTable.path.empty()) {
+        const ItemTableReport& t = r.itemTable;
+        j["item_table"] = {{"path", t.path},
+                           {"layout", t.layout},
+                           {"rows", t.rows},
+                           {"matched", t.matched},
+                           {"unknown_ids", t.unknownIds},
+                           {"missing_items", t.missingItems},
+                           {"items_with_title", t.itemsWithTitle},
+                           {"items_with_attributes", t.itemsWithAttributes},
+                           {"unknown_examples", t.unknownExamples},
+                           {"missing_examples", t.missingExamples}};
+    }
     j["seconds"] = r.seconds;
     return j.dump();
 }

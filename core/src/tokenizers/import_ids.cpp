@@ -1,4 +1,5 @@
-// Reading semantic IDs made by other pipelines: JSON {"item": [codes]} or CSV, checked against the
+// Reading semantic IDs made by other pipelines: JSON {"item": [codes]} (codes may be LC-Rec tokens
+// "<a_12>", as in NAME.index.json) or CSV, checked against the
 // data set so every error names the file, the line (CSV) or the item, and what was expected.
 #include "tokenbench/tokenizers/import_ids.h"
 
@@ -163,8 +164,10 @@ public:
                 if (!std::isfinite(d) || std::floor(d) != d) fail(line, 0, where + " is not an integer");
                 v = std::fabs(d) > 9e18 ? (d < 0 ? -1 : std::numeric_limits<long long>::max())
                                         : static_cast<long long>(d);
+            } else if (code.is_string()) {
+                v = tokenCode(name, level, code.get<std::string>(), line);
             } else {
-                fail(line, 0, where + " is not a number (expected a non-negative integer)");
+                fail(line, 0, where + " is not a number (expected a non-negative integer or a token like \"<a_12>\")");
             }
             if (v < 0) fail(line, 0, where + " is negative");
             codes.push_back(checkRange(v, line, 0, where));
@@ -199,6 +202,28 @@ public:
     }
 
 private:
+    /// The code of an LC-Rec token "<a_12>": letters naming the level, '_', the code. Every item must
+    /// use the same letters at a level, so that "<b_3>" in the first place is caught.
+    long long tokenCode(const std::string& name, size_t level, const std::string& token, int64_t line) {
+        const std::string where = "item '" + name + "', level " + std::to_string(level + 1) + ": token '" + token + "'";
+        const size_t underscore = token.rfind('_');
+        const bool shaped = token.size() >= 5 && token.front() == '<' && token.back() == '>' &&
+                            underscore != std::string::npos && underscore > 1 && underscore + 2 < token.size();
+        const std::string prefix = shaped ? token.substr(1, underscore - 1) : std::string();
+        const std::string digits = shaped ? token.substr(underscore + 1, token.size() - underscore - 2) : std::string();
+        if (!shaped || !allDigits(digits))
+            fail(line, 0, where + " is not a semantic-ID token (expected the form \"<a_12>\": level letters, '_', a code)");
+        if (m_tokenPrefixes.size() <= level) m_tokenPrefixes.resize(level + 1);
+        std::string& expected = m_tokenPrefixes[level];
+        if (expected.empty()) {
+            expected = prefix;
+        } else if (prefix != expected) {
+            fail(line, 0, where + " has the level prefix '" + prefix + "', expected \"<" + expected +
+                              "_N>\" as the first item has at this level");
+        }
+        return digits.size() > 12 ? std::numeric_limits<long long>::max() : std::stoll(digits);
+    }
+
     int32_t checkRange(long long value, int64_t line, int64_t column, const std::string& where) const {
         if (m_codebookSize > 0 && value >= m_codebookSize)
             fail(line, column,
@@ -243,6 +268,7 @@ private:
     std::string m_firstItem;
     int32_t m_maxCode = -1;
     int64_t m_entries = 0;
+    std::vector<std::string> m_tokenPrefixes;  ///< per level, the letters of "<a_12>" tokens seen first
 };
 
 int64_t lineAt(const std::string& text, size_t offset) {

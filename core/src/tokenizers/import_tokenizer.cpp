@@ -104,7 +104,7 @@ ComponentInfo importInfo() {
     info.needsFeatures = false;
     info.trainsInSteps = false;  // every level read at once
     info.params = {
-        {"path", "File", ParamType::Path, "", {}, {}, {}, "JSON or CSV file of semantic IDs."},
+        {"path", "File", ParamType::Path, "", {}, {}, {}, "JSON or CSV file of semantic IDs (LC-Rec NAME.index.json with \"<a_12>\" tokens too)."},
         {"id_kind",
          "Items named by",
          ParamType::Choice,

@@ -23,12 +23,13 @@ struct CsvMapping final {
     char delimiter = '\0';      ///< '\0': detect among , ; \t |
 };
 
-/// What to load. `paths` are the interaction files (a folder for `recbole`).
+/// What to load. `paths` are the interaction files (a folder for `recbole`; NAME.inter.json or its
+/// folder for `lcrec`).
 struct LoadOptions final {
-    std::string format = "auto";     ///< seqtxt, recbole, movielens, amazon, csv, auto
+    std::string format = "auto";     ///< seqtxt, recbole, movielens, amazon, csv, lcrec, auto
     std::vector<std::string> paths;
     std::string attributesPath;      ///< seqtxt: item2attributes.json; amazon: meta JSON (lines, .gz ok)
-    std::string itemsPath;           ///< movielens: movies.dat/movies.csv/u.item; recbole: .item file
+    std::string itemsPath;           ///< movielens: movies.dat/movies.csv/u.item; recbole: .item; lcrec: .item.json
     CsvMapping csv;
     /// Optional progress (bytes read, bytes total) and cancellation, checked every 65,536 lines and at
     /// every file; progress is called on the loading thread.

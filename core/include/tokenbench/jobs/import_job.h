@@ -8,6 +8,7 @@
 #include <string>
 
 #include "tokenbench/data/dataset_builder.h"
+#include "tokenbench/data/item_table.h"
 #include "tokenbench/data/loaders.h"
 #include "tokenbench/data/split.h"
 #include "tokenbench/progress_sink.h"
@@ -22,6 +23,7 @@ struct ImportRequest final {
     std::string projectDir;  ///< runImportJob only: the project to import into
     std::string name;
     LoadOptions load;
+    ItemTableOptions itemTable;  ///< joined to the loaded items when its path is set
     PreprocessConfig preprocess;
     SplitConfig split;
 };
@@ -33,6 +35,7 @@ struct ImportResult final {
     int64_t datasetId = 0;
     LoadSummary load;
     PreprocessReport preprocess;
+    ItemTableReport itemTable;  ///< empty path when no item table was joined
     DatasetStats stats;
     SplitStats split;
     double seconds = 0.0;

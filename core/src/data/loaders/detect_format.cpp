@@ -98,6 +98,13 @@ std::string detectFolder(const std::string& path, std::string& why) {
     std::error_code ec;
     std::string inter;
     for (const auto& entry : std::filesystem::directory_iterator(path, ec)) {
+        if (entry.is_regular_file(ec) && endsWithNoCase(entry.path().filename().string(), ".inter.json")) {
+            why = "lcrec: the folder '" + name + "' holds the LC-Rec interaction file '" +
+                  entry.path().filename().string() + "'";
+            return "lcrec";
+        }
+    }
+    for (const auto& entry : std::filesystem::directory_iterator(path, ec)) {
         if (entry.is_regular_file(ec) && endsWithNoCase(entry.path().filename().string(), ".inter")) {
             inter = entry.path().filename().string();
             break;
@@ -115,7 +122,7 @@ std::string detectFolder(const std::string& path, std::string& why) {
         }
     }
     throw DataError(path,
-                    "cannot detect the format of the folder: expected a RecBole .inter file or MovieLens "
+                    "cannot detect the format of the folder: expected an LC-Rec NAME.inter.json, a RecBole .inter file or MovieLens "
                     "ratings.dat / ratings.csv / u.data in it");
 }
 
@@ -129,6 +136,16 @@ std::string detectFile(const std::string& path, std::string& why) {
     const std::string shown = detail::fileNameOf(path);
     if (endsWithNoCase(name, ".gz")) name.resize(name.size() - 3);
 
+    if (endsWithNoCase(name, ".inter.json")) {
+        why = "lcrec: '" + shown + "' is named like an LC-Rec/LETTER interaction file (NAME.inter.json)";
+        return "lcrec";
+    }
+    for (const char* side : {".item.json", ".index.json"}) {
+        if (endsWithNoCase(name, side)) {
+            throw DataError(path, "cannot load '" + shown + "' alone: it is an LC-Rec/LETTER side file; load the " +
+                                      "NAME.inter.json next to it (an .index.json goes to tokenize --method import)");
+        }
+    }
     if (endsWithNoCase(name, ".inter")) {
         why = "recbole: '" + shown + "' has the .inter extension of RecBole atomic files";
         return "recbole";

@@ -80,7 +80,7 @@ std::string joinPath(const std::string& folder, const std::string& name) {
 }  // namespace detail
 
 const std::vector<std::string>& loaderFormats() {
-    static const std::vector<std::string> kFormats = {"auto", "seqtxt", "recbole", "movielens", "amazon", "csv"};
+    static const std::vector<std::string> kFormats = {"auto", "seqtxt", "recbole", "movielens", "amazon", "csv", "lcrec"};
     return kFormats;
 }
 
@@ -104,6 +104,8 @@ LoadSummary load(const LoadOptions& options, DatasetBuilder& builder) {
         detail::loadRecbole(context);
     } else if (format == "movielens") {
         detail::loadMovielens(context);
+    } else if (format == "lcrec") {
+        detail::loadLcrec(context);
     } else if (format == "amazon") {
         detail::loadAmazon(context);
     } else {

@@ -72,5 +72,6 @@ void loadRecbole(LoadContext& context);
 void loadMovielens(LoadContext& context);
 void loadAmazon(LoadContext& context);
 void loadCsv(LoadContext& context);
+void loadLcrec(LoadContext& context);
 
 }  // namespace tokenbench::core::detail

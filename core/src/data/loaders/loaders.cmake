@@ -12,6 +12,8 @@ set(TOKENBENCH_LOADER_SOURCES
   ${CMAKE_CURRENT_SOURCE_DIR}/src/data/loaders/loader_movielens.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/data/loaders/loader_amazon.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/data/loaders/loader_csv.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/data/loaders/loader_lcrec.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/data/loaders/item_table.cpp
 )
 target_sources(tokenbench_core PRIVATE ${TOKENBENCH_LOADER_SOURCES})
 # The fuzz targets (tests/fuzz) compile these sources again with sanitizer instrumentation.
