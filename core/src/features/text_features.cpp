@@ -73,7 +73,55 @@ std::vector<const std::string*> itemTexts(const Dataset& dataset, const ItemInfo
     return texts;
 }
 
+/// The chosen text fields resolved against the data set's attribute fields.
+struct TextFieldChoice {
+    bool title = false;
+    bool description = false;
+    bool allAttributes = false;
+    std::set<std::string> attributeFields;
+};
+
+TextFieldChoice resolveTextFields(const Dataset& dataset, const std::vector<std::string>& fields, const char* who) {
+    if (fields.empty()) throw std::invalid_argument(std::string(who) + ": no text fields chosen");
+    std::set<std::string> knownFields;
+    for (const AttributeValue& value : dataset.attributeVocab) knownFields.insert(value.field);
+    TextFieldChoice c;
+    for (const std::string& field : fields) {
+        if (field == "title")
+            c.title = true;
+        else if (field == "description")
+            c.description = true;
+        else if (field == "attributes")
+            c.allAttributes = true;
+        else if (knownFields.count(field) != 0)
+            c.attributeFields.insert(field);
+        else {
+            std::string known;
+            for (const std::string& f : knownFields) known += ", " + f;
+            throw std::invalid_argument(std::string(who) + ": unknown text field '" + field +
+                                        "' (expected title, description, attributes" + known + ")");
+        }
+    }
+    return c;
+}
+
 }  // namespace
+
+std::vector<std::string> itemTexts(const Dataset& dataset, const std::vector<std::string>& fields) {
+    const TextFieldChoice c = resolveTextFields(dataset, fields, "item text");
+    std::vector<std::string> out;
+    out.reserve(dataset.items.size());
+    for (const ItemInfo& item : dataset.items) {
+        std::string joined;
+        for (const std::string* text :
+             itemTexts(dataset, item, c.title, c.description, c.allAttributes, c.attributeFields)) {
+            if (text->empty()) continue;
+            joined += (joined.empty() ? "" : "; ") + *text;
+        }
+        out.push_back(std::move(joined));
+    }
+    return out;
+}
 
 std::vector<std::string> tokenizeText(const std::string& text) {
     std::vector<std::string> tokens;
@@ -105,30 +153,12 @@ FeatureMatrix textFeatures(const Dataset& dataset, const FeatureSpec& spec) {
     if (spec.minDocumentFrequency < 1) throw std::invalid_argument("text features: minDocumentFrequency must be >= 1");
     if (!(spec.maxDocumentFraction > 0.0 && spec.maxDocumentFraction <= 1.0))
         throw std::invalid_argument("text features: maxDocumentFraction must be in (0, 1]");
-    if (spec.textFields.empty()) throw std::invalid_argument("text features: no text fields chosen");
 
-    std::set<std::string> knownFields;
-    for (const AttributeValue& value : dataset.attributeVocab) knownFields.insert(value.field);
-    bool title = false;
-    bool description = false;
-    bool allAttributes = false;
-    std::set<std::string> attributeFields;
-    for (const std::string& field : spec.textFields) {
-        if (field == "title")
-            title = true;
-        else if (field == "description")
-            description = true;
-        else if (field == "attributes")
-            allAttributes = true;
-        else if (knownFields.count(field) != 0)
-            attributeFields.insert(field);
-        else {
-            std::string known;
-            for (const std::string& f : knownFields) known += ", " + f;
-            throw std::invalid_argument("text features: unknown text field '" + field +
-                                        "' (expected title, description, attributes" + known + ")");
-        }
-    }
+    const TextFieldChoice choice = resolveTextFields(dataset, spec.textFields, "text features");
+    const bool title = choice.title;
+    const bool description = choice.description;
+    const bool allAttributes = choice.allAttributes;
+    const std::set<std::string>& attributeFields = choice.attributeFields;
 
     // Term counts per document, with terms interned in first-seen order for now.
     const auto n = static_cast<int64_t>(dataset.items.size());
