@@ -114,6 +114,8 @@ SentenceEncoder::SentenceEncoder(const std::string& folder) : m_impl(std::make_u
                 throw DataError(stConfig.string(), "field 'max_seq_length' must be an integer >= 2");
             maxLength = j.at("max_seq_length").get<int64_t>();
         }
+        // The sentence-transformers option lower-cases the input before the tokenizer sees it.
+        if (readBool(j, stConfig.string(), "do_lower_case", false)) options.lowerCase = true;
     }
     options.maxLength = static_cast<int32_t>(std::min(maxLength, config.maxPositions));
     const std::string vocabPath = (transformerDir / "vocab.txt").string();
