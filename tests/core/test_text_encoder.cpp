@@ -127,7 +127,7 @@ torch::Tensor referenceHidden(const std::vector<TensorData>& t, const std::vecto
     const torch::Tensor word = tensor(t, "embeddings.word_embeddings.weight");
     const torch::Tensor pos = tensor(t, "embeddings.position_embeddings.weight");
     const torch::Tensor type = tensor(t, "embeddings.token_type_embeddings.weight");
-    for (int64_t i = 0; i < length; ++i) x[i] = word[ids[static_cast<size_t>(i)]] + pos[i] + type[0];
+    for (int64_t i = 0; i < length; ++i) x[i].copy_(word[ids[static_cast<size_t>(i)]] + pos[i] + type[0]);
     x = layerNorm(x, tensor(t, "embeddings.LayerNorm.weight"), tensor(t, "embeddings.LayerNorm.bias"));
     const int64_t d = kHidden / kHeads;
     for (int64_t l = 0; l < kLayers; ++l) {

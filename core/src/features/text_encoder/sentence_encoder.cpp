@@ -188,7 +188,7 @@ FeatureMatrix SentenceEncoder::encode(const std::vector<std::string>& texts, con
         } else {
             pooled = (hidden * m).sum(1) / m.sum(1).clamp_min(1e-9);
         }
-        if (m_impl->info.normalize) pooled = pooled / pooled.norm(2, 1, true).clamp_min(1e-12);
+        if (m_impl->info.normalize) pooled = pooled / pooled.pow(2).sum(1, true).sqrt().clamp_min(1e-12);
         pooled = pooled.contiguous();
         const float* data = pooled.data_ptr<float>();
         for (int64_t b = 0; b < count; ++b)
