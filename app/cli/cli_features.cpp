@@ -56,13 +56,18 @@ void addFeaturesCommands(CLI::App& app, CliContext& ctx) {
     addProjectOption(*build, args.project);
     build->add_option("--dataset", args.dataset, "Data set name")->required();
     build->add_option("--kind", args.kinds,
-                      "text, attributes, cooccurrence, embeddings, model-embeddings; several (a,b or a+b) concatenate")
+                      "text, text-encoder, attributes, cooccurrence, embeddings, model-embeddings; several (a,b or a+b) "
+                      "concatenate")
         ->required();
     build->add_option("--dim", args.spec.dim, "Dimensions per block (SVD rank)")->check(CLI::Range(1, 4096));
     build->add_option("--name", args.name,
                       "Feature set name (default: the kinds joined by '+', then -runN with model-embeddings)");
     build->add_option("--seed", args.spec.seed, "Seed of the randomized SVD");
-    build->add_option("--text-fields", args.textFields, "text: title, description, attributes or an attribute field (comma list)");
+    build->add_option("--text-fields", args.textFields,
+                      "text, text-encoder: title, description, attributes or an attribute field (comma list)");
+    build->add_option("--model-dir", args.spec.textEncoderDir,
+                      "text-encoder: a sentence-transformers model folder (BERT family: config.json, model.safetensors, "
+                      "vocab.txt); never downloaded");
     build->add_option("--min-df", args.spec.minDocumentFrequency, "text: minimum document frequency of a term");
     build->add_option("--window", args.spec.window, "cooccurrence: pairs within N positions")->check(CLI::Range(1, 1000));
     build->add_option("--embeddings", args.spec.embeddingsPath, "embeddings: .npy, .safetensors or .csv file");

@@ -1,5 +1,5 @@
 #pragma once
-/// Dialog for building an item feature set of a data set (kinds, dimensions, name).
+/// Dialog for building an item feature set of a data set (kinds, dimensions, text encoder folder, name).
 
 #include <vector>
 
@@ -27,6 +27,8 @@ public:
     [[nodiscard]] QString name() const;
     void setKinds(const QStringList& kinds);
     void setDim(int dim);
+    /// The text encoder's sentence-transformers folder (what "Browse…" sets).
+    void setModelDir(const QString& dir);
 
 private:
     void updateOk();
@@ -34,6 +36,7 @@ private:
     std::vector<QCheckBox*> m_kinds;
     QSpinBox* m_dim;
     QLineEdit* m_name;
+    QLineEdit* m_modelDir;
     QLabel* m_hint;
     QWidget* m_ok = nullptr;
 };

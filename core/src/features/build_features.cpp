@@ -32,6 +32,9 @@ void validate(const FeatureSpec& spec) {
         if (!seen.insert(kind).second) throw std::invalid_argument("features: kind '" + kind + "' is listed twice");
         needsRank =
             needsRank || kind == "text" || kind == "cooccurrence" || (kind == "attributes" && spec.attributesSvd);
+        if (kind == "text-encoder" && spec.textEncoderDir.empty())
+            throw std::invalid_argument(
+                "features: kind 'text-encoder' needs a model folder (--model-dir DIR: a sentence-transformers folder)");
         if (kind == "embeddings" && spec.embeddingsPath.empty())
             throw std::invalid_argument("features: kind 'embeddings' needs an embeddings file");
         if (kind == "model-embeddings" && spec.modelRunId <= 0)
@@ -64,8 +67,16 @@ void report(const FeatureProgress& progress, double fraction, const std::string&
 }
 
 FeatureMatrix buildOne(const Dataset& dataset, const DataSplit& split, const FeatureSpec& spec, const std::string& kind,
-                       const FeatureProgress& progress, double at, const FeatureSources& sources) {
+                       const FeatureProgress& progress, double at, double share, const FeatureSources& sources) {
     if (kind == "text") return textFeatures(dataset, spec);
+    if (kind == "text-encoder") {
+        // The encoder reports within this block's share of the whole build.
+        FeatureProgress inner;
+        inner.cancel = progress.cancel;
+        if (progress.report)
+            inner.report = [&progress, at, share](double f, const std::string& m) { progress.report(at + f * share, m); };
+        return textEncoderFeatures(dataset, spec, inner);
+    }
     if (kind == "attributes") return attributeFeatures(dataset, spec);
     if (kind == "cooccurrence") return cooccurrenceFeatures(dataset, split, spec);
     if (kind == "model-embeddings") {
@@ -86,8 +97,8 @@ FeatureMatrix buildOne(const Dataset& dataset, const DataSplit& split, const Fea
 }  // namespace
 
 const std::vector<std::string>& featureKinds() {
-    static const std::vector<std::string> kKinds = {"text", "attributes", "cooccurrence", "embeddings",
-                                                    "model-embeddings"};
+    static const std::vector<std::string> kKinds = {"text",       "text-encoder",    "attributes", "cooccurrence",
+                                                    "embeddings", "model-embeddings"};
     return kKinds;
 }
 
@@ -103,7 +114,7 @@ FeatureMatrix buildFeatures(const Dataset& dataset, const DataSplit& split, cons
         checkCancel(progress);
         const std::string& kind = spec.kinds[b];
         report(progress, static_cast<double>(b) / blocks, kind + " features");
-        FeatureMatrix part = buildOne(dataset, split, spec, kind, progress, static_cast<double>(b) / blocks, sources);
+        FeatureMatrix part = buildOne(dataset, split, spec, kind, progress, static_cast<double>(b) / blocks, 1.0 / blocks, sources);
         if (part.rows != items)
             throw std::logic_error(kind + " features have " + std::to_string(part.rows) + " rows for " +
                                    std::to_string(items) + " items");

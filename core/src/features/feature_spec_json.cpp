@@ -2,6 +2,7 @@
 #include "tokenbench/features/featurizers.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <stdexcept>
 #include <string>
 
@@ -22,6 +23,8 @@ void forEachKindSetting(Spec& spec, Visit visit) {
     visit("text", "text_fields", spec.textFields);
     visit("text", "min_document_frequency", spec.minDocumentFrequency);
     visit("text", "max_document_fraction", spec.maxDocumentFraction);
+    visit("text-encoder", "text_fields", spec.textFields);
+    visit("text-encoder", "model_dir", spec.textEncoderDir);
     visit("attributes", "attribute_fields", spec.attributeFields);
     visit("attributes", "attributes_svd", spec.attributesSvd);
     visit("cooccurrence", "window", spec.window);
@@ -53,6 +56,8 @@ std::string toJson(const FeatureSpec& spec) {
     forEachKindSetting(spec, [&](const char* kind, const char* key, const auto& value) {
         if (uses(spec, kind)) j[key] = value;
     });
+    // The folder's name says which encoder made the set even after the folder has moved.
+    if (uses(spec, "text-encoder")) j["model_name"] = std::filesystem::path(spec.textEncoderDir).lexically_normal().filename().string();
     if (spec.kinds.size() > 1) {
         std::vector<double> weights = spec.weights;
         if (weights.empty()) weights.assign(spec.kinds.size(), 1.0);

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/utf8.h"
+
 namespace tokenbench::core {
 
 namespace {
@@ -23,50 +25,6 @@ const std::set<std::string> kStopWords = {
     "that",  "the",   "their", "them", "then", "there", "these", "they", "this", "to",   "too", "up",
     "us",    "was",   "we",    "were", "what", "when",  "which", "who",  "will", "with", "you", "your",
 };
-
-/// Decodes one UTF-8 code point at text[pos]; returns it and advances pos. Invalid bytes give
-/// U+FFFD and advance by one, so broken input never stalls or reads past the end.
-char32_t decodeUtf8(const std::string& text, size_t& pos) {
-    const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
-    const unsigned char lead = byte(pos);
-    if (lead < 0x80) return static_cast<char32_t>(text[pos++]);
-    int extra = 0;
-    char32_t cp = 0;
-    if ((lead & 0xE0) == 0xC0)
-        extra = 1, cp = lead & 0x1F;
-    else if ((lead & 0xF0) == 0xE0)
-        extra = 2, cp = lead & 0x0F;
-    else if ((lead & 0xF8) == 0xF0)
-        extra = 3, cp = lead & 0x07;
-    else
-        return ++pos, char32_t{0xFFFD};
-    if (pos + static_cast<size_t>(extra) >= text.size()) return ++pos, char32_t{0xFFFD};
-    for (int i = 1; i <= extra; ++i) {
-        const unsigned char next = byte(pos + static_cast<size_t>(i));
-        if ((next & 0xC0) != 0x80) return ++pos, char32_t{0xFFFD};
-        cp = (cp << 6) | (next & 0x3F);
-    }
-    pos += static_cast<size_t>(extra) + 1;
-    return cp;
-}
-
-void appendUtf8(std::string& out, char32_t cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
 
 /// Whether a non-ASCII code point separates tokens: punctuation, symbols, spaces and emoji blocks.
 /// Everything else above U+007F counts as a letter (no ICU in core; good enough for TF-IDF).
@@ -115,7 +73,55 @@ std::vector<const std::string*> itemTexts(const Dataset& dataset, const ItemInfo
     return texts;
 }
 
+/// The chosen text fields resolved against the data set's attribute fields.
+struct TextFieldChoice {
+    bool title = false;
+    bool description = false;
+    bool allAttributes = false;
+    std::set<std::string> attributeFields;
+};
+
+TextFieldChoice resolveTextFields(const Dataset& dataset, const std::vector<std::string>& fields, const char* who) {
+    if (fields.empty()) throw std::invalid_argument(std::string(who) + ": no text fields chosen");
+    std::set<std::string> knownFields;
+    for (const AttributeValue& value : dataset.attributeVocab) knownFields.insert(value.field);
+    TextFieldChoice c;
+    for (const std::string& field : fields) {
+        if (field == "title")
+            c.title = true;
+        else if (field == "description")
+            c.description = true;
+        else if (field == "attributes")
+            c.allAttributes = true;
+        else if (knownFields.count(field) != 0)
+            c.attributeFields.insert(field);
+        else {
+            std::string known;
+            for (const std::string& f : knownFields) known += ", " + f;
+            throw std::invalid_argument(std::string(who) + ": unknown text field '" + field +
+                                        "' (expected title, description, attributes" + known + ")");
+        }
+    }
+    return c;
+}
+
 }  // namespace
+
+std::vector<std::string> itemTexts(const Dataset& dataset, const std::vector<std::string>& fields) {
+    const TextFieldChoice c = resolveTextFields(dataset, fields, "item text");
+    std::vector<std::string> out;
+    out.reserve(dataset.items.size());
+    for (const ItemInfo& item : dataset.items) {
+        std::string joined;
+        for (const std::string* text :
+             itemTexts(dataset, item, c.title, c.description, c.allAttributes, c.attributeFields)) {
+            if (text->empty()) continue;
+            joined += (joined.empty() ? "" : "; ") + *text;
+        }
+        out.push_back(std::move(joined));
+    }
+    return out;
+}
 
 std::vector<std::string> tokenizeText(const std::string& text) {
     std::vector<std::string> tokens;
@@ -147,30 +153,12 @@ FeatureMatrix textFeatures(const Dataset& dataset, const FeatureSpec& spec) {
     if (spec.minDocumentFrequency < 1) throw std::invalid_argument("text features: minDocumentFrequency must be >= 1");
     if (!(spec.maxDocumentFraction > 0.0 && spec.maxDocumentFraction <= 1.0))
         throw std::invalid_argument("text features: maxDocumentFraction must be in (0, 1]");
-    if (spec.textFields.empty()) throw std::invalid_argument("text features: no text fields chosen");
 
-    std::set<std::string> knownFields;
-    for (const AttributeValue& value : dataset.attributeVocab) knownFields.insert(value.field);
-    bool title = false;
-    bool description = false;
-    bool allAttributes = false;
-    std::set<std::string> attributeFields;
-    for (const std::string& field : spec.textFields) {
-        if (field == "title")
-            title = true;
-        else if (field == "description")
-            description = true;
-        else if (field == "attributes")
-            allAttributes = true;
-        else if (knownFields.count(field) != 0)
-            attributeFields.insert(field);
-        else {
-            std::string known;
-            for (const std::string& f : knownFields) known += ", " + f;
-            throw std::invalid_argument("text features: unknown text field '" + field +
-                                        "' (expected title, description, attributes" + known + ")");
-        }
-    }
+    const TextFieldChoice choice = resolveTextFields(dataset, spec.textFields, "text features");
+    const bool title = choice.title;
+    const bool description = choice.description;
+    const bool allAttributes = choice.allAttributes;
+    const std::set<std::string>& attributeFields = choice.attributeFields;
 
     // Term counts per document, with terms interned in first-seen order for now.
     const auto n = static_cast<int64_t>(dataset.items.size());

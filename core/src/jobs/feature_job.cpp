@@ -1,6 +1,7 @@
 #include "tokenbench/jobs/feature_job.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -31,6 +32,9 @@ std::string defaultFeatureSetName(const FeatureSpec& spec) {
     // Sets of two runs' tables must not collide on one name.
     if (std::find(spec.kinds.begin(), spec.kinds.end(), "model-embeddings") != spec.kinds.end())
         name += "-run" + std::to_string(spec.modelRunId);
+    // Sets of two encoders must not collide either: the folder's name says which one.
+    if (std::find(spec.kinds.begin(), spec.kinds.end(), "text-encoder") != spec.kinds.end() && !spec.textEncoderDir.empty())
+        name += "-" + std::filesystem::path(spec.textEncoderDir).lexically_normal().filename().string();
     return name;
 }
 

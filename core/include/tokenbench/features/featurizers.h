@@ -20,13 +20,13 @@ namespace tokenbench::core {
 
 /// Options of every featurizer; each uses the fields that concern it.
 struct FeatureSpec final {
-    /// text, attributes, cooccurrence, embeddings, model-embeddings; several = concat
+    /// text, text-encoder, attributes, cooccurrence, embeddings, model-embeddings; several = concat
     std::vector<std::string> kinds = {"attributes"};
     int32_t dim = 64;               ///< SVD rank per block (> 0); attributes without SVD keep the vocab size, embeddings the file's width
     uint64_t seed = 0;              ///< randomized SVD
     int32_t svdOversample = 10;
     int32_t svdPowerIterations = 4;
-    // text
+    // text, text-encoder
     std::vector<std::string> textFields = {"title", "attributes"};  ///< title, description, attributes, or an attribute field name
     int32_t minDocumentFrequency = 2;
     double maxDocumentFraction = 0.5;
@@ -37,6 +37,8 @@ struct FeatureSpec final {
     int32_t window = 3;                        ///< pairs within this distance in a training sequence
     double cooccurrenceSmoothing = 0.75;       ///< context-distribution smoothing alpha of PPMI (Levy et al. 2015)
     double cooccurrenceSvdPower = 0.5;         ///< rows are U * S^p: 0.5 = U sqrt(S) (Levy et al. 2015), 1 = U S
+    // text-encoder
+    std::string textEncoderDir;                ///< a sentence-transformers model folder (BERT family) the user supplies
     // embeddings
     std::string embeddingsPath;                ///< .npy (float32/float16), .safetensors or .csv, rows keyed by raw item id
     std::string embeddingsIdsPath;             ///< .npy/.safetensors: text file with one raw item id per row (default: rows in dense item order)
@@ -52,7 +54,7 @@ struct FeatureSpec final {
 /// or wrongly typed values. Any thread.
 [[nodiscard]] FeatureSpec featureSpecFromJson(const std::string& json);
 
-/// The kinds buildFeatures knows: text, attributes, cooccurrence, embeddings, model-embeddings.
+/// The kinds buildFeatures knows: text, text-encoder, attributes, cooccurrence, embeddings, model-embeddings.
 [[nodiscard]] const std::vector<std::string>& featureKinds();
 
 /// Progress (0..1) and cancellation for long builds.
@@ -79,6 +81,13 @@ struct FeatureSources final {
 // in the chosen fields, no training co-occurrence) get exact zero rows.
 /// TF-IDF (sublinear tf, smooth idf, unit rows) over the chosen text fields, reduced to `dim` by SVD.
 [[nodiscard]] FeatureMatrix textFeatures(const Dataset& dataset, const FeatureSpec& spec);
+/// The chosen text fields of every item (dense order), non-empty values joined by "; ": the text the
+/// text featurizers read. Throws std::invalid_argument for an unknown field. Any thread.
+[[nodiscard]] std::vector<std::string> itemTexts(const Dataset& dataset, const std::vector<std::string>& fields);
+/// Sentence embeddings of itemTexts(textFields) by the encoder in spec.textEncoderDir (text_encoder.h),
+/// with progress after each batch and cancellation between batches. Throws DataError for bad folders.
+[[nodiscard]] FeatureMatrix textEncoderFeatures(const Dataset& dataset, const FeatureSpec& spec,
+                                                const FeatureProgress& progress = {});
 /// Unit-norm multi-hot over the attribute vocabulary (chosen fields), reduced to `dim` when attributesSvd.
 [[nodiscard]] FeatureMatrix attributeFeatures(const Dataset& dataset, const FeatureSpec& spec);
 /// PPMI (alpha-smoothed) of item pairs within `window` in training prefixes, rows U * S^cooccurrenceSvdPower.

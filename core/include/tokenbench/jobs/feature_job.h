@@ -31,7 +31,8 @@ FeatureSetRecord createFeatureSet(ExperimentStore& store, int64_t datasetId, std
                                   const FeatureProgress& progress = {}, const FeatureSources& sources = {});
 
 /// The name a feature set of `spec` gets when none is given: the kinds joined by '+', with "-runN"
-/// after model-embeddings (model-embeddings-run3, attributes+model-embeddings-run3).
+/// after model-embeddings (model-embeddings-run3, attributes+model-embeddings-run3) and "-FOLDER" after
+/// text-encoder (text-encoder-all-MiniLM-L6-v2).
 [[nodiscard]] std::string defaultFeatureSetName(const FeatureSpec& spec);
 
 /// What feature set to build.
