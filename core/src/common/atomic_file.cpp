@@ -1,9 +1,10 @@
 #include "common/atomic_file.h"
 
+#include <atomic>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
-#include <vector>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -26,18 +27,18 @@ std::string folderOf(const std::string& path) {
 AtomicFile::AtomicFile(std::string path) : m_path(std::move(path)) {
     std::error_code ec;
     fs::create_directories(folderOf(m_path), ec);
-    // A unique name, so two writers of one target never share a temporary file.
-    std::vector<char> name(m_path.begin(), m_path.end());
-    const std::string suffix = ".tmp.XXXXXX";
-    name.insert(name.end(), suffix.begin(), suffix.end());
-    name.push_back('\0');
-    m_fd = ::mkostemp(name.data(), O_CLOEXEC);
-    if (m_fd < 0) fail("cannot create a temporary file beside it", errno);
-    m_temporary = name.data();
-    // mkstemp creates 0600; give the file the usual permissions a plain open would.
-    const mode_t mask = ::umask(0);
-    ::umask(mask);
-    ::fchmod(m_fd, 0666 & ~mask);
+    // A name of this process and call, so two writers of one target never share a temporary file;
+    // open() with 0666 gives it the permissions a plain write would (mkstemp's 0600 would not).
+    static std::atomic<uint64_t> counter{0};
+    for (int attempt = 0; m_fd < 0; ++attempt) {
+        m_temporary = m_path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(++counter);
+        m_fd = ::open(m_temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (m_fd < 0 && (errno != EEXIST || attempt > 100)) {
+            const int error = errno;
+            m_temporary.clear();
+            fail("cannot create a temporary file beside it", error);
+        }
+    }
 }
 
 AtomicFile::~AtomicFile() {
