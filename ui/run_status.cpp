@@ -20,6 +20,8 @@ QString runStatusLabel(core::RunStatus status) {
             return QStringLiteral("Failed");
         case core::RunStatus::Cancelled:
             return QStringLiteral("Cancelled");
+        case core::RunStatus::Interrupted:
+            return QStringLiteral("Interrupted");
     }
     return QStringLiteral("Unknown");
 }
@@ -40,6 +42,8 @@ QColor runStatusColor(core::RunStatus status) {
             return seriesColor(2);  // red
         case core::RunStatus::Cancelled:
             return seriesColor(1);  // orange
+        case core::RunStatus::Interrupted:
+            return seriesColor(3);  // resumable: neither failed red nor cancelled orange
     }
     return seriesColor(9);
 }

@@ -1,6 +1,7 @@
 // tokenbench-cli: the headless entry point. Parses the command line, sets up logging and the
 // compute runtime, runs one command and maps failures to exit codes (0 ok, 1 user error, 2 internal).
 
+#include <csignal>
 #include <iostream>
 
 #include <spdlog/spdlog.h>
@@ -26,6 +27,9 @@ int reportUserError(const std::exception& e) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Past RLIMIT_FSIZE a write should fail with EFBIG (reported, the previous file kept) rather than
+    // kill the process with SIGXFSZ.
+    std::signal(SIGXFSZ, SIG_IGN);
     cli::CliContext ctx;
     CLI::App app{"Tokenbench: semantic tokenization and generative recommendation, headless.", "tokenbench-cli"};
     app.set_version_flag("--version", std::string("tokenbench-cli ") + versionString() + " (" + gitCommit() + ")");

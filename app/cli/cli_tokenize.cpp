@@ -7,6 +7,7 @@
 #include "console_sink.h"
 #include "repeat_options.h"
 #include "schema_options.h"
+#include "tokenbench/io/safetensors.h"
 #include "tokenbench/storage/experiment_store.h"
 #include "tokenbench/tokenizers/semantic_ids.h"
 #include "tokenbench/jobs/tokenize_job.h"
@@ -58,10 +59,7 @@ void writeSemanticIds(const std::string& path, const core::Dataset& dataset, con
             text += "\n";
         }
     }
-    std::ofstream file(path, std::ios::binary | std::ios::trunc);
-    if (!file) throw UserError("cannot write " + path);
-    file << text;
-    if (!file.flush()) throw UserError("write error in " + path);
+    core::writeTextFileAtomically(path, text);
 }
 
 }  // namespace

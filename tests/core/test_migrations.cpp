@@ -63,6 +63,33 @@ private Q_SLOTS:
         QCOMPARE(db.queryInt("SELECT count(*) FROM sqlite_master WHERE name = 'c'"), int64_t{0});
     }
 
+    void version2RunsSurviveTheRunsRebuild() {
+        tokenbench::test::TempProject dir;
+        const std::string path = dir.file("v2.db");
+        {
+            Database db(path);
+            const auto& all = schemaMigrations();
+            QCOMPARE(migrate(db, {all[0], all[1]}), 2);
+            db.exec("INSERT INTO datasets(id, name, created_at) VALUES (1, 'd', 't');"
+                    "INSERT INTO runs(id, kind, component_id, component_version, dataset_id, status, created_at) "
+                    "VALUES (7, 'model', 'sasrec', 1, 1, 'completed', 't');"
+                    "INSERT INTO run_configs VALUES (7, '{}', 1, 'h', 'v', 'cpu');"
+                    "INSERT INTO model_runs(run_id) VALUES (7);"
+                    "INSERT INTO metrics VALUES (7, 1, 1, 'train', 'loss', 0.5, 0);");
+        }
+        ExperimentStore store(path);
+        QCOMPARE(store.schemaVersion(), 3);
+        QCOMPARE(store.database().queryInt("PRAGMA application_id"), int64_t{1416315502});
+        // Dropping the old runs table must not have cascaded into what hangs off it.
+        QCOMPARE(store.database().queryInt("SELECT count(*) FROM metrics WHERE run_id = 7"), int64_t{1});
+        QCOMPARE(store.database().queryInt("SELECT count(*) FROM model_runs WHERE run_id = 7"), int64_t{1});
+        QCOMPARE(toString(store.findRun(7)->status), toString(RunStatus::Completed));
+        QCOMPARE(store.database().queryInt("PRAGMA foreign_keys"), int64_t{1});
+        store.database().exec("UPDATE runs SET status = 'interrupted' WHERE id = 7");
+        QCOMPARE(toString(store.findRun(7)->status), toString(RunStatus::Interrupted));
+        QCOMPARE(QString::fromStdString(store.integrityCheck()), QStringLiteral("ok"));
+    }
+
     void newerDatabaseIsRefused() {
         tokenbench::test::TempProject dir;
         const std::string path = dir.file("new.db");

@@ -78,6 +78,7 @@ core::RunStatus groupStatusOf(const std::vector<core::RunStatus>& statuses) {
     const auto any = [&statuses](core::RunStatus s) { return std::find(statuses.begin(), statuses.end(), s) != statuses.end(); };
     if (any(core::RunStatus::Running)) return core::RunStatus::Running;
     if (any(core::RunStatus::Failed)) return core::RunStatus::Failed;
+    if (any(core::RunStatus::Interrupted)) return core::RunStatus::Interrupted;
     if (any(core::RunStatus::Cancelled)) return core::RunStatus::Cancelled;
     if (any(core::RunStatus::Created) || statuses.empty()) return core::RunStatus::Created;
     return core::RunStatus::Completed;

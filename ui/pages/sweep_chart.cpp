@@ -73,7 +73,7 @@ SweepChart sweepChart(const core::SweepView& view) {
     for (size_t i = 0; i < view.trials.size(); ++i) {
         const core::SweepTrialView& trial = view.trials[i];
         if (trial.status != core::RunStatus::Completed && trial.status != core::RunStatus::Failed &&
-            trial.status != core::RunStatus::Cancelled)
+            trial.status != core::RunStatus::Cancelled && trial.status != core::RunStatus::Interrupted)
             continue;
         ParallelLine line;
         line.name = QStringLiteral("trial %1").arg(trial.index);

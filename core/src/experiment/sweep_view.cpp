@@ -87,7 +87,8 @@ std::string storedSettings(const RunRecord& run) {
 }
 
 bool ended(RunStatus status) {
-    return status == RunStatus::Completed || status == RunStatus::Failed || status == RunStatus::Cancelled;
+    return status == RunStatus::Completed || status == RunStatus::Failed || status == RunStatus::Cancelled ||
+           status == RunStatus::Interrupted;
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/atomic_file.h"
 #include "tokenbench/data/data_error.h"
 
 namespace tokenbench::core {
@@ -41,22 +42,14 @@ float halfToFloat(uint16_t h) {
 }
 
 void writeAll(const std::string& path, const std::string& header, const std::vector<TensorData>& tensors) {
-    const std::filesystem::path target(path);
-    if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path());
-    const std::string temp = path + ".tmp";
-    {
-        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-        if (!out) throw std::runtime_error("cannot write " + temp);
-        const uint64_t length = header.size();
-        unsigned char prefix[8];
-        for (int i = 0; i < 8; ++i) prefix[i] = static_cast<unsigned char>((length >> (8 * i)) & 0xFF);
-        out.write(reinterpret_cast<const char*>(prefix), 8);
-        out.write(header.data(), static_cast<std::streamsize>(header.size()));
-        for (const auto& t : tensors) out.write(reinterpret_cast<const char*>(t.bytes.data()), static_cast<std::streamsize>(t.bytes.size()));
-        out.flush();
-        if (!out) throw std::runtime_error("write error in " + temp);
-    }
-    std::filesystem::rename(temp, path);
+    AtomicFile out(path);
+    const uint64_t length = header.size();
+    unsigned char prefix[8];
+    for (int i = 0; i < 8; ++i) prefix[i] = static_cast<unsigned char>((length >> (8 * i)) & 0xFF);
+    out.write(prefix, 8);
+    out.write(header);
+    for (const auto& t : tensors) out.write(t.bytes.data(), t.bytes.size());
+    out.commit();
 }
 
 }  // namespace
@@ -201,18 +194,6 @@ std::vector<TensorData> readSafetensors(const std::string& path, std::map<std::s
     return tensors;
 }
 
-void writeTextFileAtomically(const std::string& path, const std::string& text) {
-    const std::filesystem::path target(path);
-    if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path());
-    const std::string temp = path + ".tmp";
-    {
-        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-        if (!out) throw std::runtime_error("cannot write " + temp);
-        out << text;
-        out.flush();
-        if (!out) throw std::runtime_error("write error in " + temp);
-    }
-    std::filesystem::rename(temp, path);
-}
+void writeTextFileAtomically(const std::string& path, const std::string& text) { writeFileAtomically(path, text); }
 
 }  // namespace tokenbench::core

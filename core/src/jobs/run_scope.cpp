@@ -7,6 +7,7 @@
 #include "tokenbench/storage/experiment_store.h"
 #include "tokenbench/storage/metrics_writer.h"
 #include "tokenbench/storage/sha256.h"
+#include "storage/run_lease.h"
 #include "tokenbench/logging.h"
 
 namespace tokenbench::core {
@@ -45,6 +46,10 @@ RunScope::RunScope(const std::string& projectDir, ProgressSink& sink)
 
 RunScope::~RunScope() {
     if (!m_finished && m_runId > 0) finish(RunStatus::Failed, "{}", "the job ended without an outcome");
+    // The writer (flushed by finish) goes before the lease: the outcome is stored while we own the run.
+    m_fan.reset();
+    m_writer.reset();
+    m_lease.reset();
 }
 
 ExperimentStore& RunScope::store() {
@@ -57,11 +62,14 @@ double RunScope::seconds() const {
 }
 
 int64_t RunScope::create(const RunSpec& spec) {
-    m_runId = store().createRun(spec);
+    m_runId = store().createRun(spec, [this](int64_t id) { m_lease = std::make_unique<RunLease>(m_paths.database, id); });
     return m_runId;
 }
 
-void RunScope::adopt(int64_t runId) { m_runId = runId; }
+void RunScope::adopt(int64_t runId) {
+    m_lease = std::make_unique<RunLease>(m_paths.database, runId);
+    m_runId = runId;
+}
 
 void RunScope::start() {
     if (m_fan) return;

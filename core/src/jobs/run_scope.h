@@ -19,6 +19,7 @@ namespace tokenbench::core {
 
 class ExperimentStore;
 class SqliteMetricsWriter;
+class RunLease;
 
 /// How a guarded body ended: Completed, Cancelled (CancelledError) or Failed (any other exception,
 /// whose text becomes the message).
@@ -53,9 +54,11 @@ public:
     [[nodiscard]] double seconds() const;
     [[nodiscard]] std::chrono::steady_clock::time_point startTime() const { return m_start; }
 
-    /// Creates the run row; the run now exists and will be finished by finish() or the destructor.
+    /// Creates the run row and takes its lease (see storage/run_lease.h) in the same transaction;
+    /// the run now exists and will be finished by finish() or the destructor.
     int64_t create(const RunSpec& spec);
-    /// Takes an existing run (a resume) as this scope's run.
+    /// Takes an existing run (a resume) as this scope's run, with its lease. Throws StorageError
+    /// when the run is still running in another process.
     void adopt(int64_t runId);
     /// Starts the store's writer thread and reports runStarted through it and the caller's sink.
     void start();
@@ -74,6 +77,7 @@ private:
     ProjectPaths m_paths;
     ProgressSink& m_caller;
     std::unique_ptr<ExperimentStore> m_store;
+    std::unique_ptr<RunLease> m_lease;  ///< released after the outcome is in the store
     std::unique_ptr<SqliteMetricsWriter> m_writer;
     std::unique_ptr<FanOutSink> m_fan;
     int64_t m_runId = 0;

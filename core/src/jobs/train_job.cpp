@@ -437,9 +437,13 @@ TrainResult runTrainJob(const TrainRequest& request, ProgressSink& callerSink, c
                 }
             }
 
-            // Checkpoint, then the state that names it (see checkpoint_state.h).
+            // Checkpoint, then the epoch's figures into the store, then the state that names the
+            // checkpoint (see checkpoint_state.h), then a "checkpoint" event. A process killed at any
+            // point leaves state.json naming an epoch whose figures are all stored, and a resume
+            // discards the figures of later epochs.
             const std::string file = std::filesystem::path(folder.pathForEpoch(epoch)).filename().string();
             model->save(folder.path(file));
+            scope.flush();
             state.epoch = epoch;
             state.lastFile = file;
             if (improved) state.bestFile = file;
@@ -448,6 +452,8 @@ TrainResult runTrainJob(const TrainRequest& request, ProgressSink& callerSink, c
                 ++state.timedEpochs;
             }
             folder.commit(state);
+            fan->event({runId, unixTimeNow(), "info", "checkpoint",
+                        "epoch " + std::to_string(epoch) + " checkpointed (" + file + ")"});
             result.epochs = state.epoch;  // so a cancelled or failed run still reports what it committed
             result.bestEpoch = state.bestEpoch;
             sessionSeconds += secondsSince(epochStart);

@@ -1,13 +1,12 @@
 #include "models/model_checkpoint.h"
 
 #include <exception>
-#include <filesystem>
 #include <stdexcept>
-#include <system_error>
 
 #include <ATen/ATen.h>
 #include <torch/serialize/archive.h>
 
+#include "common/atomic_file.h"
 #include "tokenbench/data/data_error.h"
 
 namespace tokenbench::core {
@@ -27,15 +26,28 @@ void saveCheckpoint(const std::string& path, const CheckpointSpec& spec, Checkpo
     archive.write("epoch", at::full({1}, counters.epoch, longCpu));
     archive.write("steps", at::full({1}, counters.steps, longCpu));
     for (const CheckpointMatch& match : spec.matches) archive.write(match.key, match.expected);
-    const std::string temporary = path + ".tmp";
+    // The archive streams into an AtomicFile, so a failed write (full disk, file size limit) leaves
+    // the previous checkpoint in place. The callback never reports a short write to torch: its
+    // writer would then throw, and throw again from its destructor; the first error is kept instead
+    // and raised once the archive is done.
+    AtomicFile file(path);
+    std::exception_ptr writeError;
     try {
-        archive.save_to(temporary);
-        std::filesystem::rename(temporary, path);
-    } catch (const std::exception& e) {
-        std::error_code ignored;
-        std::filesystem::remove(temporary, ignored);
-        throw DataError(path, std::string("cannot write the checkpoint: ") + e.what());
+        archive.save_to([&](const void* data, size_t bytes) -> size_t {
+            if (!writeError) {
+                try {
+                    file.write(data, bytes);
+                } catch (...) {
+                    writeError = std::current_exception();
+                }
+            }
+            return bytes;
+        });
+    } catch (const c10::Error& e) {
+        throw DataError(path, std::string("cannot write the checkpoint: ") + e.what_without_backtrace());
     }
+    if (writeError) std::rethrow_exception(writeError);
+    file.commit();
 }
 
 CheckpointCounters loadCheckpoint(const std::string& path, const CheckpointSpec& spec, const c10::Device& device,

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <ctime>
 #include <limits>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -11,6 +12,8 @@
 #include "tokenbench/storage/database.h"
 #include "tokenbench/storage/migrations.h"
 #include "tokenbench/storage/sha256.h"
+#include "storage/database_identity.h"
+#include "storage/run_lease.h"
 #include "tokenbench/version.h"
 
 namespace tokenbench::core {
@@ -104,9 +107,39 @@ double unixTimeNow() {
     return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+namespace {
+
+constexpr int kBusyTimeoutMs = 30000;  // several processes may share a project; writes are short
+
+bool isBusy(const StorageError& e) {
+    const int primary = e.code() & 0xFF;
+    return primary == 5 /* SQLITE_BUSY */ || primary == 6 /* SQLITE_LOCKED */;
+}
+
+/// Switches to WAL. The switch needs a moment alone with the file, and SQLite does not wait for
+/// it through the busy timeout, so a project other processes are opening is retried a while.
+void useWriteAheadLog(Database& db, const std::string& dbPath) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+    for (;;) {
+        try {
+            const std::string mode = db.queryText("PRAGMA journal_mode = WAL");
+            if (mode != "wal") throw StorageError("cannot switch " + dbPath + " to WAL mode (got '" + mode + "')");
+            return;
+        } catch (const StorageError& e) {
+            if (!isBusy(e) || std::chrono::steady_clock::now() > deadline) throw;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+}
+
+}  // namespace
+
 ExperimentStore::ExperimentStore(const std::string& dbPath, Access access) {
+    // Refuse a foreign or damaged file before anything could write to it.
+    checkDatabaseFile(dbPath);
     if (access == Access::ReadOnly) {
-        m_db = std::make_unique<Database>(dbPath, OpenMode::ReadOnly);
+        m_db = std::make_unique<Database>(dbPath, OpenMode::ReadOnly, kBusyTimeoutMs);
+        checkTokenbenchSchema(*m_db);
         const int version = static_cast<int>(m_db->queryInt("PRAGMA user_version"));
         if (version != latestSchemaVersion()) {
             throw StorageError("database " + dbPath + " has schema version " + std::to_string(version) +
@@ -115,13 +148,32 @@ ExperimentStore::ExperimentStore(const std::string& dbPath, Access access) {
         }
         return;
     }
-    m_db = std::make_unique<Database>(dbPath, OpenMode::ReadWriteCreate);
+    m_db = std::make_unique<Database>(dbPath, OpenMode::ReadWriteCreate, kBusyTimeoutMs);
+    checkTokenbenchSchema(*m_db);
     // WAL: readers never block the writer thread and a killed process loses no committed epoch.
-    const std::string mode = m_db->queryText("PRAGMA journal_mode = WAL");
-    if (mode != "wal") throw StorageError("cannot switch " + dbPath + " to WAL mode (got '" + mode + "')");
+    useWriteAheadLog(*m_db, dbPath);
     // NORMAL is durable in WAL mode against process crashes; only a power loss may drop the last commit.
     m_db->exec("PRAGMA synchronous = NORMAL");
     migrate(*m_db);
+    markInterruptedRuns();
+}
+
+void ExperimentStore::markInterruptedRuns() {
+    const std::string query = "SELECT id FROM runs WHERE status IN ('created', 'running')";
+    if (!m_db->prepare(query).step()) return;
+    // Under the write lock: a process starting or resuming a run takes its lease before it
+    // writes 'running', so a run read here as running without a lease has no owner.
+    Transaction tx(*m_db);
+    std::vector<int64_t> orphans;
+    auto st = m_db->prepare(query);
+    while (st.step())
+        if (!runLeaseHeld(m_db->path(), st.int64(0))) orphans.push_back(st.int64(0));
+    auto mark = m_db->prepare(
+        "UPDATE runs SET status = 'interrupted', finished_at = ?, "
+        "message = 'its process ended without finishing it; resume it to continue from its last checkpoint' "
+        "WHERE id = ?");
+    for (int64_t id : orphans) mark.bind(1, isoTimestampNow()).bind(2, id).run();
+    tx.commit();
 }
 
 ExperimentStore::~ExperimentStore() = default;
@@ -327,7 +379,7 @@ FeatureMatrix ExperimentStore::loadFeatureMatrix(int64_t featureSetId) {
 
 // Runs -----------------------------------------------------------------------------------------------
 
-int64_t ExperimentStore::createRun(const RunSpec& spec) {
+int64_t ExperimentStore::createRun(const RunSpec& spec, const std::function<void(int64_t)>& beforeCommit) {
     Transaction tx(*m_db);
     m_db->prepare("INSERT INTO runs(kind, component_id, component_version, name, dataset_id, status, created_at, "
                   "group_id) VALUES (?,?,?,?,?,'created',?,?)")
@@ -360,6 +412,7 @@ int64_t ExperimentStore::createRun(const RunSpec& spec) {
             .bind(2, spec.tokenizerRunId)
             .run();
     }
+    if (beforeCommit) beforeCommit(id);
     tx.commit();
     return id;
 }

@@ -189,36 +189,73 @@ CREATE TABLE target_ranks (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 3: the 'interrupted' status (a run whose process died; it can be resumed) and
+// Tokenbench's application id. SQLite cannot change a CHECK constraint in place, so runs is
+// rebuilt; migrate() runs migrations with foreign keys off, or dropping runs would cascade.
+constexpr const char* kSchemaV3 = R"sql(
+CREATE TABLE runs_v3 (
+  id                INTEGER PRIMARY KEY,
+  kind              TEXT NOT NULL CHECK (kind IN ('tokenizer', 'model')),
+  component_id      TEXT NOT NULL,
+  component_version INTEGER NOT NULL,
+  name              TEXT NOT NULL DEFAULT '',
+  dataset_id        INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+  status            TEXT NOT NULL
+                    CHECK (status IN ('created', 'running', 'completed', 'failed', 'cancelled', 'interrupted')),
+  created_at        TEXT NOT NULL,
+  started_at        TEXT,
+  finished_at       TEXT,
+  summary_json      TEXT NOT NULL DEFAULT '{}',
+  message           TEXT NOT NULL DEFAULT '',
+  group_id          INTEGER REFERENCES run_groups(id) ON DELETE SET NULL
+);
+INSERT INTO runs_v3 (id, kind, component_id, component_version, name, dataset_id, status, created_at, started_at,
+                     finished_at, summary_json, message, group_id)
+  SELECT id, kind, component_id, component_version, name, dataset_id, status, created_at, started_at,
+         finished_at, summary_json, message, group_id FROM runs;
+DROP TABLE runs;
+ALTER TABLE runs_v3 RENAME TO runs;
+CREATE INDEX runs_by_dataset ON runs(dataset_id);
+CREATE INDEX runs_by_group ON runs(group_id);
+PRAGMA application_id = 1416315502;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& schemaMigrations() {
     static const std::vector<Migration> migrations = {
         {1, "experiment store: data sets, features, runs, metrics, codebooks, attention, artifacts", kSchemaV1},
         {2, "run groups (repeats, sweeps) and per-target ranks for paired comparisons", kSchemaV2},
+        {3, "the interrupted run status and Tokenbench's application id", kSchemaV3},
     };
     return migrations;
 }
 
 int latestSchemaVersion() { return schemaMigrations().back().version; }
 
-int migrate(Database& db, const std::vector<Migration>& migrations) {
-    int version = static_cast<int>(db.queryInt("PRAGMA user_version"));
-    const int latest = migrations.empty() ? 0 : migrations.back().version;
-    if (version > latest) {
-        throw StorageError("database " + db.path() + " has schema version " + std::to_string(version) +
-                           ", newer than this Tokenbench supports (" + std::to_string(latest) +
-                           "): open it with a newer version");
-    }
+namespace {
+
+int storedVersion(Database& db) { return static_cast<int>(db.queryInt("PRAGMA user_version")); }
+
+/// Applies the migrations after the stored version, each in its own IMMEDIATE transaction. The
+/// version is read again under the write lock: another process opening the same new project at
+/// the same moment may have migrated it while this one waited.
+int applyMigrations(Database& db, const std::vector<Migration>& migrations) {
+    int version = storedVersion(db);
     for (const Migration& migration : migrations) {
         if (migration.version <= version) continue;
+        Transaction tx(db);
+        version = storedVersion(db);
+        if (migration.version <= version) continue;  // done by another process meanwhile
         if (migration.version != version + 1) {
             throw StorageError("schema migrations have a gap before version " + std::to_string(migration.version));
         }
-        Transaction tx(db);
         db.exec("CREATE TABLE IF NOT EXISTS schema_history (version INTEGER PRIMARY KEY, "
                 "description TEXT NOT NULL, applied_at TEXT NOT NULL, code_version TEXT NOT NULL)");
         try {
             db.exec(migration.sql);
+            if (db.queryInt("SELECT count(*) FROM pragma_foreign_key_check") > 0)
+                throw StorageError("rows would break a foreign key");
         } catch (const StorageError& e) {
             throw StorageError("schema migration to version " + std::to_string(migration.version) +
                                " failed: " + e.what(), e.code());
@@ -235,6 +272,30 @@ int migrate(Database& db, const std::vector<Migration>& migrations) {
         version = migration.version;
     }
     return version;
+}
+
+}  // namespace
+
+int migrate(Database& db, const std::vector<Migration>& migrations) {
+    const int version = storedVersion(db);
+    const int latest = migrations.empty() ? 0 : migrations.back().version;
+    if (version > latest) {
+        throw StorageError("database " + db.path() + " has schema version " + std::to_string(version) +
+                           ", newer than this Tokenbench supports (" + std::to_string(latest) +
+                           "): open it with a newer version");
+    }
+    if (version == latest) return version;
+    // Rebuilding a table (version 3) must not cascade deletes; PRAGMA foreign_keys only changes
+    // outside a transaction, so it is switched around the whole sequence.
+    db.exec("PRAGMA foreign_keys = OFF");
+    try {
+        const int reached = applyMigrations(db, migrations);
+        db.exec("PRAGMA foreign_keys = ON");
+        return reached;
+    } catch (...) {
+        db.exec("PRAGMA foreign_keys = ON");
+        throw;
+    }
 }
 
 }  // namespace tokenbench::core

@@ -13,6 +13,7 @@ std::string toString(RunStatus status) {
         case RunStatus::Completed: return "completed";
         case RunStatus::Failed: return "failed";
         case RunStatus::Cancelled: return "cancelled";
+        case RunStatus::Interrupted: return "interrupted";
     }
     return "created";
 }
@@ -25,7 +26,7 @@ RunKind runKindFromString(const std::string& text) {
 
 RunStatus runStatusFromString(const std::string& text) {
     for (RunStatus s : {RunStatus::Created, RunStatus::Running, RunStatus::Completed, RunStatus::Failed,
-                        RunStatus::Cancelled}) {
+                        RunStatus::Cancelled, RunStatus::Interrupted}) {
         if (toString(s) == text) return s;
     }
     throw std::invalid_argument("unknown run status '" + text + "'");

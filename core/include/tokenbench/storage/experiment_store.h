@@ -7,6 +7,7 @@
 /// readers run while a writer commits.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,8 +27,10 @@ class ExperimentStore final {
 public:
     enum class Access { ReadWrite, ReadOnly };
 
-    /// Opens `dbPath`. ReadWrite creates the file, turns WAL on and migrates the schema; ReadOnly
-    /// requires an existing database at the current schema version. Throws StorageError.
+    /// Opens `dbPath`. ReadWrite creates the file, turns WAL on, migrates the schema and marks runs
+    /// whose process died as interrupted; ReadOnly requires an existing database at the current
+    /// schema version. A file that is not a Tokenbench database is refused unchanged. Throws
+    /// StorageError naming the file.
     explicit ExperimentStore(const std::string& dbPath, Access access = Access::ReadWrite);
     ~ExperimentStore();
     ExperimentStore(const ExperimentStore&) = delete;
@@ -64,7 +67,10 @@ public:
     [[nodiscard]] FeatureMatrix loadFeatureMatrix(int64_t featureSetId);
 
     // Runs --------------------------------------------------------------------------------------
-    int64_t createRun(const RunSpec& spec);
+    /// Creates a run ('created'). `beforeCommit`, when given, is called with the new id inside the
+    /// creating transaction (a job takes the run's lease there, so no other process ever sees the
+    /// run without its owner).
+    int64_t createRun(const RunSpec& spec, const std::function<void(int64_t)>& beforeCommit = {});
     void markRunStarted(int64_t runId);
     void finishRun(int64_t runId, RunStatus status, const std::string& summaryJson,
                    const std::string& message = {});
@@ -107,6 +113,10 @@ public:
     [[nodiscard]] std::vector<std::vector<int32_t>> semanticIds(int64_t runId);
 
 private:
+    /// Marks created or running runs whose process is gone (no lease, see run_lease.h) as
+    /// interrupted; run on every read-write open.
+    void markInterruptedRuns();
+
     std::unique_ptr<Database> m_db;
 };
 

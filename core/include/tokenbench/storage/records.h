@@ -13,8 +13,9 @@ namespace tokenbench::core {
 /// What kind of component a run trained.
 enum class RunKind { Tokenizer, Model };
 
-/// Life cycle of a run. Stored as lower-case text.
-enum class RunStatus { Created, Running, Completed, Failed, Cancelled };
+/// Life cycle of a run. Stored as lower-case text. Interrupted: its process died while it was
+/// created or running (found when the project is next opened); it can be resumed.
+enum class RunStatus { Created, Running, Completed, Failed, Cancelled, Interrupted };
 
 [[nodiscard]] std::string toString(RunKind kind);
 [[nodiscard]] std::string toString(RunStatus status);
