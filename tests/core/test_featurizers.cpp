@@ -596,7 +596,7 @@ private Q_SLOTS:
         spec.kinds = {"text", "colour"};
         const std::string message =
             errorOf<std::invalid_argument>([&] { (void)buildFeatures(data.dataset, split, spec); });
-        QVERIFY2(contains(message, "'colour'") && contains(message, "text, attributes, cooccurrence, embeddings"),
+        QVERIFY2(contains(message, "'colour'") && contains(message, "text, text-encoder, attributes, cooccurrence, embeddings"),
                  message.c_str());
         spec.kinds = {"text"};
         spec.dim = 0;

@@ -280,7 +280,8 @@ private Q_SLOTS:
         QVERIFY2(contains(e->message(), "item id"), e->what());
         e = loadError("[1, 2]", "{}");
         QVERIFY(e.has_value() && contains(e->message(), "expected an object"));
-        e = loadError("{\"1\": [0]}", "{\n \"0\": {\n  \"title\": 5\n }\n}");
+        // (a number is reported once the token after it is read: keep that token on its line)
+        e = loadError("{\"1\": [0]}", "{\n \"0\": {\n  \"title\": 5, \"brand\": \"b\"\n }\n}");
         QVERIFY(e.has_value());
         QVERIFY2(contains(e->file(), "X.item.json") && e->line() == 3, e->what());
         QVERIFY2(contains(e->message(), "'title' of item '0'"), e->what());

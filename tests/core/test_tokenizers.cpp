@@ -544,8 +544,9 @@ private Q_SLOTS:
         e = importError(csv("fraction.json", R"({"a": [1, 2.5], "b": [1, 2], "c": [1, 2]})"));
         QVERIFY2(contains(e.message(), "'a'") && contains(e.message(), "not an integer"), e.what());
 
+        // A string code must be an LC-Rec token ("<a_12>"); anything else says so.
         e = importError(csv("text.json", R"({"a": [1, "x"], "b": [1, 2], "c": [1, 2]})"));
-        QVERIFY2(contains(e.message(), "'a'") && contains(e.message(), "not a number"), e.what());
+        QVERIFY2(contains(e.message(), "'a'") && contains(e.message(), "not a semantic-ID token"), e.what());
 
         e = importError(csv("range.csv", "a,1,2\nb,1,3\nc,0,0\n"), ImportedIdKind::RawId, 3);
         QCOMPARE(e.line(), int64_t{2});

@@ -1,8 +1,13 @@
 #include "storage/database_identity.h"
 
 #include <cstring>
+#include <fcntl.h>
 #include <filesystem>
-#include <fstream>
+#include <map>
+#include <mutex>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <utility>
 
 #include "tokenbench/storage/database.h"
 
@@ -22,6 +27,25 @@ uint32_t bigEndian32(const unsigned char* p) {
     return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]);
 }
 
+/// Reads the first `size` bytes of `path`. The descriptor stays open for the life of the process:
+/// closing any descriptor of a database file drops every POSIX lock this process holds on it, also
+/// those of open SQLite connections, and a write racing with that corrupts the file (SQLite's own
+/// "how to corrupt" list). One descriptor per file (device, inode), reused.
+bool readHeader(const std::string& path, unsigned char* header, size_t size) {
+    static std::mutex mutex;
+    static std::map<std::pair<dev_t, ino_t>, int> descriptors;
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0) return false;
+    const std::lock_guard<std::mutex> lock(mutex);
+    int& fd = descriptors[{info.st_dev, info.st_ino}];
+    if (fd <= 0) fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        fd = 0;
+        return false;
+    }
+    return ::pread(fd, header, size, 0) == static_cast<ssize_t>(size);
+}
+
 }  // namespace
 
 void checkDatabaseFile(const std::string& path) {
@@ -32,9 +56,7 @@ void checkDatabaseFile(const std::string& path) {
     if (size == 0) return;
     // The header layout is SQLite's documented file format (https://www.sqlite.org/fileformat.html).
     unsigned char header[100] = {};
-    std::ifstream in(path, std::ios::binary);
-    in.read(reinterpret_cast<char*>(header), sizeof(header));
-    if (!in || std::memcmp(header, "SQLite format 3\0", 16) != 0)
+    if (!readHeader(path, header, sizeof(header)) || std::memcmp(header, "SQLite format 3\0", 16) != 0)
         refuse(path, size < sizeof(header) ? "the file is too short to be a database" : "not an SQLite database");
     uint32_t pageSize = (uint32_t(header[16]) << 8) | header[17];
     if (pageSize == 1) pageSize = 65536;

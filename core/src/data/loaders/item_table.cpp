@@ -169,7 +169,7 @@ int columnOf(const LineReader& reader, const std::vector<std::string>& header, c
     }
     std::string names;
     for (const auto& h : header) names += (names.empty() ? "" : ", ") + quoteForMessage(h);
-    reader.fail(0, std::string("expected a ") + role + " column '" + quoteForMessage(name) +
+    reader.fail(0, std::string("expected the ") + role + " column '" + quoteForMessage(name) +
                        "' in the header but found: " + names);
 }
 
@@ -225,9 +225,12 @@ bool isCsvName(const std::string& path) {
            detail::endsWithNoCase(path, ".csv.gz") || detail::endsWithNoCase(path, ".tsv.gz");
 }
 
-/// JSON lines unless the name says CSV or the first non-blank character is not '{'.
+/// JSON lines when the name says so (.jsonl, .json, .ndjson); otherwise unless the name says CSV or
+/// the first non-blank character is not '{'.
 bool looksLikeJsonLines(const std::string& path) {
     if (isCsvName(path)) return false;
+    for (const char* suffix : {".jsonl", ".json", ".ndjson", ".jsonl.gz", ".json.gz"})
+        if (detail::endsWithNoCase(path, suffix)) return true;
     LineReader reader(path, detail::kMaxMetaLine);
     std::string_view line;
     while (reader.next(line)) {
