@@ -67,11 +67,14 @@ void ScatterPlot::setPoints(const QVector<double>& x, const QVector<double>& y, 
     const auto [yLow, yHigh] = std::minmax_element(values.begin(), values.end());
     m_plot->xAxis->setRange(padded(*xLow, *xHigh));
     m_plot->yAxis->setRange(padded(*yLow, *yHigh));
+    const double middle = m_plot->xAxis->range().center();
     for (int i = 0; i < keys.size(); ++i) {
         auto* label = new QCPItemText(m_plot);
         label->position->setCoords(keys[i], values[i]);
-        label->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
-        label->setPadding(QMargins(6, 0, 0, 4));
+        // Labels grow away from the nearer side edge, so none runs out of the plot.
+        const bool right = keys[i] > middle;
+        label->setPositionAlignment((right ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignBottom);
+        label->setPadding(right ? QMargins(0, 0, 6, 4) : QMargins(6, 0, 0, 4));
         label->setText(names[i]);
         label->setClipToAxisRect(false);
         m_labels << label;
