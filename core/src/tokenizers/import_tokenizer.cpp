@@ -12,6 +12,7 @@
 #include "tokenbench/io/safetensors.h"
 #include "tokenbench/tokenizers/import_ids.h"
 #include "tokenizers/builtin_tokenizers.h"
+#include "tokenizers/stored_codes.h"
 
 namespace tokenbench::core {
 
@@ -20,9 +21,6 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kImportId = "import";
-constexpr const char* kWeightsFile = "weights.safetensors";
-constexpr const char* kConfigFile = "config.json";
-constexpr const char* kCodesTensor = "codes";
 
 class ImportTokenizer final : public Tokenizer {
 public:
@@ -57,34 +55,13 @@ public:
     }
 
     void save(const std::string& directory) const override {
-        std::filesystem::create_directories(directory);
-        writeSafetensors((std::filesystem::path(directory) / kWeightsFile).string(),
-                         {TensorData::fromInts(kCodesTensor, {m_ids.items, m_ids.levels}, m_ids.codes)},
-                         {{"tokenizer", kImportId}});
-        const json config = {{"id", kImportId},         {"version", importInfo().version}, {"config", m_config},
-                             {"levels", m_ids.levels},  {"codebook_size", m_codebookSize}, {"input_dim", 0}};
-        writeJsonFile((std::filesystem::path(directory) / kConfigFile).string(), config);
+        saveStoredCodes(directory, kImportId, importInfo().version, m_config, {m_ids, m_codebookSize, 0});
     }
 
     void loadState(const std::string& directory) override {
-        const std::string configPath = (std::filesystem::path(directory) / kConfigFile).string();
-        const json saved = readJsonFile(configPath);
-        if (!saved.contains("codebook_size") || !saved["codebook_size"].is_number_integer())
-            throw DataError(configPath, "missing the integer 'codebook_size'");
-        const std::string path = (std::filesystem::path(directory) / kWeightsFile).string();
-        SemanticIds ids;
-        for (const TensorData& t : readSafetensors(path)) {
-            if (t.name != kCodesTensor) continue;
-            if (t.dtype != "I32" || t.shape.size() != 2)
-                throw DataError(path, "tensor 'codes' must be an items x levels matrix of I32, is " + t.dtype);
-            ids.items = t.shape[0];
-            ids.levels = static_cast<int32_t>(t.shape[1]);
-            ids.codes.resize(static_cast<size_t>(t.elementCount()));
-            std::memcpy(ids.codes.data(), t.bytes.data(), t.bytes.size());
-        }
-        if (ids.items == 0) throw DataError(path, "no tensor 'codes'");
-        m_ids = std::move(ids);
-        m_codebookSize = saved["codebook_size"].get<int32_t>();
+        StoredCodes stored = loadStoredCodes(directory);
+        m_ids = std::move(stored.ids);
+        m_codebookSize = stored.codebookSize;
     }
 
 private:
