@@ -14,6 +14,7 @@ cli="$build/app/tokenbench-cli"
 sizes="${SIZES:-10000:20000 100000:100000 1000000:100000}"
 threads="${THREADS:-2}"
 out="${OUT_DIR:-$(mktemp -d)}"
+mkdir -p "$out"
 # Full softmax keeps a batch x length x items logit tensor: beyond this many items it does not fit.
 ce_max_items="${CE_MAX_ITEMS:-100000}"
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
@@ -43,7 +44,7 @@ for size in $sizes; do
     project="$out/p$items"
     step generate "$items" "$users" '{interactions: .interactions}' -- \
         dataset generate --project "$project" --name s --users "$users" --items "$items" || continue
-    step features "$items" "$users" '{dims: .dims}' -- \
+    step features "$items" "$users" '{dim: .dim, rows: .rows}' -- \
         features build --project "$project" --dataset s --kind attributes+cooccurrence --dim 32 --name f || continue
     step rq-kmeans "$items" "$users" '{collision_rate: .collision_rate}' -- \
         tokenize --project "$project" --dataset s --features f --method rq-kmeans --levels 3 --codebook-size 256 \
