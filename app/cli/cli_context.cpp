@@ -53,6 +53,15 @@ CLI::Option* addJsonFlag(CLI::App& command, bool& json) {
     return command.add_flag("--json", json, "Print one JSON object on stdout");
 }
 
+void addNewItemOptions(CLI::App& command, core::SplitConfig& split) {
+    command
+        .add_option("--new-items", split.newItemFraction,
+                    "Share of the catalogue held out of training entirely (brand-new items: none of their "
+                    "interactions is trained on; they stay as validation and test targets, reported as new_items)")
+        ->check(CLI::Range(0.0, 0.9));
+    command.add_option("--new-item-seed", split.newItemSeed, "Which items are held out: a shuffle by this seed");
+}
+
 void setAction(CLI::App& command, CliContext& ctx, std::function<int()> action) {
     command.callback([&ctx, action = std::move(action)] { ctx.action = action; });
 }

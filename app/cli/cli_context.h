@@ -57,6 +57,10 @@ CLI::Option* addProjectOption(CLI::App& command, std::string& project);
 /// Adds the `--json` flag (print one JSON object on stdout) to `command`.
 CLI::Option* addJsonFlag(CLI::App& command, bool& json);
 
+/// Adds `--new-items SHARE` and `--new-item-seed N` (brand-new items held out of training) to a
+/// command that creates a data set.
+void addNewItemOptions(CLI::App& command, core::SplitConfig& split);
+
 /// Makes `action` the one main() runs when `command` is the parsed subcommand.
 void setAction(CLI::App& command, CliContext& ctx, std::function<int()> action);
 

@@ -16,6 +16,7 @@ struct DatasetArgs {
     std::string name;
     bool json = false;
     core::SyntheticConfig synthetic;
+    core::SplitConfig split;
 };
 
 void printStats(const std::string& name, const core::DatasetStats& s) {
@@ -67,12 +68,14 @@ void addDatasetCommands(CLI::App& app, CliContext& ctx) {
     generate->add_option("--branching", args.synthetic.branching, "Children per node at each category level")
         ->expected(1, 6)
         ->check(CLI::Range(1, 1000));
+    addNewItemOptions(*generate, args.split);
     addJsonFlag(*generate, args.json);
     setAction(*generate, ctx, [] {
         auto store = openProject(args.project);
         if (store->findDataset(args.name)) throw UserError("a data set named '" + args.name + "' already exists");
         const auto start = std::chrono::steady_clock::now();
-        (void)core::storeSyntheticDataset(*store, args.name, args.synthetic);
+        (void)core::storeSyntheticDataset(*store, args.name, args.synthetic,
+                                          args.split.newItemFraction > 0 ? &args.split : nullptr);
         const auto record = requireDataset(*store, args.name);
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         if (args.json) {

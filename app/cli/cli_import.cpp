@@ -96,6 +96,7 @@ void addImportCommand(CLI::App& dataset, CliContext& ctx) {
     cmd->add_option("--cold-threshold", args.request.split.coldThreshold,
                     "Targets with at most N training interactions count as cold")
         ->check(CLI::NonNegativeNumber);
+    addNewItemOptions(*cmd, args.request.split);
     addJsonFlag(*cmd, args.json);
     setAction(*cmd, ctx, [] {
         if (args.hasMinRating) args.request.preprocess.minRating = args.minRating;

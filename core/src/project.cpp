@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tokenbench/data/synthetic.h"
+#include "tokenbench/storage/database.h"
 #include "tokenbench/storage/experiment_store.h"
 #include "tokenbench/logging.h"
 
@@ -34,14 +35,25 @@ ProjectPaths ensureProject(const std::string& dir) {
     return paths;
 }
 
-int64_t storeSyntheticDataset(ExperimentStore& store, const std::string& name, const SyntheticConfig& config) {
-    const SyntheticData data = generateSynthetic(config);
-    const nlohmann::json configJson = {{"generator", "synthetic"},
-                                       {"seed", config.seed},
-                                       {"users", config.users},
-                                       {"items", config.items},
-                                       {"branching", config.branching}};
-    return store.saveDataset(name, data.dataset, "built-in synthetic generator", "synthetic", configJson.dump());
+int64_t storeSyntheticDataset(ExperimentStore& store, const std::string& name, const SyntheticConfig& config,
+                              const SplitConfig* split) {
+    SyntheticData data = generateSynthetic(config);
+    nlohmann::json configJson = {{"generator", "synthetic"},
+                                 {"seed", config.seed},
+                                 {"users", config.users},
+                                 {"items", config.items},
+                                 {"branching", config.branching}};
+    if (!split) return store.saveDataset(name, data.dataset, "built-in synthetic generator", "synthetic", configJson.dump());
+    const int64_t heldOut = removeNewItemTraining(data.dataset, *split);
+    SplitStats stats = computeSplitStats(data.dataset, makeSplit(data.dataset, *split));
+    stats.newItemInteractionsRemoved = heldOut;
+    configJson["split"] = nlohmann::json::parse(toJson(*split));
+    Transaction tx(store.database());
+    const int64_t id =
+        store.saveDataset(name, data.dataset, "built-in synthetic generator", "synthetic", configJson.dump());
+    store.saveSplit(id, toString(split->method), toString(split->method), toJson(*split), toJson(stats));
+    tx.commit();
+    return id;
 }
 
 ProjectPaths ensureDemoProject(const std::string& dir) {

@@ -5,6 +5,7 @@
 # full-ranking evaluation of the test users. Writes one TSV row per step (stdout and OUT_DIR/scale.tsv).
 # Usage: tests/bench/scale_probe.sh [BUILD_DIR]
 #        SIZES="10000:20000 100000:100000" THREADS=2 tests/bench/scale_probe.sh   (items:users pairs)
+#        GEN_ARGS: extra SID-GPT options (default: 2 layers, so that 100k users fit a session on two cores)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 build="${1:-$root/build/default}"
@@ -17,6 +18,7 @@ out="${OUT_DIR:-$(mktemp -d)}"
 mkdir -p "$out"
 # Full softmax keeps a batch x length x items logit tensor: beyond this many items it does not fit.
 ce_max_items="${CE_MAX_ITEMS:-100000}"
+read -r -a gen_args <<<"${GEN_ARGS:---layers 2}"
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 tsv="$out/scale.tsv"
 printf 'items\tusers\tstep\tseconds\tpeak_mb\tdetail\n' | tee "$tsv"
@@ -57,7 +59,8 @@ for size in $sizes; do
             train --project "$project" --dataset s --model sasrec --epochs 1 --patience 0 || true
     fi
     step sid-gpt "$items" "$users" "$train_detail" -- \
-        train --project "$project" --dataset s --model sid-gpt --tokenizer "$tokenizer" --epochs 1 --patience 0 || true
+        train --project "$project" --dataset s --model sid-gpt --tokenizer "$tokenizer" --epochs 1 --patience 0 \
+        "${gen_args[@]}" || true
     sasrec_run="$(jq -r '.run_id // empty' "$out/sasrec-sampled-$items.json" 2>/dev/null || true)"
     [ -n "$sasrec_run" ] && step eval-sasrec "$items" "$users" '{ndcg10: .["ndcg@10"]}' -- \
         eval --project "$project" --run "$sasrec_run" || true

@@ -14,7 +14,8 @@ namespace tokenbench::ui {
 [[nodiscard]] QString metricLabel(const QString& name);
 
 /// Test metrics of a model run summary split by target group, ready for a grouped bar chart:
-/// categories are metrics (Recall@10, NDCG@10, ...), series "All targets", "Cold", "Warm".
+/// categories are metrics (Recall@10, NDCG@10, ...), series "All targets", "Cold", "Warm" and, under a
+/// split that holds items out, "New items".
 struct ColdWarmBreakdown final {
     QStringList categories;
     QVector<BarSeries> series;
@@ -28,6 +29,7 @@ struct TargetGroupSeries final {
 };
 inline constexpr TargetGroupSeries kTargetGroups[] = {{core::TargetGroup::All, "All targets"},
                                                       {core::TargetGroup::Cold, "Cold targets"},
-                                                      {core::TargetGroup::Warm, "Warm targets"}};
+                                                      {core::TargetGroup::Warm, "Warm targets"},
+                                                      {core::TargetGroup::New, "New items"}};
 
 }  // namespace tokenbench::ui

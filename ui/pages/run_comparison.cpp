@@ -342,6 +342,13 @@ void RunComparison::showBreakdown() {
                                                : QStringLiteral("None of these runs has test metrics"));
         return;
     }
+    // A group no run has (new items exist only under a split that holds items out) gets no bars.
+    series.erase(std::remove_if(series.begin(), series.end(),
+                                [](const BarSeries& s) {
+                                    return std::none_of(s.values.begin(), s.values.end(),
+                                                        [](double v) { return std::isfinite(v); });
+                                }),
+                 series.end());
     m_breakdown->setGroups(categories, series);
 }
 

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 
+#include "tokenbench/data/split.h"
 #include "tokenbench/data/synthetic.h"
 
 namespace tokenbench::core {
@@ -29,7 +30,10 @@ ProjectPaths ensureProject(const std::string& dir);
 inline constexpr const char* kDemoDatasetName = "demo-synthetic";
 
 /// Generates a synthetic data set and stores it under `name` with its generator config; returns its id.
-int64_t storeSyntheticDataset(ExperimentStore& store, const std::string& name, const SyntheticConfig& config);
+/// With `split` given, stores that split (held-out items lose their training interactions first);
+/// otherwise the data set gets the default leave-one-out split.
+int64_t storeSyntheticDataset(ExperimentStore& store, const std::string& name, const SyntheticConfig& config,
+                              const SplitConfig* split = nullptr);
 
 /// Makes sure `dir` is a project holding the synthetic demo data set (generated with the default
 /// SyntheticConfig on first use). Returns its paths. Called at GUI start-up on a worker or at once

@@ -21,6 +21,10 @@ std::string toJson(const SplitConfig& c) {
         j["valid_fraction"] = c.validFraction;
         j["test_fraction"] = c.testFraction;
     }
+    if (c.newItemFraction > 0) {
+        j["new_item_fraction"] = c.newItemFraction;
+        j["new_item_seed"] = c.newItemSeed;
+    }
     return j.dump();
 }
 
@@ -32,6 +36,8 @@ SplitConfig splitConfigFromJson(const std::string& json) {
         c.coldThreshold = j.value("cold_threshold", c.coldThreshold);
         c.validFraction = j.value("valid_fraction", c.validFraction);
         c.testFraction = j.value("test_fraction", c.testFraction);
+        c.newItemFraction = j.value("new_item_fraction", c.newItemFraction);
+        c.newItemSeed = j.value("new_item_seed", c.newItemSeed);
         return c;
     } catch (const nlohmann::json::exception& e) {
         throw std::invalid_argument(std::string("malformed split config: ") + e.what());
@@ -41,6 +47,7 @@ SplitConfig splitConfigFromJson(const std::string& json) {
 DataSplit makeSplit(const Dataset& dataset, const SplitConfig& config) {
     DataSplit split;
     split.config = config;
+    if (config.newItemFraction > 0) split.newItems = selectNewItems(static_cast<int64_t>(dataset.items.size()), config);
     split.users.reserve(dataset.users.size());
     if (config.method == SplitMethod::LeaveOneOut) {
         for (const UserSequence& user : dataset.users) {
@@ -102,6 +109,16 @@ SplitStats computeSplitStats(const Dataset& dataset, const DataSplit& split) {
         }
     }
     stats.itemsWithoutTraining = std::count(counts.begin(), counts.end(), int64_t{0});
+    if (!split.newItems.empty()) {
+        stats.newItems = std::count(split.newItems.begin(), split.newItems.end(), true);
+        for (size_t u = 0; u < dataset.users.size(); ++u) {
+            const auto& items = dataset.users[u].items;
+            const UserSplit& s = split.users[u];
+            for (int32_t k = s.trainEnd; k < static_cast<int32_t>(items.size()); ++k)
+                if (split.newItems[static_cast<size_t>(items[static_cast<size_t>(k)])])
+                    ++(k < s.validEnd ? stats.newValidTargets : stats.newTestTargets);
+        }
+    }
     return stats;
 }
 
@@ -111,7 +128,11 @@ std::string toJson(const SplitStats& s) {
                           {"test_targets", s.testTargets},
                           {"cold_valid_targets", s.coldValidTargets},
                           {"cold_test_targets", s.coldTestTargets},
-                          {"items_without_training", s.itemsWithoutTraining}}
+                          {"items_without_training", s.itemsWithoutTraining},
+                          {"new_items", s.newItems},
+                          {"new_valid_targets", s.newValidTargets},
+                          {"new_test_targets", s.newTestTargets},
+                          {"new_item_interactions_removed", s.newItemInteractionsRemoved}}
         .dump();
 }
 

@@ -64,6 +64,9 @@ MetricKey parseMetricKey(const std::string& split, const std::string& name) {
     } else if (startsWith(rest, metric_name::kWarmPrefix)) {
         key.group = TargetGroup::Warm;
         rest = rest.substr(std::string(metric_name::kWarmPrefix).size());
+    } else if (startsWith(rest, metric_name::kNewPrefix)) {
+        key.group = TargetGroup::New;
+        rest = rest.substr(std::string(metric_name::kNewPrefix).size());
     }
     const auto unknown = [&key, &name] {
         key.kind = MetricKind::Other;

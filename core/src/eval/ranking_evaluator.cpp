@@ -70,6 +70,13 @@ RankingEvaluator::RankingEvaluator(EvalOptions options, std::vector<int64_t> tra
     m_mark.assign(m_counts.size(), 0);
 }
 
+void RankingEvaluator::setNewItems(std::vector<bool> newItems) {
+    if (!newItems.empty() && newItems.size() != m_counts.size())
+        throw std::invalid_argument("new-item mask has " + std::to_string(newItems.size()) + " entries for " +
+                                    std::to_string(m_counts.size()) + " items");
+    m_newItems = std::move(newItems);
+}
+
 int32_t RankingEvaluator::maxK() const { return m_options.ks.empty() ? 0 : m_options.ks.back(); }
 
 void RankingEvaluator::addScores(const float* scores, int64_t batch, const int32_t* targets,
@@ -237,6 +244,7 @@ void RankingEvaluator::addRankedLists(const std::vector<std::vector<int32_t>>& r
 void RankingEvaluator::addRank(int64_t rank, int32_t target, const std::vector<int32_t>& topItems) {
     m_ranks.push_back(rank);
     m_cold.push_back(m_counts[static_cast<size_t>(target)] <= m_options.coldThreshold);
+    m_new.push_back(!m_newItems.empty() && m_newItems[static_cast<size_t>(target)]);
     for (size_t k = 0; k < m_options.ks.size(); ++k) {
         const size_t n = std::min(topItems.size(), static_cast<size_t>(m_options.ks[k]));
         for (size_t i = 0; i < n; ++i) {
@@ -250,7 +258,8 @@ void RankingEvaluator::addRank(int64_t rank, int32_t target, const std::vector<i
 
 EvalReport RankingEvaluator::report() const {
     EvalReport out;
-    MetricGroup* groups[3] = {&out.all, &out.cold, &out.warm};
+    out.hasNewItems = !m_newItems.empty();
+    MetricGroup* groups[4] = {&out.all, &out.cold, &out.warm, &out.newItems};
     for (MetricGroup* g : groups) {
         for (const int32_t k : m_options.ks) {
             g->values[kKey("recall", k)] = 0.0;
@@ -262,7 +271,9 @@ EvalReport RankingEvaluator::report() const {
     for (size_t i = 0; i < m_ranks.size(); ++i) {
         const int64_t rank = m_ranks[i];
         MetricGroup* group = m_cold[i] ? &out.cold : &out.warm;
-        for (MetricGroup* g : {&out.all, group}) {
+        MetricGroup* held = m_new[i] ? &out.newItems : nullptr;
+        for (MetricGroup* g : {&out.all, group, held}) {
+            if (g == nullptr) continue;
             ++g->targets;
             for (const int32_t k : m_options.ks) {
                 g->values[kKey("recall", k)] += recallAt(rank, k);
@@ -331,6 +342,7 @@ std::string toJson(const EvalReport& report) {
     nlohmann::json j = group(report.all);
     j["cold"] = group(report.cold);
     j["warm"] = group(report.warm);
+    if (report.hasNewItems) j["new_items"] = group(report.newItems);
     j["coverage"] = report.coverage;
     j["popularity"] = report.meanPopularity;
     j["protocol"] = report.protocol;

@@ -27,9 +27,12 @@ ImportResult importDataset(ExperimentStore& store, const ImportRequest& request)
                                     " read): relax the rating threshold or the k-core");
     // Joined after preprocessing, so the counts speak of the items that are kept.
     if (!request.itemTable.path.empty()) result.itemTable = joinItemTable(dataset, request.itemTable, request.load.cancel);
+    // Held-out (brand-new) items lose their training interactions before anything is stored.
+    const int64_t heldOut = removeNewItemTraining(dataset, request.split);
     result.stats = computeStats(dataset);
     const DataSplit split = makeSplit(dataset, request.split);
     result.split = computeSplitStats(dataset, split);
+    result.split.newItemInteractionsRemoved = heldOut;
 
     std::string sources;
     for (const auto& f : result.load.files) sources += (sources.empty() ? "" : ", ") + f;

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tokenbench/cancellation.h"
+#include "tokenbench/eval/metric_keys.h"
 #include "tokenbench/models/recommender.h"
 #include "tokenbench/project.h"
 #include "tokenbench/registry.h"
@@ -103,6 +104,8 @@ std::vector<MetricPoint> evalPoints(int64_t runId, int64_t step, int64_t epoch, 
     for (const auto& [name, value] : report.all.values) add(name, value);
     for (const auto& [name, value] : report.cold.values) add("cold/" + name, value);
     for (const auto& [name, value] : report.warm.values) add("warm/" + name, value);
+    if (report.hasNewItems)
+        for (const auto& [name, value] : report.newItems.values) add(std::string(metric_name::kNewPrefix) + name, value);
     for (const auto& [name, value] : report.coverage) add(name, value);
     for (const auto& [name, value] : report.meanPopularity) add(name, value);
     for (const auto& [name, value] : stats) add(name, value);
@@ -136,6 +139,7 @@ std::string toJson(const TrainResult& r) {
         j["test"] = json::parse(toJson(r.test));
         j["test_cold"] = metricsJson(r.test.cold);
         j["test_warm"] = metricsJson(r.test.warm);
+        if (r.test.hasNewItems) j["test_new_items"] = metricsJson(r.test.newItems);
         j["coverage"] = r.test.coverage;
         j["popularity"] = r.test.meanPopularity;
         j["protocol"] = r.test.protocol;

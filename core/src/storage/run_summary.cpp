@@ -86,6 +86,7 @@ const SummaryMetrics& TrainSummary::testGroup(TargetGroup group) const {
     switch (group) {
         case TargetGroup::Cold: return testCold;
         case TargetGroup::Warm: return testWarm;
+        case TargetGroup::New: return testNewItems;
         case TargetGroup::All: break;
     }
     return test;
@@ -110,6 +111,7 @@ std::optional<TrainSummary> parseTrainSummary(const std::string& summaryJson) {
     s.test = metrics(j, "test");
     s.testCold = metrics(j, "test_cold");
     s.testWarm = metrics(j, "test_warm");
+    s.testNewItems = metrics(j, "test_new_items");
     return s;
 }
 

@@ -414,6 +414,15 @@ std::vector<ParamSpec> residualKMeansParams() {
          1.0,
          {},
          "A level stops early once at most this share of items changed code in an iteration (0: once none did)."},
+        {"max_points_per_code",
+         "Max points per code",
+         ParamType::Int,
+         "256",
+         0,
+         1000000,
+         {},
+         "Beyond K x this many items, each level's centroids are fitted on a seeded sample of that size and then "
+         "every item takes its nearest (as FAISS does); 0: always fit on all items. Not used by balanced clusters."},
     };
 }
 

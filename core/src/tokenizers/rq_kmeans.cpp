@@ -17,6 +17,7 @@
 
 #include <ATen/core/grad_mode.h>
 #include <ATen/ops/empty.h>
+#include <ATen/ops/from_blob.h>
 #include <ATen/ops/zeros.h>
 #include <nlohmann/json.hpp>
 
@@ -80,6 +81,7 @@ public:
         m_iterations = m_config.at("iterations").get<int64_t>();
         m_normalize = m_config.at("normalize").get<bool>();
         m_tolerance = m_config.at("tolerance").get<double>();
+        m_maxPointsPerCode = m_config.value("max_points_per_code", int64_t{0});
     }
 
     [[nodiscard]] std::string id() const override { return m_info.id; }
@@ -113,6 +115,10 @@ public:
             options.seed = splitmix64(state);
             options.balanced = m_balanced;
             options.cancel = context.cancel;
+            // A large catalogue: the centroids are fitted on a seeded sample of K x max_points_per_code
+            // residuals (FAISS's rule; more points barely move them), then every item takes its nearest.
+            const at::Tensor sample = fittingSample(residual, level, context.seed);
+            const bool sampled = sample.defined();
             options.onIteration = [&](int64_t iteration, double inertia, const at::Tensor& assignment) {
                 ++step;
                 if (context.progress)
@@ -120,7 +126,7 @@ public:
                         (level + static_cast<double>(iteration) / static_cast<double>(m_iterations)) / m_levels,
                         "level " + levelName + ", iteration " + std::to_string(iteration));
                 if (context.metrics) context.metrics(step, level + 1, {{inertiaKey, inertia}});
-                if (context.health && context.healthInterval > 0 && step % context.healthInterval == 0) {
+                if (!sampled && context.health && context.healthInterval > 0 && step % context.healthInterval == 0) {
                     // inertia / (n d) is the mean squared residual this level's current assignment leaves.
                     at::Tensor partial = codes.slice(1, 0, level + 1).clone();
                     partial.select(1, level).copy_(assignment);
@@ -133,9 +139,11 @@ public:
                         static_cast<double>(level) / m_levels,
                         "level " + levelName + ", seeding " + std::to_string(seeded) + "/" + std::to_string(clusters));
             };
-            const KMeansResult result = fitKMeans(residual, options);
-            codes.select(1, level).copy_(result.assignment);
-            residual = residual.sub(result.centroids.index_select(0, result.assignment));
+            const KMeansResult result = fitKMeans(sampled ? sample : residual, options);
+            const at::Tensor assignment =
+                sampled ? nearestCentroids(residual, result.centroids, nullptr, context.cancel) : result.assignment;
+            codes.select(1, level).copy_(assignment);
+            residual = residual.sub(result.centroids.index_select(0, assignment));
             codebooks.push_back(result.centroids.to(at::kCPU).contiguous());
 
             // Mean over items and dimensions, like an MSE reconstruction loss.
@@ -152,6 +160,25 @@ public:
             m_fittedRows.remember(features);
             m_fittedCodes = toSemanticIds(codes).codes;
         }
+    }
+
+    /// The rows a level's k-means is fitted on when the catalogue exceeds K x max_points_per_code
+    /// (undefined tensor otherwise, and always for balanced clusters, whose capacities need every item).
+    [[nodiscard]] at::Tensor fittingSample(const at::Tensor& residual, int32_t level, uint64_t seed) const {
+        const int64_t n = residual.size(0);
+        const int64_t limit = m_maxPointsPerCode * m_codebookSize;
+        if (m_balanced || m_maxPointsPerCode <= 0 || n <= limit) return {};
+        // Partial Fisher-Yates with our own generator: the sample depends on the seed only.
+        uint64_t state = seed ^ (0x73616d706c65ULL + static_cast<uint64_t>(level));  // "sample" + level
+        std::vector<int64_t> order(static_cast<size_t>(n));
+        for (int64_t i = 0; i < n; ++i) order[static_cast<size_t>(i)] = i;
+        for (int64_t i = 0; i < limit; ++i) {
+            const auto j = i + static_cast<int64_t>(splitmix64(state) % static_cast<uint64_t>(n - i));
+            std::swap(order[static_cast<size_t>(i)], order[static_cast<size_t>(j)]);
+        }
+        order.resize(static_cast<size_t>(limit));
+        const at::Tensor index = at::from_blob(order.data(), {limit}, at::kLong).to(residual.device());
+        return residual.index_select(0, index);
     }
 
     [[nodiscard]] SemanticIds encode(const FeatureMatrix& features) const override {
@@ -314,6 +341,7 @@ private:
     int64_t m_iterations = 0;
     bool m_normalize = true;
     double m_tolerance = 0.0;
+    int64_t m_maxPointsPerCode = 0;  ///< 0: every level fits on all items
     int64_t m_inputDim = 0;
     std::vector<at::Tensor> m_codebooks;  ///< [level] = K x d, float32 on the CPU
     FittedRows m_fittedRows;              ///< balanced only: the rows fit() saw

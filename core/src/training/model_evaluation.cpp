@@ -9,7 +9,10 @@ namespace tokenbench::core {
 
 namespace {
 
-constexpr size_t kScoreBatch = 1024;  // users per scoring call: 1024 x 12k floats = 48 MB on Beauty
+constexpr size_t kScoreBatch = 1024;  // users per scoring call at most: 1024 x 12k floats = 48 MB on Beauty
+// Scores held per call at most (256 MB of floats): a million-item catalogue gets 64 users per call,
+// so memory stays bounded whatever the catalogue's size.
+constexpr size_t kScoreFloats = size_t{64} << 20;
 // Users per ranked-list call: the model sorts them by history length to pad less and decodes several
 // batches of them at once on its threads (see models/parallel_batches.h).
 constexpr size_t kListBatch = 4096;
@@ -51,10 +54,13 @@ EvalReport evaluateModel(Recommender& model, const Dataset& dataset, const DataS
         throw std::invalid_argument(model.id() + " has no exact ranking (only generative models over semantic IDs do)");
     const EvalTargets targets = sampleTargets(evaluationTargets(dataset, split, phase), selection.sampleUsers);
     RankingEvaluator evaluator(options, trainingItemCounts(dataset, split));
+    evaluator.setNewItems(split.newItems);
     (void)model.takeEvalStats();  // drop figures of earlier calls (e.g. a validation pass)
     const bool byList = model.ranksByList() && !selection.exact;
     const size_t total = targets.users.size();
-    const size_t batchSize = byList ? kListBatch : selection.exact ? kExactBatch : kScoreBatch;
+    const size_t scoreBatch =
+        std::clamp(kScoreFloats / std::max<size_t>(1, dataset.items.size()), size_t{1}, kScoreBatch);
+    const size_t batchSize = byList ? kListBatch : selection.exact ? kExactBatch : scoreBatch;
     const int32_t maxK = options.ks.empty() ? 20 : *std::max_element(options.ks.begin(), options.ks.end());
 
     std::vector<float> scores;

@@ -28,6 +28,7 @@ inline constexpr const char* kCoverage = "coverage";               ///< with "@K
 inline constexpr const char* kPopularity = "popularity";           ///< with "@K"
 inline constexpr const char* kColdPrefix = "cold/";                ///< ranking metric over cold targets
 inline constexpr const char* kWarmPrefix = "warm/";                ///< ranking metric over warm targets
+inline constexpr const char* kNewPrefix = "new/";  ///< ranking metric over targets that are brand-new (held-out) items
 /// `eval --exact`: a ranking metric of the exact ranking (every item by its ID's likelihood) on a
 /// sample of targets, and of the model's own (beam) ranking on the same sample; "exact/users" is the
 /// sample's size.
@@ -46,7 +47,7 @@ inline constexpr const char* kReconstructionError = "reconstruction_error";
 enum class MetricPhase { Train, Valid, Test, Other };
 
 /// Which evaluated targets a ranking metric averages over.
-enum class TargetGroup { All, Cold, Warm };
+enum class TargetGroup { All, Cold, Warm, New };
 
 /// What a metric measures.
 enum class MetricKind {

@@ -29,6 +29,9 @@ struct EvalReport final {
     MetricGroup all;
     MetricGroup cold;   ///< targets with <= coldThreshold training interactions
     MetricGroup warm;   ///< the rest
+    /// Targets that are brand-new items (held out of training by the split); only with hasNewItems.
+    MetricGroup newItems;
+    bool hasNewItems = false;  ///< the split holds items out of training
     std::map<std::string, double> coverage;        ///< "coverage@10": share of the catalogue recommended at least once
     std::map<std::string, double> meanPopularity;  ///< "popularity@10": mean training count of recommended items
     std::string protocol;  ///< e.g. "full ranking over 12101 items, history kept"
@@ -49,6 +52,10 @@ class RankingEvaluator final {
 public:
     /// `trainingItemCounts[i]` = training interactions of item i (for cold/warm and popularity).
     RankingEvaluator(EvalOptions options, std::vector<int64_t> trainingItemCounts);
+
+    /// [item]: held out of training by the split (DataSplit::newItems); the report then has a
+    /// new-item group. Call before adding targets.
+    void setNewItems(std::vector<bool> newItems);
 
     /// Scores of `batch` users over all items (row-major batch x items, higher = better) and the one
     /// target per row. `histories[r]` are items to remove from row r when excludeHistory is set
@@ -74,6 +81,8 @@ private:
     std::vector<int64_t> m_counts;
     std::vector<int64_t> m_ranks;       ///< 0-based rank of each target (or a large value for misses)
     std::vector<bool> m_cold;
+    std::vector<bool> m_newItems;  ///< [item], empty when the split holds none out
+    std::vector<bool> m_new;       ///< per target: a held-out item
     std::vector<std::vector<bool>> m_recommended;  ///< [k index][item]: recommended in some top-K
     std::vector<double> m_popularitySum;           ///< [k index]
     std::vector<int64_t> m_popularityCount;
@@ -87,6 +96,7 @@ private:
 };
 
 /// JSON object of a report: the `all` metrics at top level ("recall@5"...), plus "cold", "warm",
+/// "new_items" (only when the split holds items out),
 /// "coverage", "popularity", "targets" and "protocol".
 [[nodiscard]] std::string toJson(const EvalReport& report);
 

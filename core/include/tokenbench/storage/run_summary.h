@@ -41,6 +41,7 @@ struct TrainSummary final {
     SummaryMetrics test;   ///< all test targets
     SummaryMetrics testCold;
     SummaryMetrics testWarm;
+    SummaryMetrics testNewItems;  ///< targets that are held-out (brand-new) items; empty without such a split
 
     /// The test metrics of `group`.
     [[nodiscard]] const SummaryMetrics& testGroup(TargetGroup group) const;
