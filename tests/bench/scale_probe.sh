@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # How cost grows with the catalogue: synthetic data sets of growing size, and for each the wall time and
 # peak memory (max RSS, /usr/bin/time) of every pipeline step: generate, features, RQ-KMeans 3x256, one
-# SASRec epoch (sampled softmax; full softmax while the item table fits), one SID-GPT epoch, and a
-# full-ranking evaluation of the test users. Writes one TSV row per step (stdout and OUT_DIR/scale.tsv).
+# SASRec epoch (sampled softmax with dense and with lazy Adam; full softmax while the item table
+# fits), one SID-GPT epoch (beam search in its validation and test), and a full-ranking evaluation of
+# the test users. Writes one TSV row per step (stdout and OUT_DIR/scale.tsv).
 # Usage: tests/bench/scale_probe.sh [BUILD_DIR]
 #        SIZES="10000:20000 100000:100000" THREADS=2 tests/bench/scale_probe.sh   (items:users pairs)
 #        GEN_ARGS: extra SID-GPT options (default: 2 layers, so that 100k users fit a session on two cores)
@@ -54,6 +55,10 @@ for size in $sizes; do
     tokenizer="$(jq -r '.run_id' "$out/rq-kmeans-$items.json")"
     step sasrec-sampled "$items" "$users" "$train_detail" -- \
         train --project "$project" --dataset s --model sasrec --loss sampled-softmax --epochs 1 --patience 0 || true
+    # LazyAdam: only the batch's item rows take an optimizer step (dense Adam walks the whole table).
+    step sasrec-sampled-lazy "$items" "$users" "$train_detail" -- \
+        train --project "$project" --dataset s --model sasrec --loss sampled-softmax --lazy-adam true --epochs 1 \
+        --patience 0 || true
     if [ "$items" -le "$ce_max_items" ]; then
         step sasrec-ce "$items" "$users" "$train_detail" -- \
             train --project "$project" --dataset s --model sasrec --epochs 1 --patience 0 || true
@@ -61,7 +66,7 @@ for size in $sizes; do
     step sid-gpt "$items" "$users" "$train_detail" -- \
         train --project "$project" --dataset s --model sid-gpt --tokenizer "$tokenizer" --epochs 1 --patience 0 \
         "${gen_args[@]}" || true
-    sasrec_run="$(jq -r '.run_id // empty' "$out/sasrec-sampled-$items.json" 2>/dev/null || true)"
+    sasrec_run="$(jq -r '.run_id // empty' "$out/sasrec-sampled-lazy-$items.json" 2>/dev/null || true)"
     [ -n "$sasrec_run" ] && step eval-sasrec "$items" "$users" '{ndcg10: .["ndcg@10"]}' -- \
         eval --project "$project" --run "$sasrec_run" || true
 done

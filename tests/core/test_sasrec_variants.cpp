@@ -27,6 +27,7 @@
 #include "models/contrastive_loss.h"
 #include "models/intent_clusters.h"
 #include "models/rearec_reasoning.h"
+#include "models/sasrec_adam.h"
 #include "models/sasrec_module.h"
 #include "models/sequence_augment.h"
 #include "test_data.h"
@@ -106,6 +107,8 @@ private Q_SLOTS:
     void intentsSeparateClusters();
     void intentContrastMatchesItsDefinition();
     void iclrecTrainsAndBeatsPopularity();
+    void lazyAdamStepsOnlyTouchedRows();
+    void lazyAdamSasRecTrainsAndBeatsPopularity();
 };
 
 void TestSasRecVariants::maskSeesOwnPastOnly() {
@@ -305,6 +308,49 @@ void TestSasRecVariants::intentContrastMatchesItsDefinition() {
 void TestSasRecVariants::iclrecTrainsAndBeatsPopularity() {
     trainsAndBeatsPopularity("iclrec", "{\"hidden\": 32, \"blocks\": 2, \"heads\": 2, \"max_length\": 20, "
                                        "\"batch_size\": 32, \"learning_rate\": 0.003, \"intents\": 16}");
+}
+
+void TestSasRecVariants::lazyAdamStepsOnlyTouchedRows() {
+    // Two optimizers on the same 4 x 2 table: the first sparse step touches rows 0 and 2, the second
+    // only row 0. Dense-equivalent Adam still moves row 2 on the second step (its moments decay into
+    // the weights); lazy Adam leaves it, and never moves the untouched rows 1 and 3.
+    const auto table = [] { return at::arange(8, at::kFloat).reshape({4, 2}).set_requires_grad(true); };
+    const auto sparseGrad = [](std::vector<int64_t> rows) {
+        const auto n = static_cast<int64_t>(rows.size());
+        const at::Tensor indices = at::tensor(rows, at::kLong).reshape({1, n});
+        return at::sparse_coo_tensor(indices, at::ones({n, 2}), {4, 2});
+    };
+    at::Tensor dense = table();
+    at::Tensor lazy = table();
+    SasRecAdamOptions options;
+    options.learningRate = 0.1;
+    SasRecAdam denseAdam({dense}, options);
+    options.lazyRows = true;
+    SasRecAdam lazyAdam({lazy}, options);
+    int64_t step = 1;
+    for (const std::vector<int64_t>& rows : {std::vector<int64_t>{0, 2}, std::vector<int64_t>{0}}) {
+        const at::Tensor before = lazy.detach().clone();
+        const at::Tensor denseBefore = dense.detach().clone();
+        dense.mutable_grad() = sparseGrad(rows);
+        lazy.mutable_grad() = sparseGrad(rows);
+        denseAdam.step(step);
+        lazyAdam.step(step);
+        ++step;
+        QVERIFY(!at::equal(lazy.detach()[0], before[0]));
+        QVERIFY(at::equal(lazy.detach()[1], before[1]));
+        QVERIFY(at::equal(lazy.detach()[3], before[3]));
+        if (rows.size() == 1) {
+            QVERIFY(at::equal(lazy.detach()[2], before[2]));
+            QVERIFY(!at::equal(dense.detach()[2], denseBefore[2]));
+        }
+        // A touched row takes the same step either way.
+        QVERIFY(at::allclose(lazy.detach()[0], dense.detach()[0]));
+    }
+}
+
+void TestSasRecVariants::lazyAdamSasRecTrainsAndBeatsPopularity() {
+    trainsAndBeatsPopularity("sasrec", reaRecConfig("\"loss\": \"sampled-softmax\", \"sampled_negatives\": 64, "
+                                                    "\"lazy_adam\": true"));
 }
 
 QTEST_GUILESS_MAIN(TestSasRecVariants)

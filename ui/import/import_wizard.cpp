@@ -240,6 +240,15 @@ QWizardPage* ImportWizard::buildOptionsPage() {
     m_coldThreshold->setRange(0, 1000);
     m_coldThreshold->setValue(5);
     m_coldThreshold->setToolTip(QStringLiteral("A target item is cold with at most this many training interactions"));
+    m_newItems = new QDoubleSpinBox;
+    m_newItems->setObjectName(QStringLiteral("importNewItems"));
+    m_newItems->setRange(0.0, 0.5);
+    m_newItems->setSingleStep(0.05);
+    m_newItems->setSpecialValueText(QStringLiteral("none"));
+    m_newItems->setToolTip(QStringLiteral(
+        "Share of the catalogue held out of training entirely: none of these items' interactions is trained on; "
+        "they stay as validation and test targets, reported as \"New items\" (content-based IDs can reach them, "
+        "ID models cannot)"));
 
     auto* ratingRow = new QHBoxLayout;
     ratingRow->addWidget(m_useMinRating);
@@ -258,6 +267,7 @@ QWizardPage* ImportWizard::buildOptionsPage() {
     form->addRow(QStringLiteral("Validation share:"), m_validFraction);
     form->addRow(QStringLiteral("Test share:"), m_testFraction);
     form->addRow(QStringLiteral("Cold threshold:"), m_coldThreshold);
+    form->addRow(QStringLiteral("Brand-new items:"), m_newItems);
     connect(m_useMinRating, &QCheckBox::toggled, m_minRating, &QWidget::setEnabled);
     connect(m_split, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
         const bool temporal = m_split->currentData().toString() == QLatin1String("temporal");
@@ -464,6 +474,7 @@ core::ImportRequest ImportWizard::request() const {
     request.split.validFraction = m_validFraction->value();
     request.split.testFraction = m_testFraction->value();
     request.split.coldThreshold = m_coldThreshold->value();
+    request.split.newItemFraction = m_newItems->value();
     return request;
 }
 

@@ -91,6 +91,7 @@ private:
     QDoubleSpinBox* m_validFraction = nullptr;
     QDoubleSpinBox* m_testFraction = nullptr;
     QSpinBox* m_coldThreshold = nullptr;
+    QDoubleSpinBox* m_newItems = nullptr;  ///< share of the catalogue held out of training (brand-new items)
 
     QString m_detected;
 };

@@ -80,6 +80,17 @@ void sparseStep(float* p, const int64_t* indices, const float* values, int64_t n
     });
 }
 
+/// LazyAdam: only the rows named by `indices` (sorted, unique) take a step; the rest stay as they are.
+void lazyRowsStep(float* p, const int64_t* indices, const float* values, int64_t nnz, float* m, float* v,
+                  int64_t width, const Coefficients& c) {
+    at::parallel_for(0, nnz, std::max<int64_t>(1, kGrain / std::max<int64_t>(1, width)), [&](int64_t begin, int64_t end) {
+        for (int64_t k = begin; k < end; ++k) {
+            const int64_t at = indices[k] * width;
+            adamRun(p + at, values + k * width, m + at, v + at, width, c);
+        }
+    });
+}
+
 bool fusable(const at::Tensor& t) { return t.device().is_cpu() && t.scalar_type() == at::kFloat && t.is_contiguous(); }
 
 }  // namespace
@@ -118,8 +129,12 @@ void SasRecAdam::update() {
             const at::Tensor coalesced = grad.coalesce();
             const at::Tensor indices = coalesced.indices().select(0, 0).contiguous();
             const at::Tensor values = coalesced.values().contiguous();
-            sparseStep(p.data_ptr<float>(), indices.data_ptr<int64_t>(), values.data_ptr<float>(), indices.numel(),
-                       m.data_ptr<float>(), v.data_ptr<float>(), p.size(0), p.size(1), c);
+            if (m_options.lazyRows)
+                lazyRowsStep(p.data_ptr<float>(), indices.data_ptr<int64_t>(), values.data_ptr<float>(),
+                             indices.numel(), m.data_ptr<float>(), v.data_ptr<float>(), p.size(1), c);
+            else
+                sparseStep(p.data_ptr<float>(), indices.data_ptr<int64_t>(), values.data_ptr<float>(),
+                           indices.numel(), m.data_ptr<float>(), v.data_ptr<float>(), p.size(0), p.size(1), c);
         } else if (!grad.is_sparse() && fusable(p) && fusable(grad)) {
             denseStep(p.data_ptr<float>(), grad.data_ptr<float>(), m.data_ptr<float>(), v.data_ptr<float>(), p.numel(),
                       c);

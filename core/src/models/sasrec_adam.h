@@ -27,6 +27,10 @@ struct SasRecAdamOptions final {
     double beta2 = 0.98;
     double eps = 1e-8;
     double weightDecay = 0.0;
+    /// Sparse (item-table) gradients update only the rows they hold, as TensorFlow's LazyAdam: the
+    /// other rows keep their weights and moments. No longer dense Adam, but a step then costs the
+    /// batch's rows instead of the whole catalogue (the item table dominates at 100k+ items).
+    bool lazyRows = false;
 };
 
 /// See file comment.

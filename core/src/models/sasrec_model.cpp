@@ -122,6 +122,7 @@ struct SasRecConfig final : TransformerSettings {
     double gbceT = 0.75;
     int64_t sampledNegatives = 256;
     bool popularityProposal = false;  ///< sampled-softmax: negatives by training frequency, else uniform
+    bool lazyAdam = false;            ///< only the item rows a batch touches take an Adam step
 
     [[nodiscard]] bool reasons() const { return id == kReaRecId; }
     [[nodiscard]] bool contrasts() const { return id == kCl4SRecId || id == kIclRecId; }
@@ -175,6 +176,7 @@ SasRecConfig parseConfig(const std::string& configJson, const std::string& id) {
     config.gbceT = j.value("gbce_t", config.gbceT);
     config.sampledNegatives = j.value("sampled_negatives", config.sampledNegatives);
     config.popularityProposal = j.value("negative_sampling", std::string("uniform")) == "popularity";
+    config.lazyAdam = j.value("lazy_adam", false);
     return config;
 }
 
@@ -280,6 +282,7 @@ std::unique_ptr<TrainOptimizer> SasRecModel::buildOptimizer(std::vector<at::Tens
     SasRecAdamOptions adam;
     adam.learningRate = m_config.learningRate;
     adam.weightDecay = m_config.weightDecay;
+    adam.lazyRows = m_config.lazyAdam;
     return std::make_unique<SasRecAdam>(std::move(parameters), adam);
 }
 
@@ -628,6 +631,10 @@ ComponentInfo sasRecInfo() {
              choiceParam("negative_sampling", "Shared negatives from", "uniform", {"uniform", "popularity"},
                          "sampled-softmax loss: draw the shared negatives uniformly, or by training frequency (+1); "
                          "the logits are corrected by -log Q either way"),
+             boolParam("lazy_adam", "Lazy Adam", "false",
+                       "Only the item-embedding rows a batch touches take an Adam step (TensorFlow's LazyAdam); "
+                       "off: dense Adam, every row's moments decay every step. With the sparse losses (bce, hard, "
+                       "gbce, sampled-softmax) a step then costs the batch, not the catalogue: for 100k+ items"),
          })
         info.params.push_back(std::move(param));
     return info;
