@@ -15,7 +15,6 @@
 // of the training prefix, every position predicting its next item. Determinism: initialisation from
 // the run seed; shuffles, dropout and restarts from (seed, epoch), so a checkpoint resumes exactly.
 #include <algorithm>
-#include <cmath>
 #include <map>
 #include <memory>
 #include <stdexcept>
