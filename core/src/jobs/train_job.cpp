@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
+#include <filesystem>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -24,7 +25,9 @@
 #include "tokenbench/registry.h"
 #include "tokenbench/storage/experiment_store.h"
 #include "tokenbench/logging.h"
+#include "jobs/learned_codes_run.h"
 #include "jobs/run_scope.h"
+#include "models/item_code_source.h"
 #include "training/checkpoint_state.h"
 #include "training/data_parallel.h"
 #include "training/device_setup.h"
@@ -145,6 +148,7 @@ std::string toJson(const TrainResult& r) {
         j["protocol"] = r.test.protocol;
         for (const auto& [name, value] : r.evalStats) j[name] = value;
     }
+    if (r.tokenizerRunId > 0) j["tokenizer_run_id"] = r.tokenizerRunId;
     if (!r.message.empty()) j["message"] = r.message;
     return j.dump();
 }
@@ -499,6 +503,21 @@ TrainResult runTrainJob(const TrainRequest& request, ProgressSink& callerSink, c
         if (result.partialEpoch) stopReason = "time budget (partial epoch 1)";
         result.stopReason = stopReason;
         scope.addArtifact("checkpoint-best", folder.path(state.bestFile));
+        // A model that learns item codes (cove): those of the tested checkpoint become a tokenizer run.
+        if (const auto* codes = dynamic_cast<const ItemCodeSource*>(model.get())) {
+            LearnedCodesRequest learned;
+            learned.projectDir = request.projectDir;
+            learned.dataset = inputs.datasetRecord.name;
+            learned.modelRunId = runId;
+            learned.modelId = info.id;
+            learned.file = (std::filesystem::path(scope.paths().artifacts) / ("run-" + std::to_string(runId)) /
+                            "learned-codes.csv")
+                               .string();
+            learned.seed = settings.seed;
+            scope.flush();  // the tokenize job writes through its own connection
+            result.tokenizerRunId = storeLearnedCodes(learned, codes->learnedItemCodes(), *fan, cancel);
+            scope.addArtifact("learned-codes", learned.file);
+        }
         logInfo("Run " + std::to_string(runId) + ": test " + settings.validMetric + " " +
                 describe(result.test.all, settings.validMetric) + " (best epoch " + std::to_string(state.bestEpoch) +
                 ", stop: " + stopReason + ")");

@@ -25,6 +25,9 @@ ComponentInfo cl4SRecInfo();
 std::unique_ptr<Recommender> makeCl4SRec(const std::string& configJson);
 ComponentInfo iclRecInfo();
 std::unique_ptr<Recommender> makeIclRec(const std::string& configJson);
+// cove (CAGE, WWW 2024): SASRec with item codes learned jointly (cove_model.cpp).
+ComponentInfo coveInfo();
+std::unique_ptr<Recommender> makeCove(const std::string& configJson);
 ComponentInfo sigmaInfo();
 std::unique_ptr<Recommender> makeSigma(const std::string& configJson);
 

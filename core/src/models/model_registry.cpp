@@ -22,6 +22,7 @@ const ModelEntry kModels[] = {
     {reaRecInfo, makeReaRec},
     {cl4SRecInfo, makeCl4SRec},
     {iclRecInfo, makeIclRec},
+    {coveInfo, makeCove},
     {sigmaInfo, makeSigma},
     {bert4RecInfo, makeBert4Rec},
     {tigerInfo, makeTiger},

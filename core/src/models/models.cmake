@@ -11,6 +11,8 @@ target_sources(tokenbench_core PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/popularity_model.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/sasrec_module.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/sasrec_model.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/models/cove_module.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/models/cove_model.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/negative_sampler.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/sasrec_batched_gemm.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/models/sasrec_adam.cpp

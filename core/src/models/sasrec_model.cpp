@@ -72,6 +72,7 @@
 #include "models/sampled_losses.h"
 #include "models/sasrec_adam.h"
 #include "models/sasrec_module.h"
+#include "models/sasrec_params.h"
 #include "models/sequence_augment.h"
 #include "models/sequence_tensors.h"
 #include "models/torch_recommender.h"
@@ -577,10 +578,7 @@ nlohmann::json SasRecModel::exportInfo() const {
 
 }  // namespace
 
-namespace {
-
-/// The schema rows SASRec and ReaRec share; `dropout` the default dropout.
-std::vector<ParamSpec> sequenceParams(const char* dropout) {
+std::vector<ParamSpec> sasRecSequenceParams(const char* dropout) {
     return {
         numberParam("hidden", "Hidden size", ParamType::Int, "64", 1, 4096, "Embedding and block width (d)"),
         numberParam("blocks", "Blocks", ParamType::Int, "2", 1, 64, "Self-attention blocks (paper: 2)"),
@@ -601,14 +599,12 @@ std::vector<ParamSpec> sequenceParams(const char* dropout) {
     };
 }
 
-}  // namespace
-
 ComponentInfo sasRecInfo() {
     ComponentInfo info = modelInfo(kSasRecId, kVersion, "SASRec",
         "Self-attentive sequential recommendation (Kang & McAuley 2018): causal transformer over the item "
         "history, scores tied to the item embeddings.");
     info.recommended = true;  // the strong ID baseline every comparison needs
-    info.params = sequenceParams("0.2");
+    info.params = sasRecSequenceParams("0.2");
     for (ParamSpec param : {
              numberParam("negatives", "Negatives", ParamType::Int, "1", 1, 1000,
                          "bce, hard and gbce losses: sampled negatives per position (paper: 1; gSASRec: 256)"),
@@ -645,7 +641,7 @@ ComponentInfo reaRecInfo() {
         "SASRec that thinks before it recommends (Tang et al. 2025): the last hidden state is fed back as K "
         "extra reasoning positions with their own position embeddings; trained with full cross-entropy by "
         "ensemble (ERL) or progressive (PRL) reasoning learning.");
-    info.params = sequenceParams("0.5");  // the paper's setting
+    info.params = sasRecSequenceParams("0.5");  // the paper's setting
     for (ParamSpec param : {
              numberParam("reasoning_steps", "Reasoning steps", ParamType::Int, "2", 1, 16,
                          "K: times the last hidden state is fed back (paper: 2)"),
@@ -674,7 +670,7 @@ ComponentInfo cl4SRecInfo() {
         "SASRec with contrastive sequence learning (Xie et al. 2022): two augmented views of each training "
         "sequence (crop, mask or reorder) are pulled together against the batch's other views (NT-Xent), "
         "beside the full cross-entropy next-item loss.");
-    info.params = sequenceParams("0.2");
+    info.params = sasRecSequenceParams("0.2");
     for (ParamSpec param : {
              numberParam("contrast_weight", "Contrast weight", ParamType::Float, "0.1", 0, 100,
                          "lambda: weight of the NT-Xent term beside the cross-entropy (paper: 0.1)"),

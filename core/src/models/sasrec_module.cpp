@@ -202,19 +202,29 @@ at::Tensor SasRecImpl::attentionMask(const at::Tensor& items) const {
 }
 
 at::Tensor SasRecImpl::embed(const at::Tensor& items, at::Generator* generator) {
-    const int64_t t = items.size(1);
+    return embedVectors(itemEmbedding->forward(items), generator);
+}
+
+at::Tensor SasRecImpl::embedVectors(const at::Tensor& vectors, at::Generator* generator) {
+    const int64_t t = vectors.size(1);
     if (t > m_options.maxLength)
         throw std::invalid_argument("sasrec: sequence of " + std::to_string(t) + " positions exceeds max length " +
                                     std::to_string(m_options.maxLength));
     // Item embeddings scaled by sqrt(d) as in the reference code, plus learned positions (sec. III-A);
     // positions are right-aligned, so they are the last t rows of the position table.
-    const at::Tensor x = itemEmbedding->forward(items) * std::sqrt(static_cast<double>(m_options.hidden)) +
+    const at::Tensor x = vectors * std::sqrt(static_cast<double>(m_options.hidden)) +
                          positionEmbedding->weight.narrow(0, m_options.maxLength - t, t).unsqueeze(0);
     return seededDropout(x, m_options.dropout, is_training(), generator);
 }
 
 SasRecOutput SasRecImpl::forward(const at::Tensor& items, at::Generator* generator, bool withAttention) {
     const at::Tensor x = embed(items, generator);
+    return runLayerStack(blocks, finalNorm, x, attentionMask(items), generator, withAttention);
+}
+
+SasRecOutput SasRecImpl::forwardWithTable(const at::Tensor& items, const at::Tensor& table, at::Generator* generator,
+                                          bool withAttention) {
+    const at::Tensor x = embedVectors(at::embedding(table, items), generator);
     return runLayerStack(blocks, finalNorm, x, attentionMask(items), generator, withAttention);
 }
 

@@ -99,9 +99,16 @@ public:
     /// `items` B x T int64 of shifted ids (0 = padding), left-padded, most recent last; T <= maxLength.
     /// Positions are right-aligned, so trimming common left padding does not change any output.
     SasRecOutput forward(const at::Tensor& items, at::Generator* generator = nullptr, bool withAttention = false);
+    /// forward() with each item's vector read from `table` ((items + 1) x H, row 0 padding) instead of
+    /// the item embedding: for models whose item representation is computed each step (cove: its
+    /// codes plus alpha times the embedding). A dense lookup, so `table`'s gradient is dense.
+    SasRecOutput forwardWithTable(const at::Tensor& items, const at::Tensor& table, at::Generator* generator = nullptr,
+                                  bool withAttention = false);
     /// The blocks' input for `items`: item embeddings scaled by sqrt(d) plus right-aligned positions,
     /// with dropout (B x T x H). Throws std::invalid_argument when T exceeds the max length.
     at::Tensor embed(const at::Tensor& items, at::Generator* generator);
+    /// embed() of item vectors already looked up (B x T x H), for `items`' T positions.
+    at::Tensor embedVectors(const at::Tensor& vectors, at::Generator* generator);
     /// N x H hidden states -> N x items scores against every real item (tied embedding, Kang & McAuley
     /// eq. 5: r = F M^T).
     at::Tensor scoreAll(const at::Tensor& hidden) const;

@@ -39,7 +39,10 @@ public:
         throwIfCancelled(context.cancel);
         const auto kind = m_config.at("id_kind").get<std::string>() == "index" ? ImportedIdKind::DenseIndex
                                                                                : ImportedIdKind::RawId;
-        m_ids = importSemanticIds(path, *context.interactions->items, kind, 0, &m_codebookSize);
+        // A declared size checks the codes and is what utilization is measured against; else max code + 1.
+        const auto declared = m_config.value("codebook_size", int32_t{0});
+        m_ids = importSemanticIds(path, *context.interactions->items, kind, declared, &m_codebookSize);
+        if (declared > 0) m_codebookSize = declared;
         if (context.progress) context.progress(1.0, "read " + std::filesystem::path(path).filename().string());
     }
 
@@ -90,6 +93,9 @@ ComponentInfo importInfo() {
          {},
          {"raw", "index"},
          "raw: the data set's item ids as in its source files; index: dense item indexes 0..items-1."},
+        {"codebook_size", "Codebook size", ParamType::Int, "0", 0.0, 65536.0, {},
+         "Codes per level the IDs were made with (every code must be below it); codebook utilization is "
+         "measured against it. 0: the largest code + 1."},
     };
     return info;
 }

@@ -68,12 +68,15 @@ struct TrainResult final {
     std::map<std::string, double> evalStats;  ///< e.g. "invalid_id_rate" of a generative model
     double seconds = 0.0;
     int worldSize = 1;               ///< data-parallel processes that trained it
+    /// The tokenizer run holding the item codes the model learned (cove), 0 when it learns none.
+    int64_t tokenizerRunId = 0;
 };
 
 /// JSON of a result with the CLI's keys: run_id, epochs, seconds_per_epoch, valid and test objects
 /// (recall@5, ndcg@5, recall@10, ndcg@10, recall@20, ndcg@20, mrr, ...), test_cold, test_warm,
 /// coverage, popularity, best_epoch, stop_reason, partial_epoch (and partial_steps), budget_proposal
-/// (when one was made), protocol, seconds, world_size.
+/// (when one was made), protocol, seconds, world_size, and tokenizer_run_id for a model that learns
+/// item codes.
 [[nodiscard]] std::string toJson(const TrainResult& result);
 
 /// Runs the job (see file comment). `sink` receives every report besides the store; `cancel` is
