@@ -16,6 +16,7 @@ share="${NEW_ITEMS:-0.05}"
 [ -x "$cli" ] || { echo "build first: $cli missing" >&2; exit 1; }
 [ -f "$data/Beauty.txt" ] || { echo "needs $data/Beauty.txt" >&2; exit 1; }
 out="${OUT_DIR:-$(mktemp -d)}"
+mkdir -p "$out"
 project="$out/project"
 run() { "$cli" --log-level warn "$@" --json; }
 
