@@ -197,6 +197,8 @@ TokenizeResult runTokenizeJob(const TokenizeRequest& request, ProgressSink& call
         context.cancel = cancel;
         context.healthInterval = request.healthInterval;
         context.tokenizerRunIds = [&](int64_t runId) { return storedRunIds(store, dataset->id, runId); };
+        // The same reader as the `model-embeddings` feature kind, so both check the run alike.
+        context.modelItemEmbeddings = projectFeatureSources(request.projectDir, dataset->id).modelEmbeddings;
         const auto fitStart = std::chrono::steady_clock::now();
         context.progress = [&](double fraction, const std::string& phase) {
             ProgressUpdate u = progressAt(fitStart, fraction, phase);

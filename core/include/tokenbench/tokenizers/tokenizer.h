@@ -62,6 +62,11 @@ struct FitContext final {
     /// throws std::invalid_argument naming the run when there is no such run. Empty when the caller
     /// has no store. Called on the fit thread.
     std::function<StoredTokenizerIds(int64_t runId)> tokenizerRunIds;
+    /// The item embedding table of a trained model run on the same data set (items x dim, dense item
+    /// order; the `model-embeddings` feature path), for methods aligned with collaborative signal;
+    /// throws std::invalid_argument naming the run when it has none. Empty when the caller has no
+    /// store. Called on the fit thread.
+    std::function<FeatureMatrix(int64_t runId)> modelItemEmbeddings;
 };
 
 /// See file comment.
