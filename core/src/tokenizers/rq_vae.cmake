@@ -12,4 +12,7 @@ set_property(SOURCE ${CMAKE_CURRENT_SOURCE_DIR}/src/tokenizers/tokenizer_registr
 target_sources(tokenbench_core PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/src/tokenizers/sinkhorn_assignment.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/tokenizers/collaborative_alignment.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/tokenizers/graph_propagation.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/tokenizers/popularity_token.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/tokenizers/graph_rq_vae.cpp
 )
