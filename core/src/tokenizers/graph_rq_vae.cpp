@@ -94,6 +94,7 @@ public:
     [[nodiscard]] std::string id() const override { return kGraphRqVaeId; }
     [[nodiscard]] int32_t levels() const override { return m_quantizer->levels() + (m_popularityToken ? 1 : 0); }
     [[nodiscard]] int32_t codebookSize() const override { return m_quantizer->codebookSize(); }
+    [[nodiscard]] int32_t codebookLevels() const override { return m_quantizer->levels(); }
 
     void fit(const FeatureMatrix& features, const FitContext& context) override {
         m_graph.reset();
