@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstdint>
 #include <map>
-#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -13,7 +12,6 @@
 #include <QObject>
 #include <QtTest>
 
-#include "temp_project.h"
 #include "test_data.h"
 #include "tiny_configs.h"
 #include "tokenbench/registry.h"
