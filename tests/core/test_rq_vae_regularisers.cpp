@@ -10,6 +10,7 @@
 
 #include <ATen/ATen.h>
 #include <QObject>
+#include <nlohmann/json.hpp>
 #include <QtTest>
 
 #include "temp_project.h"
@@ -26,7 +27,7 @@ using tokenbench::test::levelCodes;
 
 namespace {
 
-/// Every epoch's metrics of a fit.
+/// The IDs of a fit and its metrics, one map per epoch.
 struct Fit final {
     SemanticIds ids;
     std::vector<std::map<std::string, double>> metrics;
@@ -52,7 +53,7 @@ int32_t maxLoad(const std::vector<int32_t>& codes) {
     return most;
 }
 
-/// Content: 4 tight clusters of 50; within a cluster a plain last level piles items on few codes.
+/// Content: 4 tight clusters of 50 items: few distinct residuals, so codebooks collapse without help.
 const FeatureMatrix& clusteredContent() {
     static const FeatureMatrix features = clusteredFeatures(4, 50, 16);
     return features;
@@ -61,8 +62,11 @@ const FeatureMatrix& clusteredContent() {
 constexpr const char* kBase = R"("levels": 2, "codebook_size": 16, "hidden_dims": "32", "latent_dim": 8, "epochs": 20,
                                  "batch_size": 100, "learning_rate": 0.003)";
 
+/// The base config with the keys of `extra` (a JSON object's members, without braces) set over it.
 std::string config(const std::string& extra = "") {
-    return "{" + std::string(kBase) + (extra.empty() ? "" : ", " + extra) + "}";
+    nlohmann::json merged = nlohmann::json::parse("{" + std::string(kBase) + "}");
+    merged.update(nlohmann::json::parse("{" + extra + "}"));
+    return merged.dump();
 }
 
 }  // namespace
