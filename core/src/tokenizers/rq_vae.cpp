@@ -19,7 +19,7 @@
 // embeddings), a diversity term (rq_vae_model.cpp: KL of each level's batch-mean soft assignment from
 // uniform) and a Sinkhorn-balanced last level (sinkhorn_assignment.h) in training and encoding; the
 // weighted terms are reported as "loss/alignment" and "loss/diversity". The balanced encode assigns
-// all items at once, so it holds an items x K distance matrix (12k x 256 floats: 12 MB).
+// all items at once, so it holds items x K distances (12k x 256 doubles: 25 MB).
 #include "tokenizers/builtin_tokenizers.h"
 
 #include <algorithm>
