@@ -163,6 +163,43 @@ private Q_SLOTS:
         QVERIFY(QString::fromStdString(result.message).contains("levels"));
     }
 
+    // The alignment reads model runs through the job's FitContext (the model-embeddings path): a run
+    // that is missing, or not a model run, fails the tokenizer run with a message naming it.
+    void alignmentWithAnUnusableModelRunFailsNamingIt() {
+        tokenbench::test::TempProject dir;
+        const std::string project = makeProject(dir, 100, 40);
+        TokenizeRequest request = synRequest(project, "attributes", "rq-vae",
+                                             R"({"levels": 2, "codebook_size": 8, "epochs": 2, "align_model_run": 999})");
+        RecordingSink sink;
+        auto result = runTokenizeJob(request, sink, nullptr);
+        QVERIFY(result.status == RunStatus::Failed);
+        QVERIFY2(QString::fromStdString(result.message).contains("align_model_run 999"), result.message.c_str());
+        QVERIFY2(QString::fromStdString(result.message).contains("no run with id 999"), result.message.c_str());
+        const int64_t failedRun = result.runId;
+        request.configJson = R"({"levels": 2, "codebook_size": 8, "epochs": 2, "align_model_run": )" +
+                             std::to_string(failedRun) + "}";
+        result = runTokenizeJob(request, sink, nullptr);
+        QVERIFY(result.status == RunStatus::Failed);
+        QVERIFY2(QString::fromStdString(result.message).contains("is a tokenizer run"), result.message.c_str());
+    }
+
+    // graph-rq-vae through the job: the training interactions reach it, and its popularity token
+    // makes every ID unique before any collision handling.
+    void graphRqVaeGivesUniqueIds() {
+        tokenbench::test::TempProject dir;
+        const TokenizeRequest request = synRequest(makeProject(dir, 100, 40), "attributes", "graph-rq-vae",
+                                                   R"({"levels": 2, "codebook_size": 8, "epochs": 3})");
+        RecordingSink sink;
+        const auto result = runTokenizeJob(request, sink, nullptr);
+        QVERIFY2(result.status == RunStatus::Completed, result.message.c_str());
+        QCOMPARE(result.levels, 3);
+        QCOMPARE(result.uniqueIds, result.items);
+        // Health and the collision rate before resolution cover the two codebook levels, not the token.
+        QCOMPARE(result.utilization.size(), size_t{2});
+        QVERIFY(result.collisionRate > 0.0);  // 40 items on 8 x 8 codes after 3 epochs
+        QVERIFY(result.collapsedLevels.empty() || result.collapsedLevels.back() < 2);
+    }
+
     // Imported IDs run through the same job as fitted methods: no features, the file named by the
     // config's "path" (or the CLI's --path), the run finished exactly once on success and on failure.
     void importedIdsRunThroughTheSameLifecycle() {

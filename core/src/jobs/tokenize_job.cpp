@@ -79,6 +79,17 @@ private:
     double m_lastError = std::numeric_limits<double>::quiet_NaN();
 };
 
+/// The first `levels` levels of `ids` (all of them when `levels` is out of range).
+SemanticIds leadingLevels(const SemanticIds& ids, int32_t levels) {
+    if (levels <= 0 || levels >= ids.levels) return ids;
+    SemanticIds out;
+    out.items = ids.items;
+    out.levels = levels;
+    out.codes.reserve(static_cast<size_t>(ids.items * levels));
+    for (int64_t i = 0; i < ids.items; ++i) out.codes.insert(out.codes.end(), ids.row(i), ids.row(i) + levels);
+    return out;
+}
+
 /// The IDs of tokenizer run `runId` for a method built on other runs: a completed tokenizer run on
 /// `datasetId`, cut to its own levels (its collision level dropped).
 StoredTokenizerIds storedRunIds(ExperimentStore& store, int64_t datasetId, int64_t runId) {
@@ -197,6 +208,8 @@ TokenizeResult runTokenizeJob(const TokenizeRequest& request, ProgressSink& call
         context.cancel = cancel;
         context.healthInterval = request.healthInterval;
         context.tokenizerRunIds = [&](int64_t runId) { return storedRunIds(store, dataset->id, runId); };
+        // The same reader as the `model-embeddings` feature kind, so both check the run alike.
+        context.modelItemEmbeddings = projectFeatureSources(request.projectDir, dataset->id).modelEmbeddings;
         const auto fitStart = std::chrono::steady_clock::now();
         context.progress = [&](double fraction, const std::string& phase) {
             ProgressUpdate u = progressAt(fitStart, fraction, phase);
@@ -215,9 +228,12 @@ TokenizeResult runTokenizeJob(const TokenizeRequest& request, ProgressSink& call
         const SemanticIds raw = tokenizer->encode(features);
         const FeatureMatrix lastDistances = tokenizer->lastLevelDistances(features);
         result.codebookSize = tokenizer->codebookSize();
-        health.report(std::numeric_limits<int32_t>::max(), raw, health.lastError());
+        // Health and collisions before resolution over the codebook levels only: a popularity token
+        // would read as a collapsed level and hide the quantizer's collisions.
+        const SemanticIds coded = leadingLevels(raw, tokenizer->codebookLevels());
+        health.report(std::numeric_limits<int32_t>::max(), coded, health.lastError());
 
-        const CollisionStats before = collisionStats(raw);
+        const CollisionStats before = collisionStats(coded);
         result.items = raw.items;
         result.collisionRate = before.collisionRate;
         result.maxCollisionGroup = before.maxGroup;

@@ -31,6 +31,10 @@ std::unique_ptr<Tokenizer> makeRqVae(const std::string& configJson);
 ComponentInfo vqVaeInfo();
 std::unique_ptr<Tokenizer> makeVqVae(const std::string& configJson);
 
+// Graph RQ-VAE (MMGRec): features propagated over the training user-item graph, then the RQ-VAE.
+ComponentInfo graphRqVaeInfo();
+std::unique_ptr<Tokenizer> makeGraphRqVae(const std::string& configJson);
+
 // Semantic IDs read from a file (config "path", "id_kind") and checked against the fit context's catalogue.
 ComponentInfo importInfo();
 std::unique_ptr<Tokenizer> makeImportTokenizer(const std::string& configJson);

@@ -8,3 +8,11 @@ target_sources(tokenbench_core PRIVATE
 # on that one file so no other translation unit recompiles.
 set_property(SOURCE ${CMAKE_CURRENT_SOURCE_DIR}/src/tokenizers/tokenizer_registry.cpp
   APPEND PROPERTY COMPILE_DEFINITIONS TOKENBENCH_HAVE_RQVAE)
+# The RQ-VAE's regularisers (balanced last level, collaborative alignment) and the graph RQ-VAE.
+target_sources(tokenbench_core PRIVATE
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/tokenizers/sinkhorn_assignment.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/tokenizers/collaborative_alignment.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/tokenizers/graph_propagation.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/tokenizers/popularity_token.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/tokenizers/graph_rq_vae.cpp
+)

@@ -13,6 +13,13 @@
 // and the per-element mean squared error of x-hat against the prepared, possibly normalised x)
 // every FitContext::healthInterval optimizer steps when set, else every 5 epochs, and at the end.
 // Default 100 epochs: on 12k x 64 inputs the loss flattens after 40-80 epochs.
+//
+// Regularisers, all off by default (LETTER, Wang et al. CIKM 2024): a collaborative alignment term
+// (collaborative_alignment.h: InfoNCE between the straight-through z-hat and a model run's item
+// embeddings), a diversity term (rq_vae_model.cpp: KL of each level's batch-mean soft assignment from
+// uniform) and a Sinkhorn-balanced last level (sinkhorn_assignment.h) in training and encoding; the
+// weighted terms are reported as "loss/alignment" and "loss/diversity". The balanced encode assigns
+// all items at once, so it holds items x K distances (12k x 256 doubles: 25 MB).
 #include "tokenizers/builtin_tokenizers.h"
 
 #include <algorithm>
@@ -22,6 +29,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -39,6 +47,7 @@
 #include "tokenbench/data/data_error.h"
 #include "tokenbench/io/safetensors.h"
 #include "tokenizers/rq_vae_model.h"
+#include "tokenizers/collaborative_alignment.h"
 #include "common/device.h"
 #include "common/seeded_random.h"
 #include "common/json_file.h"
@@ -76,6 +85,13 @@ struct RqVaeConfig final {
     bool kmeansInit = true;
     bool deadCodeRestart = true;
     int64_t restartInterval = 1;
+    // Regularisers (LETTER, Wang et al. CIKM 2024; LC-Rec's balanced last level); off by default.
+    int64_t alignModelRun = 0;  ///< model run whose item embeddings the quantized latents are contrasted with; 0 = off
+    double alignWeight = 0.02;
+    double alignTemperature = 0.1;
+    double diversityWeight = 0.0;
+    bool sinkhornLastLevel = false;
+    SinkhornOptions sinkhorn;
 };
 
 std::vector<int64_t> parseHiddenDims(const std::string& id, const std::string& text) {
@@ -117,6 +133,13 @@ RqVaeConfig parseConfig(const ComponentInfo& info, const std::string& configJson
     config.kmeansInit = j.at("kmeans_init").get<bool>();
     config.deadCodeRestart = j.at("dead_code_restart").get<bool>();
     config.restartInterval = j.at("restart_interval").get<int64_t>();
+    config.alignModelRun = j.at("align_model_run").get<int64_t>();
+    config.alignWeight = j.at("align_weight").get<double>();
+    config.alignTemperature = j.at("align_temperature").get<double>();
+    config.diversityWeight = j.at("diversity_weight").get<double>();
+    config.sinkhornLastLevel = j.at("sinkhorn_last_level").get<bool>();
+    config.sinkhorn.epsilon = j.at("sinkhorn_epsilon").get<double>();
+    config.sinkhorn.iterations = static_cast<int>(j.at("sinkhorn_iterations").get<int64_t>());
     return config;
 }
 
@@ -187,6 +210,23 @@ std::vector<ParamSpec> schema(int defaultLevels, int maxLevels) {
                                "Re-seed codes unused over the last interval from busy residuals (SoundStream)"));
     params.push_back(intParam("restart_interval", "Restart interval", "1", 1, 1000000,
                               "Epochs over which code usage is counted before dead codes are restarted"));
+    params.push_back(intParam("align_model_run", "Align with model run", "0", 0, 1e15,
+                              "Collaborative alignment (LETTER): id of a trained model run (sasrec, bert4rec) whose "
+                              "item embeddings each quantized item vector is contrasted with; 0 = off"));
+    params.push_back(floatParam("align_weight", "Alignment weight", "0.02", 0, 100,
+                                "Weight of the in-batch InfoNCE alignment loss (LETTER: 0.02)"));
+    params.push_back(floatParam("align_temperature", "Alignment temperature", "0.1", 1e-4, 100,
+                                "Temperature of the alignment InfoNCE over cosine similarities"));
+    params.push_back(floatParam("diversity_weight", "Diversity weight", "0", 0, 100,
+                                "Weight of the code-usage diversity term: per level, KL of the batch-mean soft "
+                                "assignment from uniform; 0 = off"));
+    params.push_back(boolParam("sinkhorn_last_level", "Balanced last level", false,
+                               "Assign the last level by Sinkhorn-Knopp over the items (equal code loads, fewer "
+                               "collisions), in training and in encoding"));
+    params.push_back(floatParam("sinkhorn_epsilon", "Sinkhorn epsilon", "0.01", 1e-4, 10,
+                                "Entropic temperature on distances rescaled to [-1, 1]; smaller balances harder"));
+    params.push_back(intParam("sinkhorn_iterations", "Sinkhorn iterations", "100", 1, 10000,
+                              "Row/column scalings per balanced assignment"));
     return params;
 }
 
@@ -265,6 +305,9 @@ private:
         options.levels = m_config.levels;
         options.codebookSize = m_config.codebookSize;
         options.dropout = m_config.dropout;
+        options.balancedLastLevel = m_config.sinkhornLastLevel;
+        options.sinkhorn = m_config.sinkhorn;
+        options.diversityLoss = m_config.diversityWeight > 0.0;
         return options;
     }
     /// fit() without the clean-up on failure.
@@ -309,6 +352,10 @@ RqVaeTokenizer::Encoded RqVaeTokenizer::encodeTensor(const at::Tensor& x, bool r
     torch::NoGradGuard noGrad;  // grad mode is per thread: guard here, whoever calls
     const bool wasTraining = m_model->is_training();
     m_model->eval();
+    const int64_t last = m_config.levels - 1;
+    // A balanced last level is one Sinkhorn assignment over all rows, so chunks are quantized with
+    // argmin first and their last level re-assigned once every last residual is known.
+    const bool balanced = m_config.sinkhornLastLevel;
     Encoded out;
     std::vector<at::Tensor> codes, residuals;
     at::Tensor squaredError = at::zeros({}, x.options().dtype(at::kDouble));
@@ -316,14 +363,34 @@ RqVaeTokenizer::Encoded RqVaeTokenizer::encodeTensor(const at::Tensor& x, bool r
         throwIfCancelled(cancel);
         const at::Tensor chunk = x.narrow(0, start, std::min(kEncodeChunk, x.size(0) - start));
         const at::Tensor z = m_model->encoder->forward(chunk);
-        const QuantizerOutput q = m_model->quantizer->forward(z, /*withLosses=*/false);
+        const QuantizerOutput q = m_model->quantizer->forward(z, /*withLosses=*/false, /*balanceLastLevel=*/false);
         codes.push_back(q.codes.to(at::kCPU));
-        if (lastResidual) residuals.push_back(q.residuals[m_config.levels - 1]);
-        if (reconstruct) squaredError += (m_model->decoder->forward(q.quantized) - chunk).pow(2).sum().to(at::kDouble);
+        if (lastResidual || balanced) residuals.push_back(q.residuals[last]);
+        if (reconstruct && !balanced)
+            squaredError += (m_model->decoder->forward(q.quantized) - chunk).pow(2).sum().to(at::kDouble);
+    }
+    out.codes = at::cat(codes, 0);
+    if (lastResidual || balanced) out.lastResidual = at::cat(residuals, 0);
+    if (balanced) {
+        throwIfCancelled(cancel);
+        const at::Tensor lastCodes =
+            sinkhornAssignment(m_model->quantizer->squaredDistances(out.lastResidual, last), m_config.sinkhorn);
+        out.codes.select(1, last).copy_(lastCodes.to(at::kCPU));
+        if (reconstruct) {
+            // z-hat = (sum of the first L-1 codewords) + the balanced last codeword = z - r_last + c_last.
+            const at::Tensor& book = m_model->quantizer->codebook(last);
+            for (int64_t start = 0; start < x.size(0); start += kEncodeChunk) {
+                throwIfCancelled(cancel);
+                const int64_t rows = std::min(kEncodeChunk, x.size(0) - start);
+                const at::Tensor chunk = x.narrow(0, start, rows);
+                const at::Tensor z = m_model->encoder->forward(chunk);
+                const at::Tensor quantized = z - out.lastResidual.narrow(0, start, rows) +
+                                             book.index_select(0, lastCodes.narrow(0, start, rows));
+                squaredError += (m_model->decoder->forward(quantized) - chunk).pow(2).sum().to(at::kDouble);
+            }
+        }
     }
     if (wasTraining) m_model->train();
-    out.codes = at::cat(codes, 0);
-    if (lastResidual) out.lastResidual = at::cat(residuals, 0);
     out.squaredError = squaredError.item<double>();
     return out;
 }
@@ -358,14 +425,21 @@ void RqVaeTokenizer::train(const FeatureMatrix& features, const FitContext& cont
     m_model->to(device);
     m_model->train();
 
+    std::optional<CollaborativeAlignment> alignment;
+    if (m_config.alignModelRun > 0)
+        alignment.emplace(m_id, m_config.alignModelRun, context, items, m_config.latentDim, m_config.alignTemperature,
+                          device, generator);
+    std::vector<at::Tensor> parameters = m_model->parameters();
+    if (alignment)
+        for (const at::Tensor& p : alignment->parameters()) parameters.push_back(p);
+
     std::unique_ptr<torch::optim::Optimizer> optimizer;
     if (m_config.adagrad)
         optimizer = std::make_unique<torch::optim::Adagrad>(
-            m_model->parameters(),
-            torch::optim::AdagradOptions(m_config.learningRate).weight_decay(m_config.weightDecay));
+            parameters, torch::optim::AdagradOptions(m_config.learningRate).weight_decay(m_config.weightDecay));
     else
         optimizer = std::make_unique<torch::optim::Adam>(
-            m_model->parameters(), torch::optim::AdamOptions(m_config.learningRate).weight_decay(m_config.weightDecay));
+            parameters, torch::optim::AdamOptions(m_config.learningRate).weight_decay(m_config.weightDecay));
 
     const int64_t levels = m_config.levels;
     const int64_t codebookSize = m_config.codebookSize;
@@ -396,12 +470,15 @@ void RqVaeTokenizer::train(const FeatureMatrix& features, const FitContext& cont
         at::Tensor sumReconstruction = at::zeros({}, x.options().dtype(at::kDouble));
         at::Tensor sumCodebook = at::zeros_like(sumReconstruction);
         at::Tensor sumCommitment = at::zeros_like(sumReconstruction);
+        at::Tensor sumAlignment = at::zeros_like(sumReconstruction);
+        at::Tensor sumDiversity = at::zeros_like(sumReconstruction);
 
         for (int64_t batch = 0; batch < batchesPerEpoch; ++batch) {
             throwIfCancelled(context.cancel);
             const int64_t start = batch * batchSize;
             const int64_t count = std::min(batchSize, items - start);
-            const at::Tensor xb = x.index_select(0, permutation.narrow(0, start, count));
+            const at::Tensor batchItems = permutation.narrow(0, start, count);
+            const at::Tensor xb = x.index_select(0, batchItems);
             if (step == 0 && m_config.kmeansInit) {
                 if (context.progress) context.progress(0.0, "k-means initialisation");
                 torch::NoGradGuard noGrad;
@@ -414,7 +491,19 @@ void RqVaeTokenizer::train(const FeatureMatrix& features, const FitContext& cont
             const RqVaeOutput out = m_model->forward(xb, &generator);
             const at::Tensor reconstruction = (out.reconstruction - xb).pow(2).sum(1).mean();
             const at::Tensor commitment = out.quantizer.commitmentLoss * m_config.beta;
-            const at::Tensor loss = reconstruction + out.quantizer.codebookLoss + commitment;
+            at::Tensor loss = reconstruction + out.quantizer.codebookLoss + commitment;
+            if (alignment) {
+                // On the straight-through latent (value z-hat, gradient to the encoder), as the decoder sees it.
+                const at::Tensor quantized = out.latent + (out.quantizer.quantized - out.latent).detach();
+                const at::Tensor term = alignment->loss(quantized, batchItems) * m_config.alignWeight;
+                loss = loss + term;
+                sumAlignment += term.detach().to(at::kDouble) * static_cast<double>(count);
+            }
+            if (out.quantizer.diversityLoss.defined()) {
+                const at::Tensor term = out.quantizer.diversityLoss * m_config.diversityWeight;
+                loss = loss + term;
+                sumDiversity += term.detach().to(at::kDouble) * static_cast<double>(count);
+            }
             optimizer->zero_grad();
             loss.backward();
             optimizer->step();
@@ -446,12 +535,17 @@ void RqVaeTokenizer::train(const FeatureMatrix& features, const FitContext& cont
         const double meanReconstruction = sumReconstruction.item<double>() / n;
         const double meanCodebook = sumCodebook.item<double>() / n;
         const double meanCommitment = sumCommitment.item<double>() / n;
-        if (context.metrics)
-            context.metrics(step, epoch,
-                            {{"loss", meanReconstruction + meanCodebook + meanCommitment},
-                             {"loss/reconstruction", meanReconstruction},
-                             {"loss/codebook", meanCodebook},
-                             {"loss/commitment", meanCommitment}});
+        // Weighted like "loss/commitment", so the parts still add up to "loss"; reported only when on.
+        const double meanAlignment = sumAlignment.item<double>() / n;
+        const double meanDiversity = sumDiversity.item<double>() / n;
+        std::map<std::string, double> values = {
+            {"loss", meanReconstruction + meanCodebook + meanCommitment + meanAlignment + meanDiversity},
+            {"loss/reconstruction", meanReconstruction},
+            {"loss/codebook", meanCodebook},
+            {"loss/commitment", meanCommitment}};
+        if (alignment) values["loss/alignment"] = meanAlignment;
+        if (m_config.diversityWeight > 0.0) values["loss/diversity"] = meanDiversity;
+        if (context.metrics) context.metrics(step, epoch, values);
         if (context.progress)
             context.progress(static_cast<double>(epoch) / static_cast<double>(m_config.epochs),
                              "epoch " + std::to_string(epoch) + "/" + std::to_string(m_config.epochs));

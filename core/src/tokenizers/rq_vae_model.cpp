@@ -15,6 +15,9 @@ namespace tokenbench::core {
 namespace {
 
 constexpr double kRestartNoise = 0.01;  // restarted codewords: busy residual + N(0, (1% of its RMS)^2)
+// Soft assignment of the diversity term: softmax(-d / (kDiversityTemperature * mean d)). Relative to
+// the batch's mean distance, so deep levels (tiny residuals) get as sharp an assignment as the first.
+constexpr double kDiversityTemperature = 0.1;
 
 /// N x K squared L2 distances ||p||^2 - 2 p.c + ||c||^2 as one matmul (no N x K x D tensor).
 at::Tensor pairwiseSquaredDistances(const at::Tensor& points, const at::Tensor& centres) {
@@ -121,7 +124,22 @@ at::Tensor ResidualQuantizerImpl::squaredDistances(const at::Tensor& residuals, 
     return pairwiseSquaredDistances(residuals, codebook(level).detach());
 }
 
-QuantizerOutput ResidualQuantizerImpl::forward(const at::Tensor& z, bool withLosses) {
+namespace {
+
+/// KL(mean_n softmax(-d_n / T) || uniform) = log K - H(batch-mean soft assignment): the diversity
+/// term (a spread-usage prior like LETTER's, in the entropy form of Baevski et al.'s codebook
+/// diversity loss). Gradients reach both the residuals and the codewords.
+at::Tensor batchUsageDivergence(const at::Tensor& residual, const at::Tensor& book) {
+    const at::Tensor distances = pairwiseSquaredDistances(residual, book);
+    const at::Tensor scale = distances.mean().detach().clamp_min(1e-12) * kDiversityTemperature;
+    const at::Tensor meanAssignment = at::softmax(-distances / scale, 1).mean(0);
+    const double logK = std::log(static_cast<double>(book.size(0)));
+    return (meanAssignment * at::log(meanAssignment.clamp_min(1e-12))).sum() + logK;
+}
+
+}  // namespace
+
+QuantizerOutput ResidualQuantizerImpl::forward(const at::Tensor& z, bool withLosses, bool balanceLastLevel) {
     QuantizerOutput out;
     at::Tensor residual = z;
     at::Tensor quantized = at::zeros_like(z, at::TensorOptions().requires_grad(false));
@@ -131,8 +149,14 @@ QuantizerOutput ResidualQuantizerImpl::forward(const at::Tensor& z, bool withLos
     for (int64_t l = 0; l < m_options.levels; ++l) {
         const at::Tensor& book = m_codebooks[static_cast<size_t>(l)];
         const at::Tensor detached = residual.detach();
-        const at::Tensor code = squaredDistances(detached, l).argmin(1);
+        const bool balanced = balanceLastLevel && m_options.balancedLastLevel && l + 1 == m_options.levels;
+        const at::Tensor distances = squaredDistances(detached, l);
+        const at::Tensor code = balanced ? sinkhornAssignment(distances, m_options.sinkhorn) : distances.argmin(1);
         const at::Tensor chosen = book.index_select(0, code);
+        if (withLosses && m_options.diversityLoss) {
+            const at::Tensor term = batchUsageDivergence(residual, book);
+            out.diversityLoss = out.diversityLoss.defined() ? out.diversityLoss + term : term;
+        }
         if (withLosses) {
             // TIGER's L_rqvae term per level: ||sg(r_l) - c_l||^2 moves codewords, beta ||r_l - sg(c_l)||^2
             // commits the encoder. With r_{l+1} = r_l - sg(c_l), the level-l commitment is
@@ -199,8 +223,14 @@ RqVaeImpl::RqVaeImpl(const RqVaeOptions& options) {
     std::vector<int64_t> reversed(options.hiddenDims.rbegin(), options.hiddenDims.rend());
     encoder = register_module(
         "encoder", Mlp(MlpOptions{options.inputDim, options.hiddenDims, options.latentDim, options.dropout}));
-    quantizer = register_module("quantizer", ResidualQuantizer(ResidualQuantizerOptions{
-                                                 options.levels, options.codebookSize, options.latentDim}));
+    ResidualQuantizerOptions quantizerOptions;
+    quantizerOptions.levels = options.levels;
+    quantizerOptions.codebookSize = options.codebookSize;
+    quantizerOptions.dim = options.latentDim;
+    quantizerOptions.balancedLastLevel = options.balancedLastLevel;
+    quantizerOptions.sinkhorn = options.sinkhorn;
+    quantizerOptions.diversityLoss = options.diversityLoss;
+    quantizer = register_module("quantizer", ResidualQuantizer(quantizerOptions));
     decoder =
         register_module("decoder", Mlp(MlpOptions{options.latentDim, reversed, options.inputDim, options.dropout}));
 }

@@ -15,6 +15,8 @@
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/pimpl.h>
 
+#include "tokenizers/sinkhorn_assignment.h"
+
 namespace tokenbench::core {
 
 /// Sizes of an MLP: input -> hiddenDims... -> output.
@@ -48,6 +50,11 @@ struct ResidualQuantizerOptions final {
     int64_t levels = 3;
     int64_t codebookSize = 256;
     int64_t dim = 32;
+    /// Last level assigned by Sinkhorn-Knopp over the batch (balanced code loads) instead of argmin.
+    bool balancedLastLevel = false;
+    SinkhornOptions sinkhorn;
+    /// Compute QuantizerOutput::diversityLoss (training only).
+    bool diversityLoss = false;
 };
 
 /// What a residual quantization pass produced.
@@ -57,14 +64,19 @@ struct QuantizerOutput final {
     at::Tensor residuals;       ///< L x N x D, the residual entering each level (r_0 = z), no gradient
     at::Tensor codebookLoss;    ///< scalar sum_l mean_n ||sg(r_l) - c_l||^2 (undefined without losses)
     at::Tensor commitmentLoss;  ///< scalar sum_l mean_n ||r_l - sg(c_l)||^2, not yet weighted by beta
+    /// scalar sum_l KL(mean_n p_l(n) || uniform) of the soft assignments p_l (undefined unless the
+    /// options ask for it): zero when the batch spreads evenly over the codes, log K when it uses one.
+    at::Tensor diversityLoss;
 };
 
 /// L codebooks of K codewords; each level quantizes what the previous ones left over.
 class ResidualQuantizerImpl final : public torch::nn::Module {
 public:
     explicit ResidualQuantizerImpl(const ResidualQuantizerOptions& options);
-    /// r_0 = z; c_l = nearest codeword of level l to r_l (squared L2); r_{l+1} = r_l - c_l.
-    QuantizerOutput forward(const at::Tensor& z, bool withLosses = true);
+    /// r_0 = z; c_l = nearest codeword of level l to r_l (squared L2); r_{l+1} = r_l - c_l. With
+    /// options().balancedLastLevel and `balanceLastLevel`, the last level's codes are the Sinkhorn
+    /// assignment over the rows of `z` (a caller that quantizes in chunks balances afterwards).
+    QuantizerOutput forward(const at::Tensor& z, bool withLosses = true, bool balanceLastLevel = true);
     /// N x K squared distances between `residuals` and the codewords of `level`.
     [[nodiscard]] at::Tensor squaredDistances(const at::Tensor& residuals, int64_t level) const;
     /// TIGER's initialisation against early collapse: level by level, k-means (k-means++ seeding,
@@ -97,6 +109,9 @@ struct RqVaeOptions final {
     int64_t levels = 3;
     int64_t codebookSize = 256;
     double dropout = 0.0;
+    bool balancedLastLevel = false;  ///< see ResidualQuantizerOptions
+    SinkhornOptions sinkhorn;
+    bool diversityLoss = false;
 };
 
 /// One forward pass: reconstruction and the quantizer's output.

@@ -30,6 +30,7 @@ const TokenizerEntry kTokenizers[] = {
     {randomTokenizerInfo, makeRandomTokenizer},
     {rqVaeInfo, makeRqVae},
     {vqVaeInfo, makeVqVae},
+    {graphRqVaeInfo, makeGraphRqVae},
     {importInfo, makeImportTokenizer},
     {compositeInfo, makeCompositeTokenizer},
 };

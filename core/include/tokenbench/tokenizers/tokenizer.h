@@ -62,6 +62,11 @@ struct FitContext final {
     /// throws std::invalid_argument naming the run when there is no such run. Empty when the caller
     /// has no store. Called on the fit thread.
     std::function<StoredTokenizerIds(int64_t runId)> tokenizerRunIds;
+    /// The item embedding table of a trained model run on the same data set (items x dim, dense item
+    /// order; the `model-embeddings` feature path), for methods aligned with collaborative signal;
+    /// throws std::invalid_argument naming the run when it has none. Empty when the caller has no
+    /// store. Called on the fit thread.
+    std::function<FeatureMatrix(int64_t runId)> modelItemEmbeddings;
 };
 
 /// See file comment.
@@ -72,6 +77,10 @@ public:
     [[nodiscard]] virtual std::string id() const = 0;
     [[nodiscard]] virtual int32_t levels() const = 0;
     [[nodiscard]] virtual int32_t codebookSize() const = 0;
+    /// The leading levels that are learned codebooks; the rest (a popularity-ordered last token) only
+    /// tell items apart. Codebook health and the collision rate before resolution are computed over
+    /// these levels. Default: every level.
+    [[nodiscard]] virtual int32_t codebookLevels() const { return levels(); }
     /// Learns from `features` (items x d; empty for a method whose ComponentInfo has needsFeatures
     /// false) and context.interactions when the method uses them. Deterministic for a seed (and thread count) on CPU. Throws
     /// CancelledError when cancelled, std::invalid_argument for unusable input (too few items, NaN).
