@@ -1,6 +1,6 @@
 // Draws the scale probe's curves (tests/bench/scale_probe.sh's scale.tsv) with the program's own
 // plot widget: wall seconds and peak memory of every pipeline step against the catalogue size, one
-// series per step, both axes logarithmic in effect (x is log10 of the item count). Writes two PNGs.
+// series per step; x is log10 of the item count, seconds on a log axis. Writes two PNGs.
 // Usage: plot_scale SCALE_TSV OUT_PREFIX   (writes OUT_PREFIX-seconds.png and OUT_PREFIX-memory.png)
 #include <cmath>
 #include <cstdio>
@@ -76,13 +76,14 @@ int main(int argc, char** argv) {
         const char* title;
         const char* yLabel;
         QVector<double> Series::*values;
-    } figures[] = {{"seconds", "Wall time per step", "Seconds (log scale)", &Series::seconds},
-                   {"memory", "Peak memory per step", "Peak MB (log scale)", &Series::memory}};
+        bool logY;  // seconds span three decades; memory one, which a linear axis labels better
+    } figures[] = {{"seconds", "Wall time per step", "Seconds (log scale)", &Series::seconds, true},
+                   {"memory", "Peak memory per step", "Peak MB", &Series::memory, false}};
     for (const auto& figure : figures) {
         tokenbench::ui::CurvePlot plot(QString::fromLatin1(figure.title), xLabel, QString::fromLatin1(figure.yLabel),
                                        QStringLiteral("scale"));
         plot.resize(900, 560);
-        plot.setLogY(true);
+        plot.setLogY(figure.logY);
         plot.setMarkers(true);
         plot.setIntegerX(true);
         for (const auto& [step, series] : probe) plot.setSeries(step, series.x, series.*figure.values);

@@ -73,6 +73,24 @@ private Q_SLOTS:
         QVERIFY2(badMetric.err.contains("--valid-metric"), badMetric.err.constData());
     }
 
+    void budgetBeforeAnyValidationStillTests() {
+        // Validation every 100 epochs and a 3-second budget: the budget ends the run after an epoch or
+        // two that were never validated. The last complete epoch is validated then and tested.
+        tokenbench::test::TempProject dir;
+        const QString project = QString::fromStdString(dir.path());
+        QCOMPARE(runCli({"dataset", "generate", "--project", project, "--name", "syn", "--users", "3000", "--items",
+                         "300"}).exitCode, 0);
+        const auto r = runCli({"--threads", "1", "train", "--project", project, "--dataset", "syn", "--model", "sasrec",
+                               "--epochs", "200", "--eval-every", "100", "--max-minutes", "0.05", "--hidden", "32",
+                               "--json"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const auto j = r.json();
+        QCOMPARE(j.at("status").get<std::string>(), std::string("completed"));
+        QVERIFY(j.at("best_epoch").get<int>() >= 1);
+        QVERIFY(j.at("epochs").get<int>() < 100);
+        QVERIFY(j.at("test").at("ndcg@10").get<double>() > 0.0);
+    }
+
     void repeatsGroupsAndPairedComparison() {
         tokenbench::test::TempProject dir;
         const QString project = QString::fromStdString(dir.path());

@@ -484,6 +484,23 @@ TrainResult runTrainJob(const TrainRequest& request, ProgressSink& callerSink, c
         epochCommands.finish();  // the other ranks are done; testing is rank 0's alone
         if (state.epoch == 0) throw std::invalid_argument("the time budget ended before the first epoch finished");
 
+        // The budget (or the epoch limit) ended before any validation (--eval-every > 1): the last
+        // complete epoch is validated now, past the budget as a partial epoch would be, and stands as best.
+        if (state.bestFile.empty() && !state.lastFile.empty()) {
+            model->load(folder.path(state.lastFile));
+            std::map<std::string, double> stats;
+            bestValid = evaluateModel(*model, inputs.dataset, inputs.split, EvalPhase::Valid, settings.eval, cancel,
+                                      {}, &stats);
+            fan->metrics(evalPoints(runId, globalStep, state.epoch, "valid", *bestValid, stats));
+            state.bestFile = state.lastFile;
+            state.bestEpoch = state.epoch;
+            state.bestValue = bestValid->all.values.at(settings.validMetric);
+            folder.commit(state);
+            result.bestEpoch = state.bestEpoch;
+            fan->event({runId, unixTimeNow(), "info", "late_validation",
+                        "no epoch was validated before the run stopped; epoch " + std::to_string(state.epoch) +
+                            " (the last complete one) was validated and is tested"});
+        }
         // Test once, at the best validation checkpoint. Only the user's cancel stops it, not the budget.
         if (state.bestFile.empty()) throw std::logic_error("no validated checkpoint");
         model->load(folder.path(state.bestFile));
