@@ -75,7 +75,7 @@ void ModelPage::buildViews() {
     m_validation->setIntegerX(true);
     m_validation->setMarkers(true);
     m_validation->setToolTip(QStringLiteral("Recall and NDCG at 10 and 20 over all items, after each epoch's validation"));
-    m_breakdown = new BarChart(QStringLiteral("Test metrics: all, cold and warm targets"), QStringLiteral("Metric"),
+    m_breakdown = new BarChart(QStringLiteral("Test metrics by target group"), QStringLiteral("Metric"),
                                QStringLiteral("Value"), QStringLiteral("model-cold-warm"));
 
     auto* plots = new QSplitter(Qt::Horizontal);

@@ -91,7 +91,7 @@ RunComparison::RunComparison(QWidget* parent)
     m_tabs->setObjectName(QStringLiteral("comparisonTabs"));
     m_tabs->addTab(curvesPage, QStringLiteral("Curves"));
     m_tabs->addTab(m_table, QStringLiteral("Metrics side by side"));
-    m_tabs->addTab(breakdownPage, QStringLiteral("Cold items"));
+    m_tabs->addTab(breakdownPage, QStringLiteral("Target groups"));
     m_tabs->addTab(m_significance, QStringLiteral("Significance"));
 
     auto* layout = new QVBoxLayout(this);
