@@ -15,21 +15,32 @@ using Tuple = std::vector<int32_t>;
 
 Tuple tupleOf(const SemanticIds& ids, int64_t item) { return Tuple(ids.row(item), ids.row(item) + ids.levels); }
 
-// TIGER: append a level that numbers the members of each group of identical tuples (0 for items
-// that are alone), so every tuple becomes unique while prefixes keep their meaning.
-SemanticIds appendDisambiguationLevel(const SemanticIds& ids, const std::vector<int64_t>& needsExtra) {
-    std::map<Tuple, int32_t> nextIndex;
-    std::vector<int32_t> extra(static_cast<size_t>(ids.items), 0);
-    for (int64_t item : needsExtra) extra[static_cast<size_t>(item)] = nextIndex[tupleOf(ids, item)]++;
+}  // namespace
+
+SemanticIds withAppendedLevel(const SemanticIds& ids, const std::vector<int32_t>& level) {
+    if (static_cast<int64_t>(level.size()) != ids.items)
+        throw std::invalid_argument("appended level has " + std::to_string(level.size()) + " codes for " +
+                                    std::to_string(ids.items) + " items");
     SemanticIds out;
     out.items = ids.items;
     out.levels = ids.levels + 1;
     out.codes.reserve(static_cast<size_t>(out.items * out.levels));
     for (int64_t i = 0; i < ids.items; ++i) {
         out.codes.insert(out.codes.end(), ids.row(i), ids.row(i) + ids.levels);
-        out.codes.push_back(extra[static_cast<size_t>(i)]);
+        out.codes.push_back(level[static_cast<size_t>(i)]);
     }
     return out;
+}
+
+namespace {
+
+// TIGER: append a level that numbers the members of each group of identical tuples (0 for items
+// that are alone), so every tuple becomes unique while prefixes keep their meaning.
+SemanticIds appendDisambiguationLevel(const SemanticIds& ids, const std::vector<int64_t>& needsExtra) {
+    std::map<Tuple, int32_t> nextIndex;
+    std::vector<int32_t> extra(static_cast<size_t>(ids.items), 0);
+    for (int64_t item : needsExtra) extra[static_cast<size_t>(item)] = nextIndex[tupleOf(ids, item)]++;
+    return withAppendedLevel(ids, extra);
 }
 
 std::map<Tuple, std::vector<int64_t>> groupsOf(const SemanticIds& ids) {

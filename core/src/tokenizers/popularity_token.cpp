@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "tokenbench/tokenizers/collisions.h"
+
 namespace tokenbench::core {
 
 SemanticIds appendPopularityToken(const SemanticIds& ids, const std::vector<int32_t>& popularity) {
@@ -20,15 +22,7 @@ SemanticIds appendPopularityToken(const SemanticIds& ids, const std::vector<int3
         });
         for (size_t r = 0; r < members.size(); ++r) rank[static_cast<size_t>(members[r])] = static_cast<int32_t>(r);
     }
-    SemanticIds out;
-    out.items = ids.items;
-    out.levels = ids.levels + 1;
-    out.codes.reserve(static_cast<size_t>(out.items * out.levels));
-    for (int64_t i = 0; i < ids.items; ++i) {
-        out.codes.insert(out.codes.end(), ids.row(i), ids.row(i) + ids.levels);
-        out.codes.push_back(rank[static_cast<size_t>(i)]);
-    }
-    return out;
+    return withAppendedLevel(ids, rank);
 }
 
 }  // namespace tokenbench::core

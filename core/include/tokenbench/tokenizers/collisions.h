@@ -15,6 +15,10 @@ enum class CollisionStrategy { ExtraLevel, Reassign, None };
 /// Parses "extra-level" / "reassign" / "none"; throws std::invalid_argument otherwise.
 [[nodiscard]] CollisionStrategy collisionStrategyFromString(const std::string& text);
 
+/// `ids` with one more level whose code for item i is `level[i]` (a collision index, a popularity
+/// rank). Throws std::invalid_argument when `level` does not hold one code per item.
+[[nodiscard]] SemanticIds withAppendedLevel(const SemanticIds& ids, const std::vector<int32_t>& level);
+
 /// Returns IDs where every item's tuple is unique.
 /// ExtraLevel (TIGER): appends a level numbering the items of each colliding group 0, 1, 2...
 ///   (0 for items that do not collide).
